@@ -1,0 +1,193 @@
+"""How ``extractor.compare`` scales: synthetic claims, 10k to 100k, time and peak memory.
+
+::
+
+    PYTHONPATH=. python benchmarks/compare_scale.py              # lexical embedder
+    PYTHONPATH=. python benchmarks/compare_scale.py --semantic   # MiniLM (much slower)
+    PYTHONPATH=. python benchmarks/compare_scale.py --sizes 1000 2000
+
+Claims are generated from a seed: facts (an actor doing something to a number of things
+in a place) reported by several outlets in several sentence shapes, with hedges
+("about", "as many as", "nearly"), some different numbers, some denials and "has not
+confirmed"; only ``article_id``, ``text``, ``quote`` and ``speaker`` are filled, so the
+run includes parsing quantities and stance. Each size runs in a fresh process; memory is
+the peak resident set size of that process (``ru_maxrss``) and its growth over the
+resident size just before ``compare`` was called. A ratio near 2.0 for a doubling of
+claims (2.5 for 20k to 50k) means cost grows linearly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+
+from extractor.models import Article, Claim
+
+SIZES = (10_000, 20_000, 50_000, 100_000)
+_SYLLABLES = (
+    "ka lo ver mi sta dor an bel ru tis no ga lem pra vin zo har el dun sko bre ti mar gul"
+).split()
+_UNITS = (
+    "troops soldiers drones shells tanks missiles refugees homes civilians workers "
+    "containers vehicles"
+).split()
+_VERBS = ("sent to", "moved to", "destroyed in", "evacuated from", "captured in", "fired at")
+_SPEAKERS = (
+    "the defence ministry",
+    "officials",
+    "the governor",
+    "a military source",
+    "the army",
+    "police",
+    "the foreign ministry",
+    "analysts",
+)
+_HEDGES = ("", "", "", "about ", "as many as ", "nearly ", "at least ", "up to ")
+_SHAPES = (
+    "{Speaker} said {hedge}{number} {unit} were {verb} {place} by {actor}.",
+    "{Actor} has {verb_past} {hedge}{number} {unit} {prep} {place}, according to {speaker}.",
+    "According to {speaker}, {hedge}{number} {unit} were {verb} {place} on {day}.",
+    "{Hedge}{number} {unit} were {verb} {place} by {actor}, {speaker} told reporters.",
+    "{Speaker} denied reports that {number} {unit} were {verb} {place} by {actor}.",
+    "{Actor} has not confirmed that {hedge}{number} {unit} were {verb} {place}.",
+)
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
+
+
+def _name(rng: random.Random, parts: int) -> str:
+    return "".join(rng.choice(_SYLLABLES) for _ in range(parts)).capitalize()
+
+
+def synthetic(n: int, seed: int = 0) -> tuple[list[Claim], list[Article]]:
+    """``n`` claims about ``n // 6`` facts from 300 outlets, and their articles' metadata."""
+    rng = random.Random(seed)
+    outlets = [
+        f"{_name(rng, 2)} {rng.choice(['Times', 'Post', 'News', 'Herald'])}" for _ in range(300)
+    ]
+    facts = []
+    for _ in range(max(1, n // 6)):
+        facts.append(
+            {
+                "place": _name(rng, rng.choice([3, 4])),
+                "actor": _name(rng, rng.choice([2, 3])) + rng.choice(["ia", "land", "stan"]),
+                "unit": rng.choice(_UNITS),
+                "verb": rng.choice(_VERBS),
+                "number": rng.choice([1, 2, 5, 10, 12, 15, 20, 25, 30, 50])
+                * 10 ** rng.randint(1, 4),
+            }
+        )
+    start = date(2024, 1, 1)
+    articles: dict[str, Article] = {}
+    claims = []
+    for _ in range(n):
+        fact = rng.choice(facts)
+        outlet = rng.choice(outlets)
+        published = start + timedelta(days=rng.randint(0, 365))
+        article_id = f"{outlet}|{published.isoformat()}".replace(" ", "-")
+        articles.setdefault(
+            article_id, Article(id=article_id, source=outlet, published=published, text="")
+        )
+        number = int(fact["number"])
+        if rng.random() < 0.25:  # another outlet's figure
+            number = int(number * rng.choice([0.5, 0.8, 1.2, 1.5, 2.0]))
+        verb = str(fact["verb"])
+        speaker = rng.choice(_SPEAKERS)
+        hedge = rng.choice(_HEDGES)
+        shape = rng.choices(_SHAPES, weights=(5, 4, 4, 4, 1, 1))[0]
+        text = shape.format(
+            Speaker=speaker.capitalize(),
+            speaker=speaker,
+            hedge=hedge,
+            Hedge=hedge.capitalize(),
+            number=f"{number:,}",
+            unit=fact["unit"],
+            verb=verb,
+            verb_past=verb.split()[0],
+            prep=verb.split()[1],
+            place=fact["place"],
+            actor=fact["actor"],
+            Actor=fact["actor"],
+            day=rng.choice(_DAYS),
+        )
+        text = text[0].upper() + text[1:]
+        claims.append(Claim(article_id=article_id, text=text, quote=text, speaker=speaker))
+    return claims, list(articles.values())
+
+
+def _rss_mb() -> float:
+    """The current resident set size in MiB (Linux)."""
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        pages = int(statm.read().split()[1])
+    return pages * resource.getpagesize() / 2**20
+
+
+def run_one(n: int, semantic: bool) -> dict[str, float]:
+    """Generate ``n`` claims and compare them; the numbers for one size."""
+    from extractor.compare import compare
+    from extractor.embeddings import Embedder, HashingEmbedder, MiniLMEmbedder
+
+    claims, articles = synthetic(n)
+    embedder: Embedder = MiniLMEmbedder() if semantic else HashingEmbedder()
+    if semantic:
+        embedder.encode(["warm up"])
+    before = _rss_mb()
+    started = time.perf_counter()
+    comparison = compare(claims, articles=articles, embedder=embedder)
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    multi = sum(1 for c in comparison.clusters if len(c.members) > 1)
+    return {
+        "claims": n,
+        "seconds": seconds,
+        "peak_mb": peak,
+        "growth_mb": peak - before,
+        "clusters": len(comparison.clusters),
+        "multi": multi,
+        "duplicates": comparison.duplicates,
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--semantic", action="store_true", help="embed with MiniLM")
+    group.add_argument("--lexical", action="store_true", help="hashing embedder (default)")
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.one:
+        print(json.dumps(run_one(args.one, args.semantic)))
+        return
+    embedder = "MiniLM" if args.semantic else "lexical (hashing)"
+    print(f"compare() scale benchmark, {embedder} embedder, one process per size")
+    header = (
+        f"{'claims':>8} {'seconds':>8} {'x time':>7} {'peak MiB':>9} {'growth MiB':>11} "
+        f"{'x mem':>6} {'clusters':>9} {'multi':>7} {'dups':>6}"
+    )
+    print(header)
+    previous: dict[str, float] | None = None
+    for n in args.sizes:
+        command = [sys.executable, __file__, "--one", str(n)]
+        if args.semantic:
+            command.append("--semantic")
+        done = subprocess.run(command, check=True, capture_output=True, text=True)
+        row = json.loads(done.stdout.strip().splitlines()[-1])
+        time_ratio = f"{row['seconds'] / previous['seconds']:.2f}" if previous else "-"
+        mem_ratio = f"{row['growth_mb'] / previous['growth_mb']:.2f}" if previous else "-"
+        print(
+            f"{row['claims']:>8,} {row['seconds']:>8.1f} {time_ratio:>7} {row['peak_mb']:>9.0f} "
+            f"{row['growth_mb']:>11.0f} {mem_ratio:>6} {row['clusters']:>9,} "
+            f"{row['multi']:>7,} {row['duplicates']:>6,}",
+            flush=True,
+        )
+        previous = row
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+"""The one seam between strategies and models: text completion.
+
+A back end turns a :class:`CompletionRequest` into a :class:`Completion`. The embedded
+llama.cpp model and any OpenAI-compatible ``/v1/completions`` endpoint implement it; the
+response cache wraps it. Tests can pass any object with this shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+__all__ = ["Completion", "CompletionBackend", "CompletionRequest"]
+
+
+@dataclass(frozen=True)
+class CompletionRequest:
+    """One plain-text completion call."""
+
+    prompt: str
+    max_tokens: int
+    stop: tuple[str, ...] = ()
+    temperature: float = 0.0
+    seed: int = 0
+    #: prompt template name and version, e.g. "extract_sentence.v1" (part of the cache key)
+    prompt_version: str = ""
+
+
+@dataclass(frozen=True)
+class Completion:
+    """What the model answered, and what it cost."""
+
+    text: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    #: model calls made for this answer, transport retries included (0 when cached)
+    requests: int = 1
+    retries: int = 0
+    cached: bool = False
+    finish_reason: str | None = field(default=None)
+
+
+class CompletionBackend(Protocol):
+    """Anything that completes text. ``name`` and ``model`` are recorded with every claim."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def model(self) -> str: ...
+
+    def complete(self, request: CompletionRequest) -> Completion: ...

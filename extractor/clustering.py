@@ -1,0 +1,300 @@
+"""Group claims about the same fact, without comparing all pairs.
+
+Two steps, both near-linear in the number of claims:
+
+1. **Blocking** (:func:`neighbour_pairs`): spherical k-means on a sample of the
+   L2-normalised embeddings makes about ``probes * n / cell_size`` centroids; each claim
+   joins the cells of its ``probes`` nearest centroids (an inverted-file index, as in
+   FAISS' IVF); inside each cell a chunked matrix product gives every claim its ``k`` most
+   similar claims. Work is about ``n * probes * cell_size * dim`` for the cells plus
+   ``n * (n / cell_size) * dim`` for the assignment -- linear in ``n`` for a fixed cell
+   size until the second term takes over, far beyond a million claims.
+2. **Linking** (:func:`cluster_facts`): candidate pairs, strongest first, are joined with
+   union-find when their cosine passes the threshold and they share a topic signal (a
+   key entity term, and for claims with quantities the same count: a quantity of the
+   same kind and similar size), and only if the two groups they join stay coherent:
+   every pair across them gives the same count and is at least ``link - margin`` similar
+   (complete linkage), so chains of pairwise-similar claims cannot drift into one big
+   cluster of a whole news topic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .relations import Fact
+
+__all__ = ["Pairs", "cluster_facts", "neighbour_pairs"]
+
+_SAMPLE_PER = 48  # k-means trains on at most this many rows per centroid
+_ROW_CHUNK = 512
+
+
+@dataclass(frozen=True, slots=True)
+class Pairs:
+    """Candidate pairs ``left[i] < right[i]`` with their cosine, strongest first."""
+
+    left: NDArray[np.int64]
+    right: NDArray[np.int64]
+    similarity: NDArray[np.float32]
+
+    def __len__(self) -> int:
+        return int(self.left.shape[0])
+
+    def above(self, threshold: float) -> Pairs:
+        """Only the pairs whose cosine is at least ``threshold`` (order kept)."""
+        keep = self.similarity >= threshold
+        return Pairs(self.left[keep], self.right[keep], self.similarity[keep])
+
+    def between_groups(self, group_of: NDArray[np.int64]) -> Pairs:
+        """Pairs between the groups ``group_of[i]`` of their items, the strongest per pair."""
+        a, b = group_of[self.left], group_of[self.right]
+        keep = a != b
+        return _unique_pairs(a[keep], b[keep], self.similarity[keep])
+
+
+def _unique_pairs(
+    a: NDArray[np.int64], b: NDArray[np.int64], similarity: NDArray[np.float32]
+) -> Pairs:
+    """Each unordered pair once, with its highest cosine, strongest first."""
+    if a.shape[0] == 0:
+        return Pairs(a.astype(np.int64), b.astype(np.int64), similarity.astype(np.float32))
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    width = int(hi.max()) + 1
+    order = np.argsort(-similarity, kind="stable")
+    keys, first = np.unique((lo * width + hi)[order], return_index=True)
+    lo, hi, sim = keys // width, keys % width, similarity[order][first]
+    ranked = np.lexsort((hi, lo, -sim))
+    return Pairs(lo[ranked], hi[ranked], sim[ranked].astype(np.float32))
+
+
+def _kmeans(
+    vectors: NDArray[np.float32], k: int, rng: np.random.Generator, iterations: int = 6
+) -> NDArray[np.float32]:
+    """``k`` unit centroids by spherical k-means on a sample of at most ``_SAMPLE_PER`` * k."""
+    n = vectors.shape[0]
+    sample = vectors[rng.choice(n, size=min(n, _SAMPLE_PER * k), replace=False)]
+    centroids: NDArray[np.float32] = sample[rng.choice(sample.shape[0], size=k, replace=False)]
+    for _ in range(iterations):
+        nearest = np.argmax(sample @ centroids.T, axis=1)
+        sums = np.zeros_like(centroids)
+        np.add.at(sums, nearest, sample)
+        norms = np.linalg.norm(sums, axis=1)
+        empty = norms == 0.0
+        sums[empty] = sample[rng.choice(sample.shape[0], size=int(empty.sum()))]
+        norms[empty] = 1.0
+        centroids = (sums / norms[:, None]).astype(np.float32)
+    return centroids
+
+
+def _assign(
+    vectors: NDArray[np.float32], centroids: NDArray[np.float32], probes: int
+) -> NDArray[np.int64]:
+    """For every row, its ``probes`` most similar centroids (``(n, probes)``)."""
+    probes = min(probes, centroids.shape[0])
+    out = np.empty((vectors.shape[0], probes), dtype=np.int64)
+    for start in range(0, vectors.shape[0], _ROW_CHUNK * 8):
+        scores = vectors[start : start + _ROW_CHUNK * 8] @ centroids.T
+        if probes < centroids.shape[0]:
+            out[start : start + scores.shape[0]] = np.argpartition(-scores, probes - 1, axis=1)[
+                :, :probes
+            ]
+        else:
+            out[start : start + scores.shape[0]] = np.arange(probes)
+    return out
+
+
+def _cells(
+    vectors: NDArray[np.float32],
+    index: NDArray[np.int64],
+    cell_size: int,
+    probes: int,
+    rng: np.random.Generator,
+) -> Iterator[NDArray[np.int64]]:
+    """Cells of at most about ``2 * cell_size`` rows that keep near neighbours together.
+
+    Spherical k-means with ``probes`` nearest centroids per row (an inverted-file index);
+    a cell that is still too large is split again (one centroid per row), and one that
+    k-means cannot split (identical rows) is cut into consecutive chunks.
+    """
+    if index.shape[0] <= 2 * cell_size:
+        yield index
+        return
+    k = max(2, -(-probes * index.shape[0] // cell_size))
+    block = vectors[index]
+    nearest = _assign(block, _kmeans(block, k, rng), probes)
+    for cell in range(k):
+        members = index[np.flatnonzero((nearest == cell).any(axis=1))]
+        if members.shape[0] == 0:
+            continue
+        if members.shape[0] >= index.shape[0] * 0.9:
+            for start in range(0, members.shape[0], cell_size):
+                yield members[start : start + cell_size]
+        else:
+            yield from _cells(vectors, members, cell_size, 1, rng)
+
+
+def _top_k(
+    vectors: NDArray[np.float32], index: NDArray[np.int64], k: int, floor: float
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float32]]:
+    """The ``k`` nearest neighbours (cosine >= ``floor``) of every row of one cell."""
+    block = vectors[index]
+    size = index.shape[0]
+    keep = min(k, size - 1)
+    lefts, rights, sims = [], [], []
+    for start in range(0, size, _ROW_CHUNK):
+        stop = min(start + _ROW_CHUNK, size)
+        scores = block[start:stop] @ block.T
+        scores[np.arange(stop - start), np.arange(start, stop)] = -np.inf
+        if keep < size - 1:
+            top = np.argpartition(-scores, keep - 1, axis=1)[:, :keep]
+        else:
+            top = np.broadcast_to(np.arange(size), (stop - start, size))
+        rows = np.repeat(np.arange(start, stop), top.shape[1])
+        cols = top.reshape(-1)
+        values = scores[rows - start, cols]
+        good = values >= floor
+        lefts.append(index[rows[good]])
+        rights.append(index[cols[good]])
+        sims.append(values[good].astype(np.float32))
+    return np.concatenate(lefts), np.concatenate(rights), np.concatenate(sims)
+
+
+def neighbour_pairs(
+    vectors: NDArray[np.float32],
+    *,
+    k: int = 10,
+    floor: float = 0.0,
+    cell_size: int = 1024,
+    probes: int = 2,
+    seed: int = 0,
+) -> Pairs:
+    """Approximate ``k``-nearest-neighbour pairs with cosine >= ``floor``, strongest first.
+
+    Exact (one cell) when there are at most ``2 * cell_size`` claims.
+    """
+    n = vectors.shape[0]
+    empty = Pairs(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32))
+    if n < 2 or k < 1:
+        return empty
+    rng = np.random.default_rng(seed)
+    lefts, rights, sims = [], [], []
+    for cell in _cells(vectors, np.arange(n, dtype=np.int64), cell_size, probes, rng):
+        if cell.shape[0] > 1:
+            left, right, sim = _top_k(vectors, cell, k, floor)
+            lefts.append(left)
+            rights.append(right)
+            sims.append(sim)
+    if not lefts:
+        return empty
+    return _unique_pairs(np.concatenate(lefts), np.concatenate(rights), np.concatenate(sims))
+
+
+def _same_count(a: Fact, b: Fact, ratio: float) -> bool:
+    """Neither gives a count, or both give the same count (same kind, within ``ratio``)."""
+    if a.amounts or b.amounts:
+        return any(x.comparable(y, ratio) for x in a.amounts for y in b.amounts)
+    return True
+
+
+def _same_topic(a: Fact, b: Fact, ratio: float) -> bool:
+    """The same count (if any) and a shared key entity term (unless one names none;
+    claims without counts must share one)."""
+    if not _same_count(a, b, ratio):
+        return False
+    if a.amounts:
+        return not (a.terms and b.terms) or bool(a.terms & b.terms)
+    return bool(a.terms & b.terms)
+
+
+def _spread(items: list[int], limit: int) -> list[int]:
+    """At most ``limit`` items, evenly spaced (a deterministic sample of a large group)."""
+    if len(items) <= limit:
+        return items
+    step = len(items) / limit
+    return [items[int(k * step)] for k in range(limit)]
+
+
+class _Groups:
+    """Union-find whose merges keep every group coherent (complete linkage).
+
+    Two groups merge only if every pair across them (a spread sample of at most
+    ``_SAMPLE`` members per side for large groups) gives the same count (or none) and has
+    a cosine of at least ``floor``. Growing a group only makes that harder, so a failed
+    pair of groups is remembered and never tried again.
+    """
+
+    _SAMPLE = 48
+
+    def __init__(self, facts: Sequence[Fact], vectors: NDArray[np.float32], ratio: float) -> None:
+        self.facts = facts
+        self.vectors = vectors
+        self.ratio = ratio
+        self.parent = list(range(len(facts)))
+        self.members: dict[int, list[int]] = {}
+        self.failed: set[tuple[int, int]] = set()
+
+    def find(self, i: int) -> int:
+        root = i
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[i] != root:
+            self.parent[i], i = root, self.parent[i]
+        return root
+
+    def try_merge(self, a: int, b: int, floor: float) -> None:
+        """Merge the groups rooted at ``a`` and ``b`` if they stay coherent."""
+        key = (a, b) if a < b else (b, a)
+        if key in self.failed:
+            return
+        left = _spread(self.members.get(a, [a]), self._SAMPLE)
+        right = _spread(self.members.get(b, [b]), self._SAMPLE)
+        sims = self.vectors[left] @ self.vectors[right].T
+        coherent = float(sims.min()) >= floor and all(
+            _same_count(self.facts[x], self.facts[y], self.ratio) for x in left for y in right
+        )
+        if not coherent:
+            self.failed.add(key)
+            return
+        keep, gone = key
+        self.members[keep] = self.members.get(keep, [keep]) + self.members.pop(gone, [gone])
+        self.parent[gone] = keep
+
+
+def cluster_facts(
+    facts: Sequence[Fact],
+    vectors: NDArray[np.float32],
+    pairs: Pairs,
+    *,
+    link: float,
+    plain_link: float,
+    margin: float = 0.1,
+    ratio: float = 3.0,
+) -> list[list[int]]:
+    """Groups of indices into ``facts`` that state the same fact, every index in one group.
+
+    A pair links at cosine ``link`` when both claims give the same count (same kind,
+    values within ``ratio``), at ``plain_link`` when neither gives a count and they share
+    a key term, never when only one gives a count. Groups join only if every pair across
+    them has a cosine of at least the link threshold minus ``margin``. Groups are sorted
+    lists, ordered by their first index.
+    """
+    groups = _Groups(facts, vectors, ratio)
+    strong = pairs.above(min(link, plain_link))
+    for i, j, sim in zip(
+        strong.left.tolist(), strong.right.tolist(), strong.similarity.tolist(), strict=True
+    ):
+        threshold = link if facts[i].amounts else plain_link
+        if sim < threshold or not _same_topic(facts[i], facts[j], ratio):
+            continue
+        a, b = groups.find(i), groups.find(j)
+        if a != b:
+            groups.try_merge(a, b, threshold - margin)
+    members: dict[int, list[int]] = {}
+    for i in range(len(facts)):
+        members.setdefault(groups.find(i), []).append(i)
+    return sorted(members.values(), key=lambda group: group[0])

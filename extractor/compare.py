@@ -1,0 +1,329 @@
+"""Line up claims across sources: deduplicate, cluster by fact, decide each relation.
+
+::
+
+    comparison = compare(claims, articles=articles)        # -> Comparison
+    rich.print(render_table(comparison))
+
+``compare`` accepts claims from any producer that fit :class:`~extractor.models.Claim`,
+including claims with only ``article_id``, ``text``, ``quote`` and ``speaker``: missing
+quantities (an empty list) are parsed from the quote and a missing stance (``None``) is
+detected from it. Outlets and dates come from ``articles`` (objects, a mapping by id, or
+:func:`load_articles_metadata`); without them a claim's source is its ``article_id``.
+
+The output is deterministic: clusters are ordered by relation (contradiction,
+superseded, numeric_discrepancy, agree, single_source) and then by id, and a cluster's
+id is a hash of its sorted member claim ids.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+from pydantic import ValidationError
+from rich.table import Table
+
+from .clustering import cluster_facts, neighbour_pairs
+from .dedup import DuplicateGroup, deduplicate
+from .embeddings import Embedder, default_embedder
+from .errors import ExtractorError, InputError
+from .models import (
+    Article,
+    Claim,
+    Cluster,
+    ClusterMember,
+    Comparison,
+    Relation,
+    content_hash,
+)
+from .quantities import parse_quantities
+from .relations import (
+    CompareOptions,
+    Decision,
+    Fact,
+    Judge,
+    decide,
+    make_fact,
+    member_order,
+)
+from .settings import Settings
+from .stance import detect_stance
+
+__all__ = ["CompareOptions", "Judge", "compare", "load_articles_metadata", "render_table"]
+
+#: display order of relations: what a reader should look at first
+RELATION_ORDER = {
+    Relation.contradiction: 0,
+    Relation.superseded: 1,
+    Relation.numeric_discrepancy: 2,
+    Relation.agree: 3,
+    Relation.single_source: 4,
+}
+#: a news dateline opening a sentence: "NAIROBI, Kenya — ", "KYIV (Reuters) - "
+_DATELINE = re.compile(
+    r"^\s*[A-Z][A-Z .'-]{2,}(?:,\s*[A-Z][\w .'-]*)?\s*(?:\([^)]*\)\s*)?[—–-]+\s+"
+)
+_MAX_WEAKEST = 256  # clusters larger than this use centroid similarity for the weakest link
+
+
+def load_articles_metadata(path: str | os.PathLike[str]) -> dict[str, Article]:
+    """Read articles' metadata from a JSON Lines side file, keyed by article id.
+
+    Each non-blank line is one JSON object with ``id`` and ``source`` and optionally
+    ``published`` (``YYYY-MM-DD``), ``title``, ``url``, ``origin`` and ``text`` -- that is,
+    an :class:`Article` whose ``text`` may be left out. Full articles as written by
+    ``Article.model_dump_json()`` are therefore accepted too. Unknown keys are errors.
+    """
+    articles: dict[str, Article] = {}
+    with open(path, encoding="utf-8") as stream:
+        for number, line in enumerate(stream, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                if not isinstance(record, dict):
+                    raise InputError("expected a JSON object")
+                article = Article.model_validate({"text": "", **record})
+            except (json.JSONDecodeError, ValidationError, InputError) as exc:
+                raise InputError(f"{path}:{number}: not article metadata: {exc}") from exc
+            articles[article.id] = article
+    return articles
+
+
+def _index(articles: Mapping[str, Article] | Iterable[Article] | None) -> dict[str, Article]:
+    if articles is None:
+        return {}
+    if isinstance(articles, Mapping):
+        return {**{a.id: a for a in articles.values()}, **articles}
+    return {article.id: article for article in articles}
+
+
+def _complete(claim: Claim) -> Claim:
+    """The claim with quantities and stance filled from its quote when missing."""
+    update: dict[str, object] = {}
+    if not claim.quantities:
+        quantities = parse_quantities(claim.quote)
+        if quantities:
+            update["quantities"] = quantities
+    if claim.stance is None:
+        update["stance"] = detect_stance(claim.quote)
+    return claim.model_copy(update=update) if update else claim
+
+
+def _facts(claims: Iterable[Claim], meta: Mapping[str, Article]) -> list[Fact]:
+    facts = []
+    for claim in claims:
+        article = meta.get(claim.article_id)
+        facts.append(
+            make_fact(
+                _complete(claim),
+                source=article.source if article else claim.article_id,
+                published=article.published if article else None,
+            )
+        )
+    return facts
+
+
+def _embedding_text(claim: Claim) -> str:
+    """The claim's text without a leading dateline, which says nothing about the fact."""
+    return _DATELINE.sub("", claim.text, count=1)
+
+
+def _weakest(facts: Sequence[Fact], vectors: NDArray[np.float32]) -> float:
+    """The lowest cosine between two members from different sources (1.0 if none)."""
+    if len(facts) > _MAX_WEAKEST:
+        centroid = vectors.sum(axis=0)
+        centroid /= max(float(np.linalg.norm(centroid)), 1e-12)
+        return float((vectors @ centroid).min())
+    sims = vectors @ vectors.T
+    sources = np.array([f.source for f in facts], dtype=object)
+    cross = sources[:, None] != sources[None, :]
+    return float(sims[cross].min()) if cross.any() else 1.0
+
+
+def _member(group: DuplicateGroup) -> ClusterMember:
+    fact, claim = group.kept, group.kept.claim
+    return ClusterMember(
+        claim_id=claim.id,
+        article_id=claim.article_id,
+        source=fact.source,
+        published=fact.published,
+        speaker=claim.speaker,
+        stance=claim.stance if claim.stance is not None else detect_stance(claim.quote),
+        text=claim.text,
+        quote=claim.quote,
+        quantities=claim.quantities,
+        duplicates=[d.claim_id for d in group.duplicates],
+    )
+
+
+def _cluster(
+    groups: Sequence[DuplicateGroup],
+    decision: Decision,
+    decided_by: Literal["code", "model"] = "code",
+) -> Cluster:
+    ordered = sorted(groups, key=lambda g: member_order(g.kept))
+    sources = list(dict.fromkeys(s for g in ordered for s in g.sources))
+    return Cluster(
+        id=content_hash(*sorted(g.kept.claim.id for g in ordered)),
+        relation=decision.relation,
+        explanation=decision.explanation,
+        members=[_member(g) for g in ordered],
+        sources=sources,
+        decided_by=decided_by,
+    )
+
+
+def _ask(judge: Judge, groups: Sequence[DuplicateGroup]) -> tuple[Relation, str] | None:
+    try:
+        return judge([g.kept.claim for g in groups])
+    except ExtractorError:
+        return None
+
+
+def _judged(groups: Sequence[DuplicateGroup], verdict: tuple[Relation, str]) -> list[Cluster]:
+    """Clusters as the judge decided them; "unrelated" splits the cluster by source."""
+    relation, reason = verdict
+    if relation is not Relation.single_source:
+        return [_cluster(groups, Decision(relation, f"judge: {reason}"), "model")]
+    by_source: dict[str, list[DuplicateGroup]] = {}
+    for group in groups:
+        by_source.setdefault(group.kept.source, []).append(group)
+    return [
+        _cluster(part, Decision(Relation.single_source, f"judge: unrelated: {reason}"), "model")
+        for part in by_source.values()
+    ]
+
+
+def _relate(
+    members: Sequence[DuplicateGroup],
+    vectors: NDArray[np.float32],
+    sure: float,
+    options: CompareOptions,
+    judge: Judge | None,
+) -> list[Cluster]:
+    """The cluster(s) of one connected group: decided by code, or by the judge if unsure."""
+    facts = [g.kept for g in members]
+    decision = decide(
+        facts,
+        sources=[s for g in members for s in g.sources],
+        weakest_similarity=_weakest(facts, vectors),
+        sure=sure,
+        ratio=options.magnitude_ratio,
+    )
+    verdict = _ask(judge, members) if judge and not decision.certain else None
+    return [_cluster(members, decision)] if verdict is None else _judged(members, verdict)
+
+
+def compare(
+    claims: Iterable[Claim],
+    settings: Settings | None = None,
+    *,
+    articles: Mapping[str, Article] | Iterable[Article] | None = None,
+    embedder: Embedder | None = None,
+    judge: Judge | None = None,
+    options: CompareOptions | None = None,
+) -> Comparison:
+    """Compare ``claims`` across sources (see the module docstring).
+
+    ``embedder`` defaults to MiniLM when the ``semantic`` extra is installed, else the
+    lexical hashing embedder. ``judge`` is asked only about clusters code cannot decide;
+    clusters it decides are marked ``decided_by="model"``. ``settings`` is accepted for
+    the library's uniform signature; comparison thresholds live in ``options``.
+    """
+    del settings  # nothing in Settings concerns comparison yet
+    options = options or CompareOptions()
+    facts = _facts(claims, _index(articles))
+    if not facts:
+        return Comparison()
+    embedder = embedder or default_embedder()
+    thresholds = options.thresholds(embedder.kind)
+    vectors = embedder.encode([_embedding_text(f.claim) for f in facts])
+    pairs = neighbour_pairs(
+        vectors,
+        k=options.neighbours,
+        floor=min(thresholds.link, thresholds.plain_link, thresholds.paraphrase),
+        cell_size=options.cell_size,
+        probes=options.probes,
+        seed=options.seed,
+    )
+    groups = deduplicate(
+        facts,
+        pairs=pairs,
+        paraphrase=thresholds.paraphrase,
+        near_ratio=options.near_ratio,
+        minhash_perm=options.minhash_perm,
+        minhash_jaccard=options.minhash_jaccard,
+        seed=options.seed,
+    )
+    group_of = np.empty(len(facts), dtype=np.int64)
+    for number, group in enumerate(groups):
+        group_of[list(group.indices)] = number
+    kept_vectors = vectors[[g.indices[0] for g in groups]]
+    components = cluster_facts(
+        [g.kept for g in groups],
+        kept_vectors,
+        pairs.between_groups(group_of),
+        link=thresholds.link,
+        plain_link=thresholds.plain_link,
+        margin=options.linkage_margin,
+        ratio=options.magnitude_ratio,
+    )
+    clusters: list[Cluster] = []
+    for component in components:
+        order = sorted(component, key=lambda i: member_order(groups[i].kept))
+        members = [groups[i] for i in order]
+        clusters.extend(_relate(members, kept_vectors[order], thresholds.sure, options, judge))
+    clusters.sort(key=lambda c: (RELATION_ORDER[c.relation], c.id))
+    judged = any(c.decided_by == "model" for c in clusters)
+    return Comparison(
+        clusters=clusters,
+        claims=len(groups),
+        duplicates=len(facts) - len(groups),
+        prompt_version=getattr(judge, "prompt_version", None) if judged else None,
+        model=getattr(judge, "model", None) if judged else None,
+    )
+
+
+def render_table(comparison: Comparison, *, single_source: bool = True) -> Table:
+    """A terminal table of the comparison: one line per claim, clusters in sections.
+
+    Each cluster's first line carries its relation and one-line explanation; its members
+    follow side by side (outlet, date, speaker, quantities, claim), ordered by date.
+    ``single_source=False`` leaves out clusters only one outlet reports.
+    """
+    table = Table(title="Claims across sources", expand=False)
+    for header, style in (
+        ("Relation", "bold"),
+        ("Source", "cyan"),
+        ("Date", None),
+        ("Speaker", None),
+        ("Quantities", "magenta"),
+        ("Claim", None),
+        ("Why", "dim"),
+    ):
+        table.add_column(header, style=style, overflow="fold")
+    for cluster in comparison.clusters:
+        if not single_source and cluster.relation is Relation.single_source:
+            continue
+        relation = cluster.relation.value + (" (model)" if cluster.decided_by == "model" else "")
+        last = len(cluster.members) - 1
+        for n, member in enumerate(cluster.members):
+            dups = f" (+{len(member.duplicates)} dup.)" if member.duplicates else ""
+            table.add_row(
+                relation if n == 0 else "",
+                f"{member.source or member.article_id}{dups}",
+                member.published.isoformat() if member.published else "–",
+                member.speaker,
+                ", ".join(q.raw for q in member.quantities) or "–",
+                member.text,
+                cluster.explanation if n == 0 else "",
+                end_section=n == last,
+            )
+    return table

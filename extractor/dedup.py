@@ -1,0 +1,211 @@
+"""Duplicate claims, within and across articles, merged with their provenance kept.
+
+Three ways two claims can be the same claim:
+
+* ``exact`` -- equal text after folding case, punctuation, digit separators and spaces;
+* ``near`` -- lexically close: candidates from MinHash LSH (datasketch) over word-bigram
+  shingles, confirmed by rapidfuzz ``token_set_ratio`` and the same key entity terms
+  (names), so "sent to Kursk" and "sent to Kharkiv" stay apart;
+* ``paraphrase`` -- embeddings with cosine at or above the paraphrase threshold
+  (candidates from :func:`extractor.clustering.neighbour_pairs`).
+
+Whatever the way, duplicates must also share a named entity (when both name any), have
+the same speaker, the same polarity (a
+denial never duplicates an assertion; the same negation), no antonyms between them
+("rose"/"fell") and compatible quantities:
+"10,000 troops" and "12,000 troops" in the same words are a discrepancy, not a duplicate.
+A group is merged only when every pair across it passes these checks, so chains cannot
+join incompatible claims. The kept claim is the earliest (date, then source, then id).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from datasketch import MinHash, MinHashLSH
+from rapidfuzz import fuzz
+
+from .clustering import Pairs
+from .relations import Fact, amounts_compatible, member_order, opposite_wording
+
+__all__ = ["Duplicate", "DuplicateGroup", "deduplicate", "normalise_text"]
+
+MatchHow = Literal["exact", "near", "paraphrase"]
+
+_DIGIT_SEPARATOR = re.compile(r"(?<=\d)[,\u00a0\u202f\u2009 ](?=\d{3}(?!\d))")
+_NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def normalise_text(text: str) -> str:
+    """Casefolded text with punctuation and whitespace folded, ``10,000`` as ``10000``."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = _DIGIT_SEPARATOR.sub("", text)
+    return _NOT_WORD.sub(" ", text).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Duplicate:
+    """A claim merged into another: which claim, from which article, and how it matched."""
+
+    fact: Fact
+    how: MatchHow
+    score: float  #: 100 for exact, token_set_ratio for near, cosine * 100 for paraphrase
+
+    @property
+    def claim_id(self) -> str:
+        return self.fact.claim.id
+
+    @property
+    def article_id(self) -> str:
+        return self.fact.claim.article_id
+
+    @property
+    def quote(self) -> str:
+        return self.fact.claim.quote
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateGroup:
+    """The kept claim and the claims merged into it (possibly none)."""
+
+    kept: Fact
+    duplicates: tuple[Duplicate, ...]
+    #: positions in the input of the kept claim, then of each duplicate
+    indices: tuple[int, ...]
+
+    @property
+    def sources(self) -> list[str]:
+        """Every outlet of the group, kept claim first, without repeats."""
+        seen = dict.fromkeys([self.kept.source, *(d.fact.source for d in self.duplicates)])
+        return list(seen)
+
+
+def _speaker(fact: Fact) -> str:
+    return normalise_text(fact.claim.speaker)
+
+
+def _compatible(a: Fact, b: Fact) -> bool:
+    return (
+        a.polarity == b.polarity
+        and a.negated == b.negated
+        and _speaker(a) == _speaker(b)
+        and len(a.amounts) == len(b.amounts)
+        and amounts_compatible(a.amounts, b.amounts)
+        and not opposite_wording([a.claim.text, b.claim.text])
+        and (not a.terms or not b.terms or bool(a.terms & b.terms))
+    )
+
+
+def _shingles(text: str) -> list[bytes]:
+    words = text.split()
+    grams = [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)] or words
+    return [gram.encode("utf-8") for gram in dict.fromkeys(grams)]
+
+
+def _near_candidates(
+    texts: Sequence[str], *, num_perm: int, threshold: float, seed: int
+) -> list[tuple[int, int]]:
+    """Pairs (i < j) that MinHash LSH puts in a common bucket."""
+    shingles = [_shingles(t) for t in texts]
+    hashes = MinHash.bulk(shingles, num_perm=num_perm, seed=seed + 1)
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    with lsh.insertion_session() as session:
+        for i, minhash in enumerate(hashes):
+            session.insert(i, minhash)
+    pairs: list[tuple[int, int]] = []
+    for i, minhash in enumerate(hashes):
+        pairs.extend((i, j) for j in lsh.query(minhash) if j > i)
+    return pairs
+
+
+class _Merger:
+    """Union-find over claim indices that merges two groups only if all pairs are compatible."""
+
+    def __init__(self, facts: Sequence[Fact]) -> None:
+        self.facts = facts
+        self.parent = list(range(len(facts)))
+        self.members: dict[int, list[int]] = {}
+        self.how: dict[int, tuple[MatchHow, float]] = {}
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def merge(self, i: int, j: int, how: MatchHow, score: float) -> None:
+        a, b = self.find(i), self.find(j)
+        if a == b:
+            return
+        left, right = self.members.get(a, [a]), self.members.get(b, [b])
+        if not all(_compatible(self.facts[x], self.facts[y]) for x in left for y in right):
+            return
+        if b < a:
+            a, b, left, right = b, a, right, left
+        self.parent[b] = a
+        self.members[a] = left + right
+        self.members.pop(b, None)
+        # every member records the match that brought it in; the kept one is chosen later
+        for x in left + right:
+            self.how.setdefault(x, (how, score))
+
+
+def deduplicate(
+    facts: Sequence[Fact],
+    *,
+    pairs: Pairs | None = None,
+    paraphrase: float = 0.88,
+    near_ratio: float = 90.0,
+    minhash_perm: int = 64,
+    minhash_jaccard: float = 0.5,
+    seed: int = 0,
+) -> list[DuplicateGroup]:
+    """Merge duplicate claims; every fact ends up in exactly one group.
+
+    ``pairs`` are embedding neighbours (see :func:`extractor.clustering.neighbour_pairs`);
+    without them, paraphrases are not looked for. Groups come in the order of their kept
+    claim's first appearance in ``facts``.
+    """
+    texts = [normalise_text(f.claim.text) for f in facts]
+    merger = _Merger(facts)
+    first_of: dict[tuple[str, str, int, bool], int] = {}
+    for i, (text, fact) in enumerate(zip(texts, facts, strict=True)):
+        key = (text, _speaker(fact), int(fact.polarity), fact.negated)
+        if key in first_of:
+            merger.merge(first_of[key], i, "exact", 100.0)
+        else:
+            first_of[key] = i
+    for i, j in _near_candidates(
+        texts, num_perm=minhash_perm, threshold=minhash_jaccard, seed=seed
+    ):
+        if texts[i] == texts[j]:
+            continue
+        if facts[i].terms != facts[j].terms:
+            continue  # "... sent to Kursk" and "... sent to Kharkiv" are different claims
+        score = fuzz.token_set_ratio(texts[i], texts[j])
+        if score >= near_ratio:
+            merger.merge(i, j, "near", float(score))
+    if pairs is not None:
+        strong = pairs.above(paraphrase)
+        for i, j, sim in zip(
+            strong.left.tolist(), strong.right.tolist(), strong.similarity.tolist(), strict=True
+        ):
+            merger.merge(i, j, "paraphrase", round(100.0 * sim, 1))
+    return _groups(facts, merger)
+
+
+def _groups(facts: Sequence[Fact], merger: _Merger) -> list[DuplicateGroup]:
+    groups: list[DuplicateGroup] = []
+    for i in range(len(facts)):
+        root = merger.find(i)
+        if root != i:
+            continue
+        members = merger.members.get(root, [root])
+        ordered = sorted(members, key=lambda m: (member_order(facts[m]), m))
+        duplicates = tuple(Duplicate(facts[m], *merger.how[m]) for m in ordered[1:])
+        groups.append(DuplicateGroup(facts[ordered[0]], duplicates, tuple(ordered)))
+    return groups

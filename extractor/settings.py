@@ -1,0 +1,121 @@
+"""One frozen settings object, read from arguments or ``EXTRACTOR_*`` environment variables.
+
+Settings are read once, at the edge (the CLI, or the caller of the library), and passed
+down. Nothing inside the package reads the environment.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from platformdirs import user_cache_path
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings"]
+
+BackendName = Literal["auto", "local", "openai"]
+StrategyName = Literal["auto", "sentence", "article"]
+
+
+class Settings(BaseSettings):
+    """Everything that changes what ``extractor`` does. Immutable; copy with ``model_copy``."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="EXTRACTOR_", frozen=True, extra="forbid", env_nested_delimiter="__"
+    )
+
+    # -- which model ------------------------------------------------------------------------
+    backend: BackendName = Field(
+        default="auto",
+        description="'local' (llama.cpp in-process), 'openai' (any OpenAI-compatible server); "
+        "'auto' picks 'openai' when a base URL is set, else 'local'.",
+    )
+    strategy: StrategyName = Field(
+        default="auto",
+        description="'sentence' (few-shot per candidate sentence, for small base models) or "
+        "'article' (one structured call per article/chunk via instructor); 'auto' picks "
+        "'sentence' for the local back end and 'article' for 'openai'.",
+    )
+    model_path: Path | None = Field(
+        default=None,
+        description="GGUF file for the local back end; default: the packaged Gemma 3 270M.",
+    )
+    base_url: str | None = Field(default=None, description="OpenAI-compatible base URL.")
+    model: str | None = Field(
+        default=None, description="Model name for the 'openai' back end, e.g. 'gpt-4o-mini'."
+    )
+    api_key: SecretStr | None = Field(default=None, description="API key (never logged).")
+    organization: str | None = None
+    extra_headers: dict[str, str] = Field(default_factory=dict)
+    response_format_schema: bool = Field(
+        default=True,
+        description="Send the JSON Schema inside response_format={'type': 'json_object'} "
+        "(llama.cpp server, vLLM); turn off for servers that reject unknown keys.",
+    )
+
+    # -- decoding -----------------------------------------------------------------------------
+    temperature: float = Field(default=0.0, ge=0.0, le=2.0)
+    seed: int = 0
+    max_output_tokens: int = Field(default=96, ge=8, description="Per sentence-strategy call.")
+    article_max_output_tokens: int = Field(default=1024, ge=64)
+    n_ctx: int = Field(default=2048, ge=512, description="Local model context window.")
+    n_threads: int | None = Field(default=None, ge=1, description="Local model CPU threads.")
+
+    # -- prompts ------------------------------------------------------------------------------
+    sentence_prompt: str = "extract_sentence.v1"
+    article_prompt: str = "extract_claims.v1"
+
+    # -- validation and retries ---------------------------------------------------------------
+    max_reasks: int = Field(default=2, ge=0, description="Re-asks after a validation failure.")
+    reask_temperature: float = Field(
+        default=0.7, ge=0.0, le=2.0, description="Sampling temperature of sentence re-asks."
+    )
+    max_retries: int = Field(default=4, ge=0, description="Transport retries (429, 5xx, ...).")
+    request_timeout: float = Field(default=60.0, gt=0)
+    retry_max_wait: float = Field(default=30.0, gt=0, description="Cap on one backoff wait (s).")
+    fuzzy_threshold: float = Field(
+        default=90.0, ge=50.0, le=100.0, description="Minimum score (0-100) of a fuzzy quote."
+    )
+
+    # -- input and selection ------------------------------------------------------------------
+    max_article_bytes: int = Field(default=2_000_000, ge=1)
+    max_candidates: int = Field(
+        default=40, ge=1, description="Most candidate sentences asked about per article."
+    )
+    min_checkworthy: float = Field(default=0.35, ge=0.0, le=1.0)
+
+    # -- chunking (article strategy) ----------------------------------------------------------
+    chunk_tokens: int = Field(default=1500, ge=64)
+    chunk_overlap_chars: int = Field(default=200, ge=0)
+
+    # -- budget -------------------------------------------------------------------------------
+    max_tokens_per_run: int | None = Field(default=None, ge=1)
+
+    # -- places -------------------------------------------------------------------------------
+    cache_dir: Path = Field(default_factory=lambda: user_cache_path("extractor"))
+
+    @field_validator("base_url")
+    @classmethod
+    def _strip_slash(cls, value: str | None) -> str | None:
+        return value.rstrip("/") if value else value
+
+    @property
+    def resolved_backend(self) -> Literal["local", "openai"]:
+        if self.backend == "auto":
+            return "openai" if self.base_url else "local"
+        return self.backend
+
+    @property
+    def resolved_strategy(self) -> Literal["sentence", "article"]:
+        if self.strategy == "auto":
+            return "sentence" if self.resolved_backend == "local" else "article"
+        return self.strategy
+
+    def public_dict(self) -> dict[str, object]:
+        """The settings as JSON-able data with the key masked, for logs and the store."""
+        data = self.model_dump(mode="json")
+        if self.api_key is not None:
+            data["api_key"] = "***"
+        return data

@@ -1,0 +1,183 @@
+"""The ``article`` strategy: one structured call per article chunk, through instructor.
+
+The chat model returns :class:`ClaimBatch` (a list of quote/speaker/claim). Its validator
+checks every claim on its own against the article, which it gets through instructor's
+validation ``context``: grounded claims are kept (in the context, across attempts), and
+only the failed ones are sent back to the model with their errors. On the last attempt
+the failed claims are dropped and recorded as rejections; nothing ungrounded is emitted.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import instructor
+from instructor.core.exceptions import InstructorRetryException
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
+
+from ..backends.openai_backend import require_endpoint
+from ..chunking import chunk_text, estimate_tokens
+from ..grounding import ground
+from ..models import Article, Rejection, Usage
+from ..prompts import render_prompt
+from ..settings import Settings
+from ..transport import Meter, call_with_retries, make_openai_client
+from ..validation import ExtractedClaim
+from .base import Draft, StrategyOutput
+
+__all__ = ["ArticleStrategy", "ClaimBatch"]
+
+#: claims asked for per chunk
+MAX_CLAIMS_PER_CHUNK = 5
+
+
+class RawClaim(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    quote: str = Field(min_length=1)
+    speaker: str = Field(min_length=1)
+    claim: str = Field(min_length=1)
+
+
+class ClaimBatch(BaseModel):
+    """What the model answers; each claim is validated on its own (see module docstring)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    claims: list[RawClaim]
+
+    @model_validator(mode="after")
+    def _validate_each_claim(self, info: ValidationInfo) -> ClaimBatch:
+        ctx: dict[str, Any] = info.context if isinstance(info.context, dict) else {}
+        if "article_text" not in ctx:
+            return self  # schema use only (no context): nothing to ground against
+        ctx["attempt"] = ctx.get("attempt", 0) + 1
+        failed: list[tuple[RawClaim, str]] = []
+        for raw in self.claims:
+            try:
+                valid = ExtractedClaim.model_validate(raw.model_dump(), context=ctx)
+            except ValidationError as exc:
+                failed.append((raw, str(exc.errors()[0]["msg"]).removeprefix("Value error, ")))
+                continue
+            ctx["kept"].setdefault(valid.quote.strip(), valid)
+        ctx["failed"] = failed
+        if failed and ctx["attempt"] <= ctx["max_reasks"]:
+            lines = [f'- quote "{raw.quote[:120]}": {reason}' for raw, reason in failed]
+            raise ValueError(
+                f"{len(failed)} claim(s) were rejected; the others are accepted. Fix or drop "
+                "these, answering with the corrected claims only:\n" + "\n".join(lines)
+            )
+        return self
+
+
+class ArticleStrategy:
+    """One instructor call (with bounded re-asks) per chunk of the article."""
+
+    def __init__(self, settings: Settings) -> None:
+        _, self._model = require_endpoint(settings)
+        self._settings = settings
+        self._client = make_openai_client(settings)
+        self._output = StrategyOutput()
+        self._asked = False
+        mode = instructor.Mode.JSON
+        self._instructor = instructor.Instructor(
+            client=self._client,
+            create=instructor.patch(create=self._create, mode=mode),
+            mode=mode,
+        )
+
+    @property
+    def prompt_version(self) -> str:
+        return self._settings.article_prompt
+
+    @property
+    def model(self) -> str:
+        return self._model
+
+    def _create(self, **kwargs: Any) -> Any:
+        """Every HTTP call, first asks and re-asks alike: transport retries and usage."""
+        meter = Meter()
+        began = time.perf_counter()
+        try:
+            response = call_with_retries(
+                lambda: self._client.chat.completions.create(**kwargs), self._settings, meter
+            )
+            meter.add_usage(getattr(response, "usage", None))
+        finally:
+            self._output.usage = self._output.usage + Usage(
+                prompt_tokens=meter.prompt_tokens,
+                completion_tokens=meter.completion_tokens,
+                requests=meter.requests,
+                retries=meter.retries,
+                reasks=int(self._asked),
+            )
+            self._asked = True
+            self._output.model_s += time.perf_counter() - began
+        return response
+
+    def run(self, article: Article, output: StrategyOutput) -> None:
+        self._output = output
+        chunks = chunk_text(
+            article.text,
+            max_tokens=self._settings.chunk_tokens,
+            overlap_chars=self._settings.chunk_overlap_chars,
+            count_tokens=estimate_tokens,
+        )
+        for chunk in chunks:
+            self._asked = False  # the first call per chunk is an ask, later ones re-asks
+            kept, failed = self._ask(article, chunk.text, chunk.context)
+            for claim in kept:
+                span = ground(
+                    claim.quote,
+                    article.text,
+                    fuzzy_threshold=self._settings.fuzzy_threshold,
+                    near=chunk.start,
+                )
+                if span is None:  # validated against the same text, so this cannot happen
+                    continue
+                output.drafts.append(
+                    Draft(span.start, span.end, span.match, claim.speaker, claim.claim)
+                )
+            output.rejected.extend(failed)
+
+    def _ask(
+        self, article: Article, text: str, context: str
+    ) -> tuple[list[ExtractedClaim], list[Rejection]]:
+        prompt = render_prompt(
+            self.prompt_version, text=text, context=context, max_claims=MAX_CLAIMS_PER_CHUNK
+        )
+        ctx: dict[str, Any] = {
+            "article_text": article.text,
+            "fuzzy_threshold": self._settings.fuzzy_threshold,
+            "max_reasks": self._settings.max_reasks,
+            "kept": {},
+            "failed": [],
+        }
+        extra_body = None
+        if self._settings.response_format_schema:
+            schema = ClaimBatch.model_json_schema()
+            extra_body = {"response_format": {"type": "json_object", "schema": schema}}
+        rejected: list[Rejection] = []
+        try:
+            self._instructor.chat.completions.create(
+                model=self._model,
+                response_model=ClaimBatch,
+                messages=[{"role": "user", "content": prompt}],
+                max_retries=self._settings.max_reasks,
+                context=ctx,
+                temperature=self._settings.temperature,
+                max_tokens=self._settings.article_max_output_tokens,
+                seed=self._settings.seed,
+                extra_body=extra_body,
+            )
+        except InstructorRetryException as exc:
+            cause = exc.__cause__ or exc
+            if not isinstance(cause, ValueError):  # ValidationError, JSON errors
+                raise cause from exc  # a transport error: the article fails
+            rejected.append(Rejection(reason=f"no valid answer after re-asks: {cause}"[:500]))
+        rejected.extend(
+            Rejection(quote=raw.quote, text=raw.claim, reason=reason)
+            for raw, reason in ctx["failed"]
+        )
+        return list(ctx["kept"].values()), rejected

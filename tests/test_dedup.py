@@ -1,0 +1,200 @@
+"""Duplicates: exact, near (MinHash LSH + rapidfuzz), paraphrase (real MiniLM), provenance."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import numpy as np
+import pytest
+
+from extractor.clustering import neighbour_pairs
+from extractor.compare import compare
+from extractor.dedup import DuplicateGroup, deduplicate, normalise_text
+from extractor.embeddings import HashingEmbedder, MiniLMEmbedder
+from extractor.models import Article, Claim, Relation
+from extractor.quantities import parse_quantities
+from extractor.relations import Fact, make_fact
+from extractor.stance import detect_stance
+
+BABEL = Article(id="babel-1", source="Babel", published=date(2024, 10, 25), text="")
+BREITBART = Article(id="breitbart-1", source="Breitbart", published=date(2024, 11, 22), text="")
+INDEPENDENT = Article(id="indy-1", source="The Independent", published=date(2024, 10, 23), text="")
+SOURCES = {a.id: a for a in (BABEL, BREITBART, INDEPENDENT)}
+
+
+@pytest.fixture(scope="module")
+def minilm() -> MiniLMEmbedder:
+    return MiniLMEmbedder()
+
+
+def fact(article: Article, text: str, speaker: str = "author", quote: str | None = None) -> Fact:
+    quote = quote or text
+    c = Claim(
+        article_id=article.id,
+        text=text,
+        quote=quote,
+        speaker=speaker,
+        quantities=parse_quantities(quote),
+        stance=detect_stance(quote),
+    )
+    return make_fact(c, source=article.source, published=article.published)
+
+
+def dedup(facts: Sequence[Fact], embedder: object | None = None) -> list[DuplicateGroup]:
+    if embedder is None:
+        return deduplicate(facts)
+    vectors = embedder.encode([f.claim.text for f in facts])  # type: ignore[attr-defined]
+    return deduplicate(facts, pairs=neighbour_pairs(vectors))
+
+
+def sizes(groups: Sequence[DuplicateGroup]) -> list[int]:
+    return [1 + len(g.duplicates) for g in groups]
+
+
+def test_normalise_text_folds_case_punctuation_spaces_and_digit_separators() -> None:
+    assert normalise_text("  Pyongyang SENT 10,000 troops — to Russia!! ") == (
+        "pyongyang sent 10000 troops to russia"
+    )
+    assert normalise_text("10 000") == normalise_text("10,000") == "10000"
+
+
+def test_exact_duplicates_across_articles_keep_provenance() -> None:
+    facts = [
+        fact(BREITBART, "Pyongyang sent 10,000 troops to Russia.", quote="Q-breitbart"),
+        fact(BABEL, "pyongyang sent 10,000 troops to Russia", quote="Q-babel"),
+        fact(BABEL, "The Kremlin denied it."),
+    ]
+    groups = dedup(facts)
+    assert sizes(groups) == [2, 1]
+    group = groups[0]
+    assert group.kept.source == "Babel"  # the earliest report is kept
+    (duplicate,) = group.duplicates
+    assert duplicate.how == "exact" and duplicate.score == 100.0
+    assert duplicate.article_id == "breitbart-1" and duplicate.quote == "Q-breitbart"
+    assert group.sources == ["Babel", "Breitbart"]
+    assert group.indices == (1, 0)
+
+
+def test_near_duplicates_are_found_lexically() -> None:
+    facts = [
+        fact(
+            BABEL, "North Korea has sent 1,500 special forces to Russia, officials said on Friday."
+        ),
+        fact(
+            BREITBART, "North Korea has sent 1,500 special forces to Russia, officials said Friday."
+        ),
+        fact(INDEPENDENT, "Oil prices rose by five percent in October."),
+    ]
+    groups = dedup(facts)
+    assert sizes(groups) == [2, 1]
+    assert groups[0].duplicates[0].how == "near"
+    assert groups[0].duplicates[0].score >= 90
+
+
+def test_paraphrases_are_found_with_minilm(minilm: MiniLMEmbedder) -> None:
+    facts = [
+        fact(BABEL, "North Korea has sent 10,000 troops to Russia."),
+        fact(BREITBART, "10,000 North Korean troops have been sent to Russia."),
+        fact(INDEPENDENT, "The Kremlin rejected the reports as fake news."),
+    ]
+    assert sizes(dedup(facts)) == [1, 1, 1]  # not lexically close
+    groups = dedup(facts, minilm)
+    assert sizes(groups) == [2, 1]
+    assert groups[0].duplicates[0].how == "paraphrase"
+    assert groups[0].duplicates[0].score >= 88
+
+
+def test_different_numbers_are_a_discrepancy_not_duplicates(minilm: MiniLMEmbedder) -> None:
+    facts = [
+        fact(BABEL, "North Korea has sent 10,000 troops to Russia."),
+        fact(BREITBART, "North Korea has sent 12,000 troops to Russia."),
+    ]
+    assert sizes(dedup(facts, minilm)) == [1, 1]
+    claims = [f.claim for f in facts]
+    comparison = compare(claims, articles=SOURCES, embedder=minilm)
+    assert comparison.duplicates == 0
+    assert [c.relation for c in comparison.clusters] == [Relation.numeric_discrepancy]
+
+
+def test_hedges_that_overlap_may_be_duplicates() -> None:
+    facts = [
+        fact(BABEL, "North Korea has sent nearly 10,000 troops to Russia."),
+        fact(BABEL, "North Korea has sent nearly 10,000 troops to Russia!"),
+    ]
+    assert sizes(dedup(facts)) == [2]
+
+
+def test_negation_stance_and_speaker_must_match(minilm: MiniLMEmbedder) -> None:
+    facts = [
+        fact(BABEL, "North Korea has confirmed it sent troops to Russia."),
+        fact(BREITBART, "North Korea has not confirmed it sent troops to Russia."),
+        fact(BREITBART, "North Korea denied it sent troops to Russia."),
+        fact(INDEPENDENT, "North Korea has confirmed it sent troops to Russia.", speaker="NIS"),
+    ]
+    assert sizes(dedup(facts, minilm)) == [1, 1, 1, 1]
+
+
+def test_chains_cannot_join_incompatible_numbers() -> None:
+    facts = [
+        fact(BABEL, "Pyongyang sent 10,000 troops to Russia."),
+        fact(BREITBART, "Pyongyang sent about 10,500 troops to Russia."),
+        fact(INDEPENDENT, "Pyongyang sent 11,000 troops to Russia."),
+    ]
+    groups = dedup(facts, HashingEmbedder())
+    together = [{f.claim.text for f in (g.kept, *(d.fact for d in g.duplicates))} for g in groups]
+    assert not any(
+        "Pyongyang sent 10,000 troops to Russia." in t
+        and "Pyongyang sent 11,000 troops to Russia." in t
+        for t in together
+    )
+
+
+def test_compare_reports_duplicates_with_their_outlets(minilm: MiniLMEmbedder) -> None:
+    claims = [
+        Claim(
+            article_id="babel-1",
+            text="North Korea has sent 1,500 special forces to Russia.",
+            quote="q1",
+            speaker="NIS",
+        ),
+        Claim(
+            article_id="breitbart-1",
+            text="North Korea has sent 1,500 special forces to Russia.",
+            quote="q2",
+            speaker="NIS",
+        ),
+        Claim(
+            article_id="babel-1",
+            text="North Korea has sent 1,500 special forces to Russia!",
+            quote="q3",
+            speaker="NIS",
+        ),
+    ]
+    comparison = compare(claims, articles=SOURCES, embedder=minilm)
+    assert comparison.claims == 1 and comparison.duplicates == 2
+    (cluster,) = comparison.clusters
+    (member,) = cluster.members
+    assert member.source == "Babel"
+    assert sorted(member.duplicates) == sorted([claims[1].id, claims[2].id])
+    assert cluster.sources == ["Babel", "Breitbart"]
+    # the duplicate's outlet counts: two outlets report it, so it is not single-source
+    assert cluster.relation is Relation.agree
+
+
+def test_every_claim_lands_in_exactly_one_group(minilm: MiniLMEmbedder) -> None:
+    texts = [
+        "North Korea has sent 10,000 troops to Russia.",
+        "10,000 North Korean troops have been sent to Russia.",
+        "North Korea has sent 10,000 troops to Russia.",
+        "North Korea has sent 12,000 troops to Russia.",
+        "The Kremlin rejected the reports as fake news.",
+    ]
+    facts = [
+        fact(a, t)
+        for a, t in zip([BABEL, BREITBART, INDEPENDENT, BABEL, BABEL], texts, strict=True)
+    ]
+    groups = dedup(facts, minilm)
+    seen = sorted(i for g in groups for i in g.indices)
+    assert seen == list(range(len(facts)))
+    assert np.isclose(sum(sizes(groups)), len(facts))

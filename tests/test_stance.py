@@ -1,0 +1,197 @@
+"""Tests of extractor.stance: cue-based stance and negation, on sentences from the samples."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from extractor.models import Stance
+from extractor.stance import detect_stance, is_negated
+
+STANCES = [
+    # denied
+    (
+        "The Kremlin has repeatedly rejected reports of North Korean soldiers in Ukraine as “fake "
+        "news”.",
+        Stance.denied,
+    ),
+    ("The Kremlin rejected the claim, calling it “yet another fake news story”.", Stance.denied),
+    (
+        "North Korea’s leader Kim Jong Un is hailing his troops as “heroes,” claiming they helped "
+        "Russia “completely liberate” the embattled Kursk region — a claim that Ukraine flatly "
+        "denies.",
+        Stance.denied,
+    ),
+    (
+        "Sources on the Ukrainian side claimed the Russian military was forming a unit of about "
+        "3,000 North Koreans while the Russian source said the number was “absolutely nowhere "
+        "near” that figure.",
+        Stance.denied,
+    ),
+    ("Moscow denied sending any troops.", Stance.denied),
+    ("The ministry dismissed the reports as propaganda.", Stance.denied),
+    ("Pyongyang refuted the allegations.", Stance.denied),
+    ("A spokesman said the report was not true.", Stance.denied),
+    # unverified
+    (
+        "North Korea, a close ally of Russia’s, has not confirmed formally any involvement in the "
+        "full-scale invasion of Ukraine.",
+        Stance.unverified,
+    ),
+    ("The reports have not been confirmed.", Stance.unverified),
+    (
+        "US officials this week said they could not confirm Ukrainian claims about the deployment "
+        "of North Korean soldiers but were still evaluating reports.",
+        Stance.unverified,
+    ),
+    (
+        "While Ukraine, South Korea and their Western allies have made allegations about North "
+        "Korea’s active engagement in Russia’s war, they have not been able to provide evidence to "
+        "support their claims.",
+        Stance.unverified,
+    ),
+    (
+        "The Ukrainian president claimed last week, without providing any details, that his "
+        "government had intelligence that nearly 10,000 soldiers from North Korea were being "
+        "prepared to join the Russian forces fighting in his country.",
+        Stance.unverified,
+    ),
+    (
+        "In the video, alleged North Korean soldiers are seen standing in line to pick up bags.",
+        Stance.unverified,
+    ),
+    (
+        "A North Korean troop deployment, if confirmed, would bolster the fast-diminishing "
+        "ranks of the Russian military.",
+        Stance.unverified,
+    ),
+    (
+        "Ukraine published a video purporting to show dozens of North Koreans lining up.",
+        Stance.unverified,
+    ),
+    ("The missiles were purportedly supplied by Pyongyang.", Stance.unverified),
+    ("The claim is unverified.", Stance.unverified),
+    # reported
+    (
+        "In late October, Pentagon leaders said they could confirm that as many as 10,000 North "
+        "Korean soldiers had arrived in Russia for training.",
+        Stance.reported,
+    ),
+    (
+        "The National Intelligence Service of South Korea reported that the DPRK has already sent "
+        "1,500 special forces to Russia.",
+        Stance.reported,
+    ),
+    (
+        "In general, according to South Korean intelligence, 12 thousand soldiers will be sent to "
+        "Russia.",
+        Stance.reported,
+    ),
+    (
+        "More than 3,000 men were killed or wounded in the Kursk region, according to statements "
+        "by Ukrainian President Vladimir Zelenskiy, who cited intelligence reports.",
+        Stance.reported,
+    ),
+    (
+        "KCNA, North Korea’s official news agency, announced that Kim Jong-un has given the green "
+        "light to the large-scale production of kamikaze drones.",
+        Stance.reported,
+    ),
+    (
+        "“They are preparing on their land 10,000 soldiers but they didn’t move them already to "
+        "Ukraine or to Russia,” he told reporters at the Nato headquarters in Brussels.",
+        Stance.reported,
+    ),
+    (
+        "Ukraine’s top military chief, Gen. Oleksandr Syrskyi, recently warned that North Korean "
+        "forces are causing significant strain on the Ukrainian frontlines.",
+        Stance.reported,
+    ),
+    (
+        "On November 13, the South Korean National Intelligence Service (NIS) revealed it had "
+        "evidence that the North Koreans were fighting in Kursk.",
+        Stance.reported,
+    ),
+    (
+        "Western officials estimate that at least 1,000 of the 11,000 deployed North Korean troops "
+        "have been killed in just three months.",
+        Stance.reported,
+    ),
+    (
+        "The BBC quoted a Russian military source as saying a “number of North Koreans” had "
+        "arrived in the country’s Far East.",
+        Stance.reported,
+    ),
+    (
+        "Both the governments of South Korea and the United States claim to have corroborated "
+        "Ukrainian reports of North Koreans on the front lines.",
+        Stance.reported,
+    ),
+    (
+        "Mr Putin and North Korean leader Kim Jong-un reportedly signed a mutual aid agreement in "
+        "June.",
+        Stance.reported,
+    ),
+    # asserted
+    (
+        "NAIROBI, Kenya — In a dramatic shift that could rattle global tensions even further, "
+        "North Korea has officially confirmed it sent soldiers to fight alongside Russian forces "
+        "in Ukraine.",
+        Stance.asserted,
+    ),
+    ("Putin first invaded Ukraine in 2014, colonizing its Crimean peninsula.", Stance.asserted),
+    (
+        "It contains a secret clause under which Pyongyang received the right to send a thousand "
+        "of its troops to Ukraine to gain experience in warfare.",
+        Stance.asserted,
+    ),
+    ("North Korea has not addressed the reports in any meaningful way.", Stance.asserted),
+    ("The Kremlin did not deny the reports.", Stance.asserted),
+    ("The Kremlin didn’t deny the reports.", Stance.asserted),
+    ("Moscow has never denied sending troops.", Stance.asserted),
+    ("Moscow hasn’t confirmed the deployment.", Stance.unverified),
+    ("Officials couldn't verify the footage.", Stance.unverified),
+    ("The Kremlin issued a denial of the reports.", Stance.denied),
+]
+
+
+@pytest.mark.parametrize(("sentence", "stance"), STANCES)
+def test_detect_stance(sentence: str, stance: Stance) -> None:
+    assert detect_stance(sentence) is stance
+
+
+def test_precedence_denied_over_unverified_over_reported() -> None:
+    assert detect_stance("He said the alleged deployment was denied.") is Stance.denied
+    assert detect_stance("He said the alleged deployment happened.") is Stance.unverified
+    assert detect_stance("He said the deployment happened.") is Stance.reported
+
+
+@pytest.mark.parametrize(
+    ("sentence", "negated"),
+    [
+        ("North Korea has not confirmed formally any involvement in the invasion.", True),
+        ("North Korea has officially confirmed it sent soldiers to fight in Ukraine.", False),
+        ("The reports have not been confirmed.", True),
+        ("US officials said they could not confirm Ukrainian claims.", True),
+        ("Russia did not send troops.", True),
+        ("Russia didn’t send troops.", True),
+        ("Pyongyang has never acknowledged the deployment.", True),
+        (
+            "The alliance had “no evidence that North Korean soldiers are involved in the fight”.",
+            True,
+        ),
+        ("North Korea has yet to confirm the deployment.", True),
+        ("Russia sent not only troops but also weapons.", False),
+        ("Pentagon leaders said they could confirm that 10,000 soldiers had arrived.", False),
+        ("We choose not to lock you out of our reporting.", False),
+    ],
+)
+def test_is_negated(sentence: str, negated: bool) -> None:
+    assert is_negated(sentence) is negated
+
+
+@given(st.text())
+def test_any_text_gets_a_stance(text: str) -> None:
+    assert detect_stance(text) in set(Stance)
+    assert isinstance(is_negated(text), bool)
