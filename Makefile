@@ -2,12 +2,20 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 OUT ?= out
+# llama-cpp-python is source-only: build it once, for any x86-64 CPU with AVX2, and keep the
+# wheel in the user's cache. A default (-march=native) build uses AMX on CPUs that have it,
+# and that crashes in llama.cpp's extra buffer types; a portable build is also safe to
+# reuse on another machine.
+LLAMA_VERSION := 0.3.36
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
+WHEELS ?= $(HOME)/.cache/extractor/wheels/llama-cpp-avx2
 
 .PHONY: run test install lint schemas cassettes clean
 
 run: install
 	$(VENV)/bin/extractor extract samples/ -o $(OUT)/claims.jsonl --results $(OUT)/results.jsonl
-	@echo "claims: $(OUT)/claims.jsonl"
+	$(VENV)/bin/extractor compare $(OUT)/results.jsonl -o $(OUT)/comparison.json --table
+	@echo "claims: $(OUT)/claims.jsonl  comparison: $(OUT)/comparison.json"
 
 test: install lint
 	$(PY) -m pytest
@@ -21,7 +29,10 @@ install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[semantic,server,parquet,dev]"
+	ls $(WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl >/dev/null 2>&1 || \
+	  CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PY) -m pip wheel --quiet --no-cache-dir --no-deps \
+	    --no-binary llama-cpp-python -w $(WHEELS) llama-cpp-python==$(LLAMA_VERSION)
+	$(PY) -m pip install --quiet --find-links $(WHEELS) -e ".[semantic,server,parquet,ray,dev]"
 	touch $@
 
 schemas: install

@@ -11,6 +11,8 @@ The library is the product; the ``extractor`` command is a thin layer over it::
 
 from __future__ import annotations
 
+from .cache import ResponseCache
+from .compare import CompareOptions, compare, load_articles_metadata
 from .errors import (
     BackendError,
     BudgetExceeded,
@@ -24,7 +26,13 @@ from .errors import (
     StoreLocked,
     TransportError,
 )
+from .evaluate import EvalReport, evaluate
+from .export import export
+from .gold import GoldSet, load_gold
 from .ingest import read_articles
+from .jobs import Job, load_job
+from .jsonl import ClaimFile, read_claims, read_results
+from .judge import CompletionJudge
 from .models import (
     Article,
     ArticleError,
@@ -43,11 +51,33 @@ from .models import (
     Usage,
 )
 from .pipeline import extract, extract_article
+from .report import render_report
+from .run import JobResult, plan_job, run_job
 from .settings import Settings
+from .store import Store
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "EvalReport",
+    "GoldSet",
+    "evaluate",
+    "load_gold",
+    "Job",
+    "JobResult",
+    "ResponseCache",
+    "Store",
+    "export",
+    "load_job",
+    "plan_job",
+    "run_job",
+    "read_results",
+    "read_claims",
+    "load_articles_metadata",
+    "compare",
+    "CompletionJudge",
+    "CompareOptions",
+    "ClaimFile",
     "Article",
     "ArticleError",
     "ArticleResult",
@@ -79,4 +109,5 @@ __all__ = [
     "extract",
     "extract_article",
     "read_articles",
+    "render_report",
 ]

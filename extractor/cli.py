@@ -3,23 +3,32 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Generator, Iterator, Sequence
 from contextlib import ExitStack
 from pathlib import Path
 from typing import IO, Any
 
 from pydantic import ValidationError
 
-from .errors import ConfigError, ExtractorError
+from .compare import compare, load_articles_metadata, render_table
+from .errors import ConfigError, ExtractorError, StoreError, StoreLocked
+from .interrupts import exit_code, stop_on_signals
+from .jsonl import read_claims, read_results
+from .judge import CompletionJudge
 from .models import ArticleResult, RunSummary
 from .pipeline import extract
+from .progress import count_articles, with_progress
+from .report import load_comparison, render_report
 from .settings import Settings
+from .store import Store
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 
 #: command-line flags that map one-to-one onto Settings fields
 _SETTINGS_FLAGS: dict[str, dict[str, Any]] = {
@@ -30,6 +39,9 @@ _SETTINGS_FLAGS: dict[str, dict[str, Any]] = {
     "model_path": {"help": "GGUF file for the local back end"},
     "max_candidates": {"type": int, "help": "most sentences asked about per article"},
     "max_tokens_per_run": {"type": int, "help": "token budget; later articles are skipped"},
+    "concurrency": {"type": int, "help": "requests in flight on the openai back end"},
+    "requests_per_minute": {"type": int, "help": "client-side request rate limit"},
+    "tokens_per_minute": {"type": int, "help": "client-side token rate limit"},
 }
 
 
@@ -50,11 +62,88 @@ def _parser() -> argparse.ArgumentParser:
     for name, options in _SETTINGS_FLAGS.items():
         ext.add_argument("--" + name.replace("_", "-"), dest=name, default=None, **options)
     ext.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    ext.add_argument(
+        "--engine",
+        choices=["threads", "ray"],
+        default="threads",
+        help="threads in this process (default), or a Ray Data job (RAY_ADDRESS: a cluster)",
+    )
+
+    cmp = commands.add_parser("compare", help="line up claims across sources")
+    cmp.add_argument("claims", nargs="+", help="claims JSONL (Claim or ArticleResult lines)")
+    cmp.add_argument("-o", "--output", default=None, help="write the Comparison JSON here")
+    cmp.add_argument("--articles", help="articles' metadata JSONL (id, source, published)")
+    cmp.add_argument(
+        "--judge",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="ask the model about clusters code cannot decide (default: on)",
+    )
+    for name in ("backend", "base_url", "model", "model_path"):
+        options = _SETTINGS_FLAGS[name]
+        cmp.add_argument("--" + name.replace("_", "-"), dest=name, default=None, **options)
+    cmp.add_argument(
+        "--table",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="print the table (default: when stdout is a terminal)",
+    )
+
+    rep = commands.add_parser("report", help="write articles, claims and comparison as HTML")
+    inputs = rep.add_mutually_exclusive_group(required=True)
+    inputs.add_argument("--results", help="ArticleResult JSONL (from `extract --results`)")
+    inputs.add_argument("--store", help="a store: its articles, claims and latest comparison")
+    rep.add_argument("--comparison", help="comparison JSON (from `compare -o`)")
+    rep.add_argument("-o", "--output", default="-", help="HTML file (default: stdout)")
+    _add_run_and_export(commands)
+    _add_eval(commands)
     return parser
 
 
+def _add_run_and_export(commands: Any) -> None:
+    run = commands.add_parser("run", help="extract what is new into a store, compare, write")
+    run.add_argument("paths", nargs="*", help="a job file (.toml) and/or inputs to read")
+    run.add_argument("--store", help="the SQLite store (replaces the job file's)")
+    run.add_argument("--output-dir", help="write claims.jsonl, comparison.json, report.html")
+    run.add_argument("--dry-run", action="store_true", help="list what would be extracted")
+    run.add_argument(
+        "--embedder", choices=["auto", "semantic", "lexical"], help="comparison embedder"
+    )
+    for name, options in _SETTINGS_FLAGS.items():
+        run.add_argument("--" + name.replace("_", "-"), dest=name, default=None, **options)
+
+    exp = commands.add_parser("export", help="write a store's claims or comparison")
+    exp.add_argument("--store", required=True, help="the SQLite store")
+    exp.add_argument("--format", choices=["jsonl", "csv", "parquet"], default="jsonl")
+    exp.add_argument("--what", choices=["claims", "comparison"], default="claims")
+    exp.add_argument("-o", "--output", default="-", help="file (default: stdout)")
+
+
+def _add_eval(commands: Any) -> None:
+    ev = commands.add_parser("eval", help="score claims and comparison against a gold set")
+    ev.add_argument("--gold", required=True, help="gold JSONL (see tests/gold/README.md)")
+    ev.add_argument("--claims", nargs="+", help="claims JSONL (default: extract them now)")
+    ev.add_argument("--comparison", help="comparison JSON (default: compare the claims now)")
+    ev.add_argument(
+        "--compare",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="without --comparison, compare the claims now (default: on)",
+    )
+    ev.add_argument(
+        "--judge",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="let the model decide unsure clusters when comparing (default: on)",
+    )
+    ev.add_argument("--json", dest="json_out", help="write the EvalReport JSON here")
+    for name, options in _SETTINGS_FLAGS.items():
+        ev.add_argument("--" + name.replace("_", "-"), dest=name, default=None, **options)
+
+
 def _settings(args: argparse.Namespace) -> Settings:
-    overrides = {k: getattr(args, k) for k in _SETTINGS_FLAGS if getattr(args, k, None) is not None}
+    names = [*_SETTINGS_FLAGS, "judge"]
+    overrides = {k: getattr(args, k) for k in names if getattr(args, k, None) is not None}
     try:
         return Settings(**overrides)
     except ValidationError as exc:
@@ -68,20 +157,12 @@ def _open(path: str, stack: ExitStack) -> IO[str]:
     return stack.enter_context(open(path, "w", encoding="utf-8"))
 
 
-def _with_progress(results: Iterator[ArticleResult], quiet: bool) -> Iterator[ArticleResult]:
-    if quiet or not sys.stderr.isatty():
-        yield from results
-        return
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
-    with Progress(*columns, transient=True, console=_stderr_console()) as progress:
-        task = progress.add_task("extracting", total=None)
-        claims = 0
-        for done, result in enumerate(results, start=1):
-            claims += len(result.claims)
-            progress.update(task, description=f"{done} articles, {claims} claims")
-            yield result
+def _with_progress(
+    results: Iterator[ArticleResult], args: argparse.Namespace
+) -> Iterator[ArticleResult]:
+    if args.quiet or not sys.stderr.isatty():
+        return results
+    return with_progress(results, total=count_articles(args.paths), console=_stderr_console())
 
 
 def _stderr_console() -> Any:
@@ -90,26 +171,168 @@ def _stderr_console() -> Any:
     return Console(stderr=True)
 
 
+def _results(args: argparse.Namespace, settings: Settings) -> Generator[ArticleResult, None, None]:
+    if args.engine == "ray":
+        from .distributed import extract_ray
+
+        yield from extract_ray(args.paths, settings)
+    else:
+        yield from extract(args.paths, settings)
+
+
 def _extract(args: argparse.Namespace) -> int:
     settings = _settings(args)
     summary = RunSummary()
     began = time.perf_counter()
-    with ExitStack() as stack:
-        claims_out = _open(args.output, stack)
-        results_out = _open(args.results, stack) if args.results else None
-        for result in _with_progress(extract(args.paths, settings), args.quiet):
-            summary.add(result)
-            for claim in result.claims:
-                claims_out.write(claim.model_dump_json() + "\n")
-            if results_out is not None:
-                results_out.write(result.model_dump_json() + "\n")
-            for error in result.errors:
-                print(f"extractor: {error.origin or '?'}: {error.message}", file=sys.stderr)
-            claims_out.flush()
+    try:
+        with stop_on_signals() as guard, ExitStack() as stack:
+            claims_out = _open(args.output, stack)
+            results_out = _open(args.results, stack) if args.results else None
+            results = _results(args, settings)
+            stack.callback(results.close)  # closing it abandons the articles in flight
+            for result in _with_progress(results, args):
+                with guard.atomic():  # a signal waits until the article is written
+                    summary.add(result)
+                    claims_out.write("".join(c.model_dump_json() + "\n" for c in result.claims))
+                    claims_out.flush()
+                    if results_out is not None:
+                        results_out.write(result.model_dump_json() + "\n")
+                        results_out.flush()
+                for error in result.errors:
+                    print(f"extractor: {error.origin or '?'}: {error.message}", file=sys.stderr)
+    except KeyboardInterrupt as stop:  # Ctrl-C or SIGTERM: what is written stays written
+        summary.seconds = round(time.perf_counter() - began, 3)
+        print(_summary_line(summary), file=sys.stderr)
+        print(
+            f"extractor: stopped by {stop or 'SIGINT'}: {summary.articles} articles were "
+            "written in full and the ones in flight abandoned; rerun to extract the rest",
+            file=sys.stderr,
+        )
+        raise
     summary.seconds = round(time.perf_counter() - began, 3)
     if not args.quiet:
         print(_summary_line(summary), file=sys.stderr)
     return EXIT_OK if summary.failed == 0 and summary.skipped == 0 else EXIT_PARTIAL
+
+
+def _compare(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    found = read_claims(*args.claims)
+    articles = dict(found.articles)
+    if args.articles:
+        articles.update(load_articles_metadata(args.articles))
+    judge = None
+    if settings.judge:
+        sources = {key: article.source for key, article in articles.items()}
+        judge = CompletionJudge.from_settings(settings, sources=sources)
+    comparison = compare(found.claims, settings, articles=articles, judge=judge)
+    if args.output:
+        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.output).write_text(comparison.model_dump_json(indent=2) + "\n", "utf-8")
+    show_table = args.table if args.table is not None else sys.stdout.isatty() or not args.output
+    if show_table:
+        from rich.console import Console
+
+        Console(width=None if sys.stdout.isatty() else 160).print(render_table(comparison))
+    counts = Counter(cluster.relation.value for cluster in comparison.clusters)
+    print(
+        f"extractor: {comparison.claims} claims ({comparison.duplicates} duplicates merged) in "
+        f"{len(comparison.clusters)} clusters: "
+        + ", ".join(f"{n} {relation}" for relation, n in sorted(counts.items())),
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def _report(args: argparse.Namespace) -> int:
+    comparison = None
+    if args.store:
+        with Store(args.store, readonly=True) as store:
+            articles, claims = store.articles(), store.claims()
+            comparison = store.latest_comparison()
+    else:
+        results = list(read_results(args.results))
+        articles = [r.article for r in results if r.article is not None]
+        claims = [claim for r in results for claim in r.claims]
+    if args.comparison:
+        comparison = load_comparison(args.comparison)
+    html = render_report(articles, claims, comparison)
+    with ExitStack() as stack:
+        _open(args.output, stack).write(html)
+    clusters = len(comparison.clusters) if comparison else 0
+    print(
+        f"extractor: wrote {args.output}: {len(articles)} articles, {len(claims)} claims, "
+        f"{clusters} compared facts",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .jobs import load_job
+    from .run import plan_job, run_job
+
+    jobs = [p for p in args.paths if p.endswith(".toml")]
+    if len(jobs) > 1:
+        raise ConfigError(f"give one job file, not {len(jobs)}")
+    job = load_job(
+        jobs[0] if jobs else None,
+        inputs=[p for p in args.paths if not p.endswith(".toml")],
+        store=args.store,
+        output_dir=args.output_dir,
+        embedder=args.embedder,
+        settings={k: getattr(args, k) for k in _SETTINGS_FLAGS if getattr(args, k) is not None},
+    )
+
+    def report_errors(result: ArticleResult) -> None:
+        for error in result.errors:
+            print(f"extractor: {error.origin or '?'}: {error.message}", file=sys.stderr)
+
+    result = plan_job(job) if args.dry_run else run_job(job, on_result=report_errors)
+    print(result.model_dump_json(), flush=True)
+    return result.exit_code
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .export import export
+
+    rows = export(args.store, args.output, what=args.what, format=args.format)
+    print(f"extractor: wrote {rows} {args.what} rows to {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from .evaluate import evaluate, render_eval_table
+    from .gold import load_gold
+
+    settings = _settings(args)
+    gold = load_gold(args.gold, settings)
+    articles = list(gold.articles.values())
+    failed = False
+    if args.claims:
+        claims = read_claims(*args.claims).claims
+    else:
+        claims = []
+        for result in extract(articles, settings):
+            claims.extend(result.claims)
+            failed = failed or not result.ok
+            for error in result.errors:
+                print(f"extractor: {error.origin or '?'}: {error.message}", file=sys.stderr)
+    comparison = load_comparison(args.comparison) if args.comparison else None
+    if comparison is None and args.compare:
+        judge = None
+        if settings.judge:
+            sources = {article.id: article.source for article in articles}
+            judge = CompletionJudge.from_settings(settings, sources=sources)
+        comparison = compare(claims, settings, articles=articles, judge=judge)
+    report = evaluate(gold, claims, comparison)
+    if args.json_out:
+        Path(args.json_out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json_out).write_text(report.model_dump_json(indent=2) + "\n", "utf-8")
+    Console(width=None if sys.stdout.isatty() else 120).print(render_eval_table(report))
+    return EXIT_PARTIAL if failed else EXIT_OK
 
 
 def _summary_line(summary: RunSummary) -> str:
@@ -118,15 +341,31 @@ def _summary_line(summary: RunSummary) -> str:
         f"{summary.skipped} skipped), {summary.claims} claims, {summary.rejected} rejected "
         f"answers, {summary.errors} errors, {summary.usage.total_tokens} tokens in "
         f"{summary.usage.requests} requests, {summary.seconds:.1f} s"
+        f" ({summary.articles / max(summary.seconds, 1e-9):.2f} articles/s, "
+        f"{summary.usage.total_tokens / max(summary.seconds, 1e-9):,.0f} tokens/s)"
     )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code (0 ok, 1 partial failure, 2 usage error)."""
+    """Run the command line; returns the exit code.
+
+    0 ok, 1 partial failure, 2 usage, configuration or store error, 3 the store is locked,
+    130 after Ctrl-C and 143 after SIGTERM: the process then exits at once, abandoning the
+    requests in flight instead of waiting for them.
+    """
     args = _parser().parse_args(argv)
-    handlers = {"extract": _extract}
+    handlers = {
+        "extract": _extract, "compare": _compare, "report": _report, "run": _run,
+        "export": _export, "eval": _eval,
+    }  # fmt: skip
     try:
         return handlers[args.command](args)
+    except StoreLocked as exc:
+        print(f"extractor: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
+    except StoreError as exc:  # an unusable store is the caller's to fix, like a setting
+        print(f"extractor: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except ConfigError as exc:
         print(f"extractor: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -135,6 +374,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_PARTIAL
     except BrokenPipeError:
         return EXIT_OK
+    except KeyboardInterrupt as exc:  # outputs are flushed and closed by now
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(exit_code(exc))  # worker threads may sit in a request: do not wait for them
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,7 +9,8 @@
     ├── PromptError                an unknown prompt template or a missing template variable
     ├── BackendError               the model could not be reached or answered unusably
     │   ├── ModelLoadError         the local GGUF could not be found or loaded
-    │   └── TransportError         HTTP failure that survived every retry (429, 5xx, timeout)
+    │   └── TransportError         HTTP failure that survived every retry (429, 5xx, timeout,
+    │                              a malformed answer), or a refused request (401, 404)
     ├── ExtractionError            the model's answers never validated within the re-ask bound
     ├── BudgetExceeded             ``max_tokens_per_run`` is spent; remaining articles skipped
     └── StoreError                 the store cannot be opened, is locked or is read-only
@@ -66,6 +67,12 @@ class ModelLoadError(BackendError):
 
 class TransportError(BackendError):
     kind = "transport"
+
+    def __init__(self, message: str, *, requests: int = 0, retries: int = 0) -> None:
+        super().__init__(message)
+        #: HTTP requests made, and retries among them, before giving up (counted in Usage)
+        self.requests = requests
+        self.retries = retries
 
 
 class ExtractionError(ExtractorError):

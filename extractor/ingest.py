@@ -113,6 +113,8 @@ def _read_jsonl(path: Path, settings: Settings) -> Iterator[Article | ArticleErr
             try:
                 if size > limit:
                     raise _too_large(size, limit)
+                if number == 1:
+                    raw = raw.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 BOM (Windows editors)
                 yield _from_json(raw, path, origin)
             except InputError as exc:
                 yield _error(exc, origin, line=number)
@@ -187,6 +189,11 @@ def _from_json(raw: bytes, path: Path, origin: str) -> Article:
         raise InputError(
             f"not valid JSON ({exc.msg} at column {exc.colno}); write one JSON object per line"
         ) from None
+    except RecursionError:
+        raise InputError("JSON nested too deeply; write one flat JSON object per line") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        reason = str(exc).partition(":")[0]
+        raise InputError(f"unusable JSON ({reason}); write one JSON object per line") from None
     if not isinstance(data, dict):
         raise InputError(f"expected a JSON object, got {type(data).__name__}")
     unknown = sorted(set(data) - set(JSONL_KEYS))
@@ -226,8 +233,11 @@ def _article(text: str, meta: dict[str, Any], path: Path, origin: str) -> Articl
     url, title = meta.get("url") or None, meta.get("title")
     if title:
         title = unicodedata.normalize("NFC", _clean(title)).strip() or None
+    text = _clean(text).strip()
+    if not text:  # e.g. nothing but zero-width characters
+        raise InputError("no article text, only invisible characters; give the article text")
     return Article.from_text(
-        _clean(text).strip(),
+        text,
         source=meta.get("source") or (url and urlparse(url).hostname) or path.stem,
         title=title,
         url=url,
@@ -239,6 +249,9 @@ def _article(text: str, meta: dict[str, Any], path: Path, origin: str) -> Articl
 def _decode(data: bytes) -> str:
     """The cleaned text of a whole file, refusing empty, binary and non-UTF-8 content."""
     _check_head(data[:_SNIFF_BYTES])
+    nul = data.find(b"\0")
+    if nul != -1:
+        raise InputError(f"binary content (a NUL byte at byte offset {nul}); give UTF-8 text")
     text = _clean(_utf8(data))
     if not text.strip():
         raise InputError("the file contains only whitespace; give it the article text")
@@ -246,9 +259,14 @@ def _decode(data: bytes) -> str:
 
 
 def _check_head(head: bytes) -> None:
-    """Refuse an empty file, or a binary one (a NUL byte in its first bytes)."""
+    """Refuse an empty file, UTF-16/32 text, or a binary file (a NUL byte in its first bytes)."""
     if not head:
         raise InputError("empty file; give it the article text")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        raise InputError(
+            "UTF-16 or UTF-32 text (it starts with a byte-order mark); re-encode the file as "
+            "UTF-8 (e.g. iconv -f utf-16 -t utf-8)"
+        )
     if b"\0" in head:
         raise InputError("binary file (a NUL byte in the first 8 KiB); give UTF-8 text")
 
@@ -284,9 +302,18 @@ def _parse_date(value: object, key: str) -> date | None:
 def _optional_str(data: dict[str, Any], key: str) -> str | None:
     """``data[key]`` when it is a string, None when absent or null."""
     value = data.get(key)
-    if value is None or isinstance(value, str):
+    if value is None:
         return value
-    raise InputError(f"{key!r} must be a string, not {type(value).__name__}")
+    if not isinstance(value, str):
+        raise InputError(f"{key!r} must be a string, not {type(value).__name__}")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:  # "\ud800": valid JSON, but no character at all
+        raise InputError(
+            f"{key!r} holds an unpaired surrogate escape at character {exc.start}; "
+            "write the text as UTF-8, or escape whole surrogate pairs"
+        ) from None
+    return value
 
 
 def _too_large(size: int, limit: int) -> InputError:

@@ -192,6 +192,14 @@ class Usage(_Model):
     def total_tokens(self) -> int:
         return self.prompt_tokens + self.completion_tokens
 
+    @model_validator(mode="before")
+    @classmethod
+    def _accept_dumped_total(cls, data: object) -> object:
+        """Read back what ``model_dump`` wrote: ``total_tokens`` is computed, never stored."""
+        if isinstance(data, dict) and "total_tokens" in data:
+            return {k: v for k, v in data.items() if k != "total_tokens"}
+        return data
+
     def __add__(self, other: Usage) -> Usage:
         return Usage(
             prompt_tokens=self.prompt_tokens + other.prompt_tokens,

@@ -3,20 +3,29 @@
 Every article yields exactly one :class:`ArticleResult`. Whatever goes wrong with one
 article (unreadable input, a model that never validates, a dead server) is recorded in
 its result, and the batch goes on.
+
+On the ``openai`` back end, ``Settings.concurrency`` articles are extracted at once by a
+pool of threads, under one shared :class:`~extractor.ratelimit.RateLimiter`; results still
+come out in input order. The local model runs one request at a time, while the next
+articles are read in the background.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from collections.abc import Iterable, Iterator
 
 from .backends import CompletionBackend, make_backend
+from .cache import CachedBackend, ResponseCache
+from .concurrency import map_ordered, read_ahead
 from .errors import ExtractorError
 from .ingest import read_articles
-from .models import Article, ArticleError, ArticleResult, Claim, Timings, Usage
+from .models import Article, ArticleError, ArticleResult, Claim, Timings
 from .quantities import parse_quantities
+from .ratelimit import Limiter, RateLimiter
 from .settings import Settings
 from .stance import detect_stance
 from .strategies.base import Strategy, StrategyOutput
@@ -27,13 +36,25 @@ __all__ = ["extract", "extract_article", "make_strategy"]
 log = logging.getLogger(__name__)
 
 
-def make_strategy(settings: Settings, backend: CompletionBackend | None = None) -> Strategy:
-    """The extraction strategy ``settings`` asks for, over ``backend`` (or the configured one)."""
+def make_strategy(
+    settings: Settings,
+    backend: CompletionBackend | None = None,
+    cache: ResponseCache | None = None,
+    limiter: Limiter | None = None,
+) -> Strategy:
+    """The extraction strategy ``settings`` asks for, over ``backend`` (or the configured one).
+
+    With a ``cache``, model answers are read from it when it has them (see
+    :mod:`extractor.cache`). Requests to an OpenAI-compatible server go through ``limiter``.
+    """
     if settings.resolved_strategy == "article":
         from .strategies.article import ArticleStrategy
 
-        return ArticleStrategy(settings)
-    return SentenceStrategy(backend or make_backend(settings), settings)
+        return ArticleStrategy(settings, cache=cache, limiter=limiter)
+    backend = backend or make_backend(settings, limiter)
+    if cache is not None:
+        backend = CachedBackend(backend, cache, strategy="sentence")
+    return SentenceStrategy(backend, settings)
 
 
 def _claims(article: Article, output: StrategyOutput, strategy: Strategy) -> list[Claim]:
@@ -91,11 +112,15 @@ def _run(article: Article, strategy: Strategy) -> ArticleResult:
 
 
 def extract_article(
-    article: Article, settings: Settings | None = None, *, backend: CompletionBackend | None = None
+    article: Article,
+    settings: Settings | None = None,
+    *,
+    backend: CompletionBackend | None = None,
+    cache: ResponseCache | None = None,
 ) -> ArticleResult:
     """Extract the grounded claims of one article."""
     settings = settings or Settings()
-    return _run(article, make_strategy(settings, backend))
+    return _run(article, make_strategy(settings, backend, cache))
 
 
 def _failed(error: ArticleError) -> ArticleResult:
@@ -111,31 +136,80 @@ def _skipped(article: Article, spent: int, budget: int) -> ArticleResult:
     return ArticleResult(article=article, origin=article.origin, status="skipped", errors=[error])
 
 
+class _Batch:
+    """What the threads of one ``extract`` call share: the strategy, the budget spent."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        backend: CompletionBackend | None,
+        cache: ResponseCache | None,
+        limiter: Limiter | None,
+    ) -> None:
+        self._settings = settings
+        self._backend = backend
+        self._cache = cache
+        self._limiter = limiter or RateLimiter.from_settings(settings)
+        self._lock = threading.Lock()
+        self._shared: Strategy | None = None
+        self._local = threading.local()
+        self._spent = 0
+
+    def _strategy(self) -> Strategy:
+        strategy: Strategy | None = getattr(self._local, "strategy", None)
+        if strategy is None:
+            with self._lock:  # the first one loads the model; a config or load error ends the run
+                # the article strategy keeps per-call state: one per thread
+                if self._shared is None or self._settings.resolved_strategy == "article":
+                    self._shared = make_strategy(
+                        self._settings, self._backend, self._cache, self._limiter
+                    )
+                strategy = self._local.strategy = self._shared
+        return strategy
+
+    def run(self, item: Article | ArticleError) -> ArticleResult:
+        if isinstance(item, ArticleError):
+            return _failed(item)
+        budget = self._settings.max_tokens_per_run
+        with self._lock:
+            spent = self._spent
+        if budget is not None and spent >= budget:
+            return _skipped(item, spent, budget)
+        result = _run(item, self._strategy())
+        with self._lock:
+            self._spent += result.usage.total_tokens
+        return result
+
+
 def extract(
     inputs: Iterable[str | os.PathLike[str] | Article],
     settings: Settings | None = None,
     *,
     backend: CompletionBackend | None = None,
+    cache: ResponseCache | None = None,
+    limiter: Limiter | None = None,
 ) -> Iterator[ArticleResult]:
     """Extract claims from files, directories, JSONL feeds or :class:`Article` objects.
 
     Yields one result per article, in input order, as soon as it is done. The model is
     loaded once, on the first readable article; a :class:`ConfigError` or
-    :class:`ModelLoadError` then is raised, since no article could succeed.
+    :class:`ModelLoadError` then is raised, since no article could succeed. With a
+    ``cache`` (:class:`~extractor.cache.ResponseCache`), answers it holds are not asked again.
+
+    ``settings.workers`` articles are extracted at once (``concurrency`` on the ``openai``
+    back end, 1 for the local model), all under one rate ``limiter`` (by default, one built
+    from the settings). With a token budget, the articles already running when it is spent
+    still finish. Closing the iterator abandons the articles not yet done.
     """
     settings = settings or Settings()
-    strategy: Strategy | None = None
-    spent = Usage()
-    budget = settings.max_tokens_per_run
-    for item in read_articles(inputs, settings):
-        if isinstance(item, ArticleError):
-            yield _failed(item)
-            continue
-        if budget is not None and spent.total_tokens >= budget:
-            yield _skipped(item, spent.total_tokens, budget)
-            continue
-        if strategy is None:  # a config or model-load error here is the run's, not the article's
-            strategy = make_strategy(settings, backend)
-        result = _run(item, strategy)
-        spent = spent + result.usage
-        yield result
+    batch = _Batch(settings, backend, cache, limiter)
+    items = read_articles(inputs, settings)
+    if settings.workers > 1:
+        yield from map_ordered(batch.run, items, settings.workers)
+        return
+    ahead = read_ahead(items)  # the next articles are read while this one is extracted
+    try:
+        for item in ahead:
+            yield batch.run(item)
+    finally:
+        ahead.close()

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from .evaluate import EvalReport
+from .gold import GoldRecord
 from .models import Article, ArticleResult, Claim, Comparison, RunSummary
 
 __all__ = ["SCHEMA_MODELS", "schema_documents", "write_schemas"]
@@ -19,6 +21,8 @@ SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "article_result": ArticleResult,
     "comparison": Comparison,
     "run_summary": RunSummary,
+    "gold": GoldRecord,
+    "eval_report": EvalReport,
 }
 
 

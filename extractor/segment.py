@@ -2,7 +2,9 @@
 
 Splitting: the text is cut into blocks at line breaks (a line that starts with a lower-case
 letter continues the previous one, for hard-wrapped text; a blank line always ends a block),
-each block is split by ``pysbd``, and every sentence is found again in the original text by
+each block is split by ``pysbd`` (a block over 4,000 characters, such as a whole article on
+one line, is first cut at sentence ends into windows of at most that size: pysbd takes time
+quadratic in its input), and every sentence is found again in the original text by
 searching forward from the previous end, so offsets survive whatever whitespace ``pysbd``
 changes. Sentences longer than 600 characters are cut at the ``;`` or ``, `` nearest their
 middle. Always ``text[s.start:s.end] == s.text``, sentences are stripped, ordered and disjoint.
@@ -40,9 +42,13 @@ from .stance import detect_stance
 __all__ = ["Candidate", "Sentence", "checkworthiness", "select_candidates", "split_sentences"]
 
 MAX_SENTENCE_CHARS = 600
+#: the longest text given to pysbd at once (see the module docstring)
+MAX_WINDOW_CHARS = 4000
 
 _LINE = re.compile(r"[^\n]+")
 _FALLBACK_SPLIT = re.compile(r"(?<=[.!?])\s+")
+_WINDOW_CUT = re.compile(r"[.!?][\"'”’)\]]*\s+")
+_SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _CONFIRM = re.compile(
     r"\b(?:confirm(?:s|ed)?|acknowledg(?:es|ed)|admit(?:s|ted)|accus(?:es|ed)|estimat(?:es|ed))\b",
@@ -169,6 +175,37 @@ def _blocks(text: str) -> list[tuple[int, int]]:
 
 
 def _segment_block(
+    segmenter: pysbd.Segmenter, text: str, start: int, end: int
+) -> list[tuple[int, int]]:
+    """Sentence ranges of ``text[start:end]``, segmented window by window."""
+    spans: list[tuple[int, int]] = []
+    for window_start, window_end in _windows(text, start, end):
+        spans.extend(_segment_window(segmenter, text, window_start, window_end))
+    return spans
+
+
+def _windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Cut ``text[start:end]`` into pieces of at most MAX_WINDOW_CHARS, at sentence ends.
+
+    Each cut is the last sentence end (else the last whitespace, else the limit itself) in
+    the second half of the window, so no piece is shorter than half a window.
+    """
+    windows: list[tuple[int, int]] = []
+    while end - start > MAX_WINDOW_CHARS:
+        lo, hi = start + MAX_WINDOW_CHARS // 2, start + MAX_WINDOW_CHARS
+        cut = hi
+        for pattern in (_WINDOW_CUT, _SPACE):
+            ends = [m.end() for m in pattern.finditer(text, lo, hi)]
+            if ends:
+                cut = ends[-1]
+                break
+        windows.append((start, cut))
+        start = cut
+    windows.append((start, end))
+    return windows
+
+
+def _segment_window(
     segmenter: pysbd.Segmenter, text: str, start: int, end: int
 ) -> list[tuple[int, int]]:
     """Sentence ranges of ``text[start:end]``, located in the original text."""

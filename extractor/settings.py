@@ -6,6 +6,7 @@ down. Nothing inside the package reads the environment.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -14,6 +15,9 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings"]
+
+#: header names whose values are credentials
+_SECRET_HEADER = re.compile(r"auth|key|token|secret|cookie|session", re.IGNORECASE)
 
 BackendName = Literal["auto", "local", "openai"]
 StrategyName = Literal["auto", "sentence", "article"]
@@ -48,7 +52,9 @@ class Settings(BaseSettings):
     )
     api_key: SecretStr | None = Field(default=None, description="API key (never logged).")
     organization: str | None = None
-    extra_headers: dict[str, str] = Field(default_factory=dict)
+    extra_headers: dict[str, str] = Field(
+        default_factory=dict, repr=False, description="Sent with every request (not in repr)."
+    )
     response_format_schema: bool = Field(
         default=True,
         description="Send the JSON Schema inside response_format={'type': 'json_object'} "
@@ -66,6 +72,14 @@ class Settings(BaseSettings):
     # -- prompts ------------------------------------------------------------------------------
     sentence_prompt: str = "extract_sentence.v1"
     article_prompt: str = "extract_claims.v1"
+    compare_prompt: str = "compare_claims.v1"
+
+    # -- comparison ---------------------------------------------------------------------------
+    judge: bool = Field(
+        default=True,
+        description="Ask the model about clusters code cannot decide (no numbers, no stance "
+        "cue); off: the code's tentative decision stands, marked as unchecked.",
+    )
 
     # -- validation and retries ---------------------------------------------------------------
     max_reasks: int = Field(default=2, ge=0, description="Re-asks after a validation failure.")
@@ -93,6 +107,24 @@ class Settings(BaseSettings):
     # -- budget -------------------------------------------------------------------------------
     max_tokens_per_run: int | None = Field(default=None, ge=1)
 
+    # -- throughput ---------------------------------------------------------------------------
+    concurrency: int = Field(
+        default=4,
+        ge=1,
+        le=256,
+        description="Requests in flight on the 'openai' back end (articles extracted at "
+        "once); the local model always runs one request at a time.",
+    )
+    requests_per_minute: int | None = Field(
+        default=None, ge=1, description="Client-side request rate limit; None: unlimited."
+    )
+    tokens_per_minute: int | None = Field(
+        default=None,
+        ge=1,
+        description="Client-side token rate limit (estimated before, corrected after each "
+        "request); None: unlimited.",
+    )
+
     # -- places -------------------------------------------------------------------------------
     cache_dir: Path = Field(default_factory=lambda: user_cache_path("extractor"))
 
@@ -113,9 +145,22 @@ class Settings(BaseSettings):
             return "sentence" if self.resolved_backend == "local" else "article"
         return self.strategy
 
+    @property
+    def workers(self) -> int:
+        """Articles extracted at once: ``concurrency``, or 1 for the CPU-bound local model."""
+        return 1 if self.resolved_backend == "local" else self.concurrency
+
     def public_dict(self) -> dict[str, object]:
-        """The settings as JSON-able data with the key masked, for logs and the store."""
+        """The settings as JSON-able data with the key masked, for logs and the store.
+
+        Extra headers that look like credentials (``Authorization``, ``api-key``, a cookie,
+        a token) are masked too.
+        """
         data = self.model_dump(mode="json")
         if self.api_key is not None:
             data["api_key"] = "***"
+        data["extra_headers"] = {
+            name: "***" if _SECRET_HEADER.search(name) else value
+            for name, value in self.extra_headers.items()
+        }
         return data

@@ -429,7 +429,8 @@ def test_the_prompt_renders_the_claims() -> None:
     )
     assert "1. [Babel] NIS: 12,000 soldiers will be sent." in text
     assert "2. [Breitbart] Pentagon: Up to 10,000 arrived." in text
-    assert "Relation: agree|contradiction|unrelated" in text
+    assert text.endswith("Claims:\n" + "\n".join(text.splitlines()[-3:-1]) + "\nRelation:")
+    assert text.count("Relation:") == 4  # three worked examples, then the question
     with pytest.raises(PromptError):
         render_prompt("compare_claims.v1")
 

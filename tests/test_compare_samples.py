@@ -7,15 +7,17 @@ attributed speaker. Nothing else is filled in: ``compare`` parses quantities and
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from extractor.cli import main
 from extractor.compare import compare
 from extractor.embeddings import MiniLMEmbedder
-from extractor.models import Article, Claim, Cluster, Comparison, Relation
+from extractor.models import Article, ArticleResult, Claim, Cluster, Comparison, Relation
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
@@ -167,3 +169,58 @@ def test_the_output_is_deterministic(
     again = compare(list(reversed(claims)), articles=articles, embedder=embedder)
     first = compare(claims, articles=articles, embedder=embedder)
     assert again.model_dump() == first.model_dump()
+
+
+def test_compare_command_reads_minimal_claims_and_a_metadata_side_file(
+    claims: list[Claim], articles: dict[str, Article], tmp_path: Path
+) -> None:
+    """Claims another tool wrote (only article_id, text, quote, speaker) and a side file of
+    articles' metadata (no text): the command writes a Comparison and exits 0."""
+    claims_path = tmp_path / "claims.jsonl"
+    claims_path.write_text(
+        "".join(
+            json.dumps({k: c.model_dump()[k] for k in ("article_id", "text", "quote", "speaker")})
+            + "\n"
+            for c in claims
+        )
+    )
+    meta_path = tmp_path / "articles.jsonl"
+    meta_path.write_text(
+        "".join(
+            json.dumps({"id": a.id, "source": a.source, "published": str(a.published)}) + "\n"
+            for a in articles.values()
+        )
+    )
+    out = tmp_path / "comparison.json"
+    code = main(
+        ["compare", str(claims_path), "--articles", str(meta_path), "-o", str(out), "--no-judge"]
+    )
+    assert code == 0
+    comparison = Comparison.model_validate_json(out.read_text())
+    relations = {c.relation for c in comparison.clusters}
+    assert {Relation.numeric_discrepancy, Relation.agree, Relation.superseded} <= relations
+    cluster = _containing(comparison, "has not confirmed formally", "has officially confirmed")
+    assert cluster.sources == ["Breitbart", "Nairobi-datelined outlet"]
+
+
+def test_compare_command_takes_extract_results_and_rejects_garbage(
+    claims: list[Claim], articles: dict[str, Article], tmp_path: Path
+) -> None:
+    by_article: dict[str, list[Claim]] = {}
+    for claim in claims:
+        by_article.setdefault(claim.article_id, []).append(claim)
+    results = tmp_path / "results.jsonl"
+    results.write_text(
+        "".join(
+            ArticleResult(article=a, claims=by_article.get(a.id, [])).model_dump_json() + "\n"
+            for a in articles.values()
+        )
+    )
+    out = tmp_path / "comparison.json"
+    assert main(["compare", str(results), "-o", str(out), "--no-judge", "--no-table"]) == 0
+    comparison = Comparison.model_validate_json(out.read_text())
+    assert "Babel" in {s for c in comparison.clusters for s in c.sources}
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(results.read_text().splitlines()[0] + "\n{not json\n")
+    assert main(["compare", str(bad), "-o", str(out), "--no-judge"]) != 0

@@ -23,6 +23,12 @@ def test_public_names_are_pinned() -> None:
             "PromptError", "Quantity", "Rejection", "Relation", "RunSummary", "Settings",
             "Stance", "StoreError", "StoreLocked", "Timings", "TransportError", "Usage",
             "__version__", "extract", "extract_article", "read_articles",
+            "EvalReport", "GoldSet", "evaluate", "load_gold",
+            "ClaimFile", "CompareOptions", "CompletionJudge", "compare",
+            "load_articles_metadata", "read_claims", "read_results",
+            "render_report",
+            "Job", "JobResult", "ResponseCache", "Store", "export", "load_job", "plan_job",
+            "run_job",
         ]
     )  # fmt: skip
     for name in extractor.__all__:

@@ -12,6 +12,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock, Timeout
+
 from ..errors import ModelLoadError
 from ..settings import Settings
 from .base import Completion, CompletionRequest
@@ -30,8 +32,11 @@ def packaged_model_path(cache_dir: Path) -> Path:
         ) from exc
     target = cache_dir / "models" / packaged.MODEL_NAME
     try:
-        return Path(packaged.assemble(output_path=target))
-    except (OSError, ValueError) as exc:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # two processes starting at once (a scheduled run, Ray workers) must not both write it
+        with FileLock(str(target) + ".lock", timeout=600):
+            return Path(packaged.assemble(output_path=target))
+    except (OSError, ValueError, Timeout) as exc:
         raise ModelLoadError(f"could not assemble the packaged model at {target}: {exc}") from exc
 
 
@@ -72,6 +77,11 @@ class LlamaCppBackend:
     @property
     def model(self) -> str:
         return self._model
+
+    def close(self) -> None:
+        """Free the model now, rather than in a finaliser at interpreter exit."""
+        with self._lock:
+            self._llm.close()
 
     def count_tokens(self, text: str) -> int:
         """Tokens of ``text`` under this model's own tokenizer."""

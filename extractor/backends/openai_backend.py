@@ -7,9 +7,11 @@ through instructor instead (:mod:`extractor.strategies.article`).
 
 from __future__ import annotations
 
+from ..chunking import estimate_tokens
 from ..errors import ConfigError
+from ..ratelimit import Limiter
 from ..settings import Settings
-from ..transport import Meter, call_with_retries, make_openai_client
+from ..transport import Meter, call_with_retries, check_text_completion, make_openai_client
 from .base import Completion, CompletionRequest
 
 __all__ = ["OpenAICompletionBackend", "require_endpoint"]
@@ -29,10 +31,11 @@ class OpenAICompletionBackend:
 
     name = "openai"
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, limiter: Limiter | None = None) -> None:
         _, self._model = require_endpoint(settings)
         self._settings = settings
-        self._client = make_openai_client(settings)
+        self._limiter = limiter
+        self._client = make_openai_client(settings, limiter)
 
     @property
     def model(self) -> str:
@@ -51,14 +54,17 @@ class OpenAICompletionBackend:
             ),
             self._settings,
             meter,
+            check=check_text_completion,  # no choices, or no text: retried
+            limiter=self._limiter,
+            tokens=estimate_tokens(request.prompt) + request.max_tokens,
         )
-        meter.add_usage(response.usage)
-        choice = response.choices[0] if response.choices else None
+        meter.add_usage(getattr(response, "usage", None))
+        choice = response.choices[0]
         return Completion(
-            text=choice.text if choice else "",
+            text=choice.text,
             prompt_tokens=meter.prompt_tokens,
             completion_tokens=meter.completion_tokens,
             requests=meter.requests,
             retries=meter.retries,
-            finish_reason=choice.finish_reason if choice else None,
+            finish_reason=choice.finish_reason,
         )

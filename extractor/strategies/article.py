@@ -13,16 +13,18 @@ import time
 from typing import Any
 
 import instructor
-from instructor.core.exceptions import InstructorRetryException
+from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
 
 from ..backends.openai_backend import require_endpoint
+from ..cache import ChatCache, ResponseCache
 from ..chunking import chunk_text, estimate_tokens
 from ..grounding import ground
 from ..models import Article, Rejection, Usage
 from ..prompts import render_prompt
+from ..ratelimit import Limiter
 from ..settings import Settings
-from ..transport import Meter, call_with_retries, make_openai_client
+from ..transport import Meter, call_with_retries, check_chat_completion, make_openai_client
 from ..validation import ExtractedClaim
 from .base import Draft, StrategyOutput
 
@@ -71,13 +73,29 @@ class ClaimBatch(BaseModel):
         return self
 
 
+def _estimate_chat(request: dict[str, Any]) -> int:
+    """The tokens a chat request may cost: its messages (estimated) and ``max_tokens``."""
+    messages = request.get("messages") or []
+    text = "".join(str(m.get("content", "")) for m in messages if isinstance(m, dict))
+    return estimate_tokens(text) + int(request.get("max_tokens") or 0)
+
+
 class ArticleStrategy:
     """One instructor call (with bounded re-asks) per chunk of the article."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        cache: ResponseCache | None = None,
+        limiter: Limiter | None = None,
+    ) -> None:
         _, self._model = require_endpoint(settings)
         self._settings = settings
-        self._client = make_openai_client(settings)
+        self._cache: ChatCache | None = None
+        if cache is not None:
+            self._cache = ChatCache(cache, prompt_version=self.prompt_version)
+        self._limiter = limiter
+        self._client = make_openai_client(settings, limiter)
         self._output = StrategyOutput()
         self._asked = False
         mode = instructor.Mode.JSON
@@ -97,13 +115,26 @@ class ArticleStrategy:
 
     def _create(self, **kwargs: Any) -> Any:
         """Every HTTP call, first asks and re-asks alike: transport retries and usage."""
+        cached = None if self._cache is None else self._cache.lookup(kwargs)
+        if cached is not None:  # answered before: no call, counted as a cache hit
+            reask = int(self._asked)
+            self._output.usage = self._output.usage + Usage(cached=1, reasks=reask)
+            self._asked = True
+            return cached
         meter = Meter()
         began = time.perf_counter()
         try:
             response = call_with_retries(
-                lambda: self._client.chat.completions.create(**kwargs), self._settings, meter
+                lambda: self._client.chat.completions.create(**kwargs),
+                self._settings,
+                meter,
+                check=check_chat_completion,  # no choices, or no message content: retried
+                limiter=self._limiter,
+                tokens=_estimate_chat(kwargs),
             )
             meter.add_usage(getattr(response, "usage", None))
+            if self._cache is not None:
+                self._cache.save(kwargs, response)
         finally:
             self._output.usage = self._output.usage + Usage(
                 prompt_tokens=meter.prompt_tokens,
@@ -141,6 +172,13 @@ class ArticleStrategy:
                 )
             output.rejected.extend(failed)
 
+    def _cut_off(self) -> str:
+        limit = self._settings.article_max_output_tokens
+        return (
+            f"the answer was cut off at article_max_output_tokens ({limit}); raise "
+            "EXTRACTOR_ARTICLE_MAX_OUTPUT_TOKENS or lower EXTRACTOR_CHUNK_TOKENS"
+        )
+
     def _ask(
         self, article: Article, text: str, context: str
     ) -> tuple[list[ExtractedClaim], list[Rejection]]:
@@ -171,11 +209,16 @@ class ArticleStrategy:
                 seed=self._settings.seed,
                 extra_body=extra_body,
             )
+        except IncompleteOutputException:
+            rejected.append(Rejection(reason=self._cut_off()))
         except InstructorRetryException as exc:
             cause = exc.__cause__ or exc
-            if not isinstance(cause, ValueError):  # ValidationError, JSON errors
+            if isinstance(cause, IncompleteOutputException):
+                rejected.append(Rejection(reason=self._cut_off()))
+            elif not isinstance(cause, ValueError):  # ValidationError, JSON errors
                 raise cause from exc  # a transport error: the article fails
-            rejected.append(Rejection(reason=f"no valid answer after re-asks: {cause}"[:500]))
+            else:
+                rejected.append(Rejection(reason=f"no valid answer after re-asks: {cause}"[:500]))
         rejected.extend(
             Rejection(quote=raw.quote, text=raw.claim, reason=reason)
             for raw, reason in ctx["failed"]

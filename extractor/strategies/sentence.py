@@ -21,8 +21,9 @@ import time
 from pydantic import ValidationError
 
 from ..backends.base import CompletionBackend, CompletionRequest
+from ..errors import TransportError
 from ..grounding import ground
-from ..models import Article, Rejection
+from ..models import Article, Rejection, Usage
 from ..prompts import render_prompt
 from ..segment import Candidate, select_candidates
 from ..settings import Settings
@@ -32,7 +33,9 @@ from .base import Draft, StrategyOutput, usage_of
 __all__ = ["SentenceStrategy", "parse_sentence_answer"]
 
 #: line 1 the speaker, line 2 "Claim: ..."; whatever the model goes on to write is not read
-_ANSWER = re.compile(r"\A[ \t]*(?P<speaker>[^\n]+?)[ \t]*\n[ \t]*Claim:[ \t]*(?P<claim>[^\n]+?)[ \t]*(?:\n|\Z)")
+_ANSWER = re.compile(
+    r"\A[ \t]*(?P<speaker>[^\n]+?)[ \t]*\n[ \t]*Claim:[ \t]*(?P<claim>[^\n]+?)[ \t]*(?:\n|\Z)"
+)
 #: the model stops at the end of its two lines
 _STOP = ("\n\n", "\nSentence:", "\nSpeaker:")
 
@@ -106,8 +109,13 @@ class SentenceStrategy:
                 prompt_version=self.prompt_version,
             )
             began = time.perf_counter()
-            completion = self._backend.complete(request)
-            output.model_s += time.perf_counter() - began
+            try:
+                completion = self._backend.complete(request)
+            except TransportError as exc:  # the calls it took still count
+                output.usage = output.usage + Usage(requests=exc.requests, retries=exc.retries)
+                raise
+            finally:
+                output.model_s += time.perf_counter() - began
             output.usage = output.usage + usage_of(completion)
             last_text = completion.text.strip() or last_text
             try:

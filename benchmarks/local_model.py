@@ -1,0 +1,95 @@
+"""Does the embedded back end cost anything over llama.cpp itself? Tokens per second, both.
+
+::
+
+    .venv/bin/python benchmarks/local_model.py                # 8 prompts, 3 rounds
+    .venv/bin/python benchmarks/local_model.py --prompts 4 --rounds 1
+
+The same sentence prompts (``extract_sentence.v1`` over sentences of the sample corpus)
+go through extractor's :class:`~extractor.backends.local.LlamaCppBackend` and through a
+raw ``llama_cpp.Llama`` loaded with the same file, context, threads and seed, with the
+same decoding (greedy, same stop sequences, same ``max_tokens``). Each prompt goes to
+both, in alternating order, so that machine noise hits both alike. Printed: generated
+tokens per second and prompt + generated tokens per second for each, and their ratio
+(extractor / raw; 1.0 = no overhead).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+from llama_cpp import Llama
+
+from extractor import Settings
+from extractor.backends.base import CompletionRequest
+from extractor.backends.local import LlamaCppBackend, packaged_model_path
+from extractor.prompts import render_prompt
+from extractor.segment import select_candidates
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+STOP = ("\n\n", "\nSentence:", "\nSpeaker:")
+
+
+def prompts(count: int, settings: Settings) -> list[str]:
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SAMPLES.glob("*.txt"))]
+    sentences = [c.sentence.text for text in texts for c in select_candidates(text, limit=4)]
+    return [render_prompt(settings.sentence_prompt, sentence=s) for s in sentences[:count]]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--prompts", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args(argv)
+    settings = Settings(backend="local")
+    path = settings.model_path or packaged_model_path(settings.cache_dir)
+    threads = settings.n_threads or max(1, min(4, os.cpu_count() or 1))
+    ours = LlamaCppBackend(path, n_ctx=settings.n_ctx, n_threads=threads, seed=settings.seed)
+    raw = Llama(
+        model_path=str(path), n_ctx=settings.n_ctx, n_threads=threads, seed=settings.seed,
+        verbose=False,
+    )  # fmt: skip
+    batch = prompts(args.prompts, settings)
+    max_tokens = settings.max_output_tokens
+
+    def run_ours(prompt: str) -> tuple[int, int]:
+        done = ours.complete(CompletionRequest(prompt=prompt, max_tokens=max_tokens, stop=STOP))
+        return done.prompt_tokens, done.completion_tokens
+
+    def run_raw(prompt: str) -> tuple[int, int]:
+        out = raw.create_completion(
+            prompt=prompt, max_tokens=max_tokens, stop=list(STOP), temperature=0.0,
+            seed=settings.seed,
+        )  # fmt: skip
+        return out["usage"]["prompt_tokens"], out["usage"]["completion_tokens"]
+
+    runs = {"extractor": run_ours, "raw llama_cpp": run_raw}
+    totals = {name: [0.0, 0, 0] for name in runs}
+    run_ours(batch[0]), run_raw(batch[0])  # warm up both
+    for round_ in range(args.rounds):
+        for i, prompt in enumerate(batch):  # alternate per prompt: noise hits both alike
+            names = list(runs) if (i + round_) % 2 == 0 else list(reversed(runs))
+            for name in names:
+                began = time.perf_counter()
+                prompt_tokens, generated = runs[name](prompt)
+                totals[name][0] += time.perf_counter() - began
+                totals[name][1] += prompt_tokens
+                totals[name][2] += generated
+    print(
+        f"embedded model: {path.name}, {threads} threads, {len(batch)} prompts x "
+        f"{args.rounds} rounds"
+    )
+    print(f"{'':>14} {'seconds':>8} {'gen tok/s':>10} {'all tok/s':>10}")
+    rates = {}
+    for name, (seconds, prompt_tokens, generated) in totals.items():
+        rates[name] = (generated / seconds, (prompt_tokens + generated) / seconds)
+        print(f"{name:>14} {seconds:>8.2f} {rates[name][0]:>10.1f} {rates[name][1]:>10.1f}")
+    ratio = [a / b for a, b in zip(rates["extractor"], rates["raw llama_cpp"], strict=True)]
+    print(f"{'ratio':>14} {'':>8} {ratio[0]:>10.3f} {ratio[1]:>10.3f}")
+
+
+if __name__ == "__main__":
+    main()

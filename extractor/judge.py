@@ -1,0 +1,91 @@
+"""A model that decides the clusters code cannot: the :data:`~extractor.relations.Judge` seam.
+
+Code decides numbers and stance (see :mod:`extractor.relations`). What is left -- claims
+that look alike but carry nothing checkable -- goes to a model through the versioned
+``prompts/compare_claims.vN.jinja`` over the plain completion seam, so the embedded model
+and any OpenAI-compatible server both work. The answer is read strictly by
+:func:`~extractor.relations.parse_judgement`; anything else means the judge abstains and
+the code's own decision stands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .backends import CompletionBackend, CompletionRequest, make_backend
+from .models import Claim, Relation
+from .prompts import render_prompt
+from .relations import parse_judgement
+from .settings import Settings
+
+__all__ = ["CompletionJudge"]
+
+#: the claims shown to the judge at most (a cluster can be large; the first ones suffice)
+MAX_CLAIMS = 6
+#: the judge's answer is two short lines
+MAX_ANSWER_TOKENS = 48
+
+
+class CompletionJudge:
+    """Asks a completion model whether claims agree, contradict or are unrelated."""
+
+    def __init__(
+        self,
+        backend: CompletionBackend,
+        *,
+        prompt: str = "compare_claims.v1",
+        sources: dict[str, str] | None = None,
+        seed: int = 0,
+    ) -> None:
+        self._backend = backend
+        self.prompt_version = prompt
+        self._sources = sources or {}
+        self._seed = seed
+        #: model calls made, and answers that could not be read (the judge abstained)
+        self.calls = 0
+        self.unreadable = 0
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, *, sources: dict[str, str] | None = None
+    ) -> CompletionJudge:
+        """A judge on the back end ``settings`` selects (the embedded model by default)."""
+        return cls(
+            make_backend(settings),
+            prompt=settings.compare_prompt,
+            sources=sources,
+            seed=settings.seed,
+        )
+
+    @property
+    def model(self) -> str:
+        return self._backend.model
+
+    def __call__(self, claims: list[Claim]) -> tuple[Relation, str] | None:
+        shown: Sequence[Claim] = claims[:MAX_CLAIMS]
+        prompt = render_prompt(
+            self.prompt_version,
+            claims=[
+                {
+                    "source": self._sources.get(c.article_id, c.article_id[:12]),
+                    "speaker": c.speaker,
+                    "text": c.text,
+                }
+                for c in shown
+            ],
+        )
+        request = CompletionRequest(
+            prompt=prompt,
+            max_tokens=MAX_ANSWER_TOKENS,
+            stop=("\n\n", "\nClaims:"),
+            temperature=0.0,
+            seed=self._seed,
+            prompt_version=self.prompt_version,
+        )
+        self.calls += 1
+        answer = self._backend.complete(request).text
+        # the prompt ends with "Relation:"; a base model may run on after the two lines
+        verdict = parse_judgement("Relation:" + "\n".join(answer.strip().splitlines()[:2]))
+        if verdict is None:
+            self.unreadable += 1
+        return verdict

@@ -1,0 +1,327 @@
+"""Scheduled runs: incremental extraction, the cache, exit codes, locks and kill -9.
+
+The model is :class:`tests.fake_llm.FakeLLM`, a local OpenAI-compatible server that
+answers at once and counts its requests: these tests are about what the run remembers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from filelock import FileLock
+
+from extractor import prompts
+from extractor.cli import main
+from extractor.jobs import load_job
+from extractor.models import Claim, Comparison
+from extractor.run import extraction_fingerprint, plan_job, run_job
+from extractor.settings import Settings
+from extractor.store import Store
+
+from .conftest import ROOT
+from .fake_llm import FakeLLM, article_text, fake_llm, sentence_settings, write_corpus, write_job
+
+ARTICLES = 4
+SENTENCES = 3  # candidate sentences per corpus article
+
+
+@pytest.fixture
+def server() -> Iterator[tuple[FakeLLM, str]]:
+    fake = FakeLLM()
+    with fake_llm(fake) as url:
+        yield fake, url
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    write_corpus(tmp_path / "corpus", ARTICLES)
+    return tmp_path / "corpus"
+
+
+def _job(tmp_path: Path, corpus: Path, url: str, **overrides: object) -> Path:
+    return write_job(
+        tmp_path / "job.toml",
+        inputs=[corpus],
+        store=tmp_path / "state" / "store.sqlite",
+        settings=sentence_settings(url, **overrides),
+    )
+
+
+def _claims(tmp_path: Path) -> list[Claim]:
+    with Store(tmp_path / "state" / "store.sqlite", readonly=True) as store:
+        return store.claims()
+
+
+def test_a_second_run_over_the_same_corpus_makes_no_model_call(
+    tmp_path: Path, corpus: Path, server: tuple[FakeLLM, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake, url = server
+    job = _job(tmp_path, corpus, url)
+    assert main(["run", str(job)]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert fake.requests == ARTICLES * SENTENCES
+    assert first["summary"]["ok"] == ARTICLES
+    assert first["summary"]["usage"]["requests"] == ARTICLES * SENTENCES
+    assert first["claims_in_store"] == ARTICLES * SENTENCES
+    assert first["compared"] is True
+
+    assert main(["run", str(job)]) == 0
+    second = json.loads(capsys.readouterr().out.strip())  # ONE JSON line
+    assert fake.requests == ARTICLES * SENTENCES, "the rerun called the model"
+    assert second["already_done"] == ARTICLES
+    assert second["summary"]["articles"] == 0
+    assert second["summary"]["usage"]["requests"] == 0
+    assert second["claims_in_store"] == ARTICLES * SENTENCES
+    assert second["compared"] is False  # nothing changed: the latest comparison stands
+
+    out = tmp_path / "out"
+    lines = (out / "claims.jsonl").read_text().splitlines()
+    assert len(lines) == ARTICLES * SENTENCES
+    assert [Claim.model_validate_json(line) for line in lines] == _claims(tmp_path)
+    Comparison.model_validate_json((out / "comparison.json").read_text())
+    with Store(tmp_path / "state" / "store.sqlite", readonly=True) as store:
+        runs = store.runs()
+    assert [r.status for r in runs] == ["ok", "ok"]
+    assert runs[1].summary is not None and runs[1].summary.usage.requests == 0
+
+
+def test_settings_that_change_no_request_are_answered_from_the_cache(
+    tmp_path: Path, corpus: Path, server: tuple[FakeLLM, str]
+) -> None:
+    fake, url = server
+    first = run_job(load_job(_job(tmp_path, corpus, url)))
+    claims = _claims(tmp_path)
+    # more re-asks allowed: a new fingerprint, so every article is extracted again, but
+    # every request is one the cache has seen
+    again = run_job(load_job(_job(tmp_path, corpus, url, max_reasks=3)))
+    assert again.fingerprint != first.fingerprint
+    assert again.summary.ok == ARTICLES
+    assert again.summary.usage.requests == 0
+    assert again.summary.usage.cached == ARTICLES * SENTENCES
+    assert fake.requests == ARTICLES * SENTENCES
+    assert _claims(tmp_path) == claims, "re-extraction replaced the claims, no duplicates"
+
+
+@pytest.fixture
+def prompt_v2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A prompts directory with the shipped v1 and a changed v2 of the sentence prompt."""
+    directory = tmp_path / "prompts"
+    directory.mkdir()
+    for template in (ROOT / "prompts").glob("*.jinja"):
+        (directory / template.name).write_text(template.read_text("utf-8"), "utf-8")
+    v1 = (ROOT / "prompts" / "extract_sentence.v1.jinja").read_text("utf-8")
+    v2 = v1.replace("Each sentence", "Every sentence", 1)
+    assert v2 != v1
+    (directory / "extract_sentence.v2.jinja").write_text(v2, "utf-8")
+    monkeypatch.setattr(prompts, "prompt_dir", lambda: directory)
+    prompts._environment.cache_clear()  # the Jinja environment is built once per directory
+    yield "extract_sentence.v2"
+    prompts._environment.cache_clear()
+
+
+def test_a_new_prompt_version_re_extracts_every_article_once(
+    tmp_path: Path, corpus: Path, server: tuple[FakeLLM, str], prompt_v2: str
+) -> None:
+    fake, url = server
+    run_job(load_job(_job(tmp_path, corpus, url)))
+    assert fake.requests == ARTICLES * SENTENCES
+    result = run_job(load_job(_job(tmp_path, corpus, url, sentence_prompt=prompt_v2)))
+    assert fake.requests == 2 * ARTICLES * SENTENCES, "every prompt changed: no cache hit"
+    assert result.summary.ok == ARTICLES and result.summary.usage.cached == 0
+    claims = _claims(tmp_path)
+    assert len(claims) == ARTICLES * SENTENCES, "no claim duplicated"
+    assert {c.prompt_version for c in claims} == {prompt_v2}
+    # back to v1: extracted again (its claims were replaced), all from the cache
+    back = run_job(load_job(_job(tmp_path, corpus, url)))
+    assert back.summary.ok == ARTICLES and back.summary.usage.requests == 0
+    assert fake.requests == 2 * ARTICLES * SENTENCES
+    assert {c.prompt_version for c in _claims(tmp_path)} == {"extract_sentence.v1"}
+
+
+def test_a_new_article_or_model_re_extracts_only_what_it_affects(
+    tmp_path: Path, corpus: Path, server: tuple[FakeLLM, str]
+) -> None:
+    fake, url = server
+    run_job(load_job(_job(tmp_path, corpus, url)))
+    (corpus / "new.txt").write_text("---\nsource: Wire C\n---\n" + article_text(9) + "\n")
+    added = run_job(load_job(_job(tmp_path, corpus, url)))
+    assert (added.already_done, added.summary.ok) == (ARTICLES, 1)
+    assert fake.requests == (ARTICLES + 1) * SENTENCES
+
+    other = run_job(load_job(_job(tmp_path, corpus, url, model="fake-gemma-2")))
+    assert other.summary.ok == ARTICLES + 1
+    assert fake.requests == 2 * (ARTICLES + 1) * SENTENCES
+    claims = _claims(tmp_path)
+    assert len(claims) == (ARTICLES + 1) * SENTENCES
+    assert {c.model for c in claims} == {"fake-gemma-2"}
+
+
+def test_the_fingerprint_ignores_settings_that_do_not_change_claims() -> None:
+    base = Settings(backend="openai", base_url="http://a/v1", model="m", strategy="sentence")
+    same = base.model_copy(update={"base_url": "http://b/v1", "request_timeout": 5.0})
+    assert extraction_fingerprint(same) == extraction_fingerprint(base)
+    for change in ({"model": "n"}, {"sentence_prompt": "x.v2"}, {"seed": 1}):
+        assert extraction_fingerprint(base.model_copy(update=change)) != extraction_fingerprint(
+            base
+        ), change
+
+
+def test_dry_run_lists_what_would_be_extracted(
+    tmp_path: Path, corpus: Path, server: tuple[FakeLLM, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake, url = server
+    job = _job(tmp_path, corpus, url)
+    assert main(["run", str(job), "--dry-run"]) == 0
+    plan = json.loads(capsys.readouterr().out)
+    assert plan["status"] == "dry_run"
+    assert len(plan["pending"]) == ARTICLES
+    assert not (tmp_path / "state" / "store.sqlite").exists(), "a dry run creates nothing"
+    assert fake.requests == 0
+    run_job(load_job(job))
+    assert plan_job(load_job(job)).pending == []
+
+
+def test_flags_replace_the_job_file(
+    tmp_path: Path,
+    corpus: Path,
+    server: tuple[FakeLLM, str],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _, url = server
+    monkeypatch.setenv("EXTRACTOR_JUDGE", "false")
+    store, out = tmp_path / "s.sqlite", tmp_path / "flags-out"
+    argv = ["run", "--store", str(store), "--output-dir", str(out), str(corpus),
+            "--backend", "openai", "--strategy", "sentence", "--base-url", url,
+            "--model", "fake-gemma", "--embedder", "lexical"]  # fmt: skip
+    assert main(argv) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["summary"]["ok"] == ARTICLES
+    assert set(result["outputs"]) == {"claims", "comparison", "report"}
+    assert (out / "claims.jsonl").is_file() and (out / "comparison.json").is_file()
+
+
+def test_an_unreadable_input_is_a_partial_failure_recorded_in_the_store(
+    tmp_path: Path, corpus: Path, server: tuple[FakeLLM, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, url = server
+    (corpus / "empty.txt").write_text("")
+    assert main(["run", str(_job(tmp_path, corpus, url))]) == 1
+    captured = capsys.readouterr()
+    result = json.loads(captured.out)
+    assert result["status"] == "partial" and result["summary"]["failed"] == 1
+    assert "empty.txt" in captured.err
+    with Store(tmp_path / "state" / "store.sqlite", readonly=True) as store:
+        errors = store.errors(result["run_id"])
+        assert [e.error.kind for e in errors] == ["input"]
+        assert store.runs()[-1].status == "partial"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('inputs = ["x"]\n', "no store"),
+        ('store = "s.sqlite"\n', "no inputs"),
+        ('inputs = ["x"]\nstore = "s.sqlite"\ncolour = "red"\n', "colour"),
+        ('inputs = ["x"]\nstore = "s.sqlite"\n[settings]\nmax_candidates = 0\n', "max_candidates"),
+        ("inputs = [\n", "not valid TOML"),
+    ],
+)
+def test_a_bad_job_file_is_a_config_error_with_exit_2(
+    tmp_path: Path, text: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    job = tmp_path / "job.toml"
+    job.write_text(text)
+    assert main(["run", str(job)]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_a_held_lock_gives_exit_3(
+    tmp_path: Path, corpus: Path, server: tuple[FakeLLM, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake, url = server
+    job = _job(tmp_path, corpus, url)
+    lock_path = tmp_path / "state" / "store.sqlite.lock"
+    lock_path.parent.mkdir(parents=True)
+    with FileLock(lock_path):
+        assert main(["run", str(job)]) == 3
+    assert "another extractor run" in capsys.readouterr().err
+    assert fake.requests == 0
+    assert main(["run", str(job)]) == 0, "the lock is free again"
+
+
+def _done(store: Path) -> int:
+    try:
+        with closing(sqlite3.connect(store, timeout=1.0)) as db:
+            return int(db.execute("SELECT count(*) FROM extractions").fetchone()[0])
+    except sqlite3.Error:
+        return 0  # not created yet
+
+
+@pytest.mark.slow
+def test_a_run_killed_mid_way_loses_and_duplicates_nothing(tmp_path: Path) -> None:
+    articles = 8
+    write_corpus(tmp_path / "corpus", articles)
+    fake = FakeLLM(delay=0.1)  # about a third of a second per article
+    store = tmp_path / "state" / "store.sqlite"
+    with fake_llm(fake) as url:
+        job = write_job(
+            tmp_path / "job.toml",
+            inputs=[tmp_path / "corpus"],
+            store=store,
+            settings=sentence_settings(url),
+        )
+        process = subprocess.Popen(
+            [sys.executable, "-m", "extractor", "run", str(job)],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + 120
+        while _done(store) == 0:
+            assert process.poll() is None, process.stderr.read() if process.stderr else ""
+            assert time.monotonic() < deadline, "no article was committed in time"
+            time.sleep(0.05)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        if process.stderr:
+            process.stderr.close()
+
+        with Store(store) as opened:  # what survived the kill
+            committed = set(opened.done())
+            before = {c.id: c for c in opened.claims()}
+        assert 0 < len(committed) < articles, "the kill came too late to test anything"
+        committed_sentences = {c.quote for c in before.values()}
+        asked_before = len(fake.sentences)
+
+        result = run_job(load_job(job))
+
+    assert result.already_done == len(committed)
+    assert result.summary.ok == articles - len(committed)
+    rerun_asked = fake.sentences[asked_before:]
+    assert not committed_sentences & set(rerun_asked), "a committed article was asked again"
+    with Store(store, readonly=True) as opened:
+        assert len(opened.done()) == articles
+        claims = opened.claims()
+        assert [r.status for r in opened.runs()] == ["interrupted", "ok"]
+    assert len(claims) == articles * SENTENCES
+    assert len({c.id for c in claims}) == len(claims), "a claim was duplicated"
+    assert {c.id: c for c in claims if c.article_id in committed} == before, "a claim was lost"
+
+
+def test_the_example_job_file_loads() -> None:
+    job = load_job(ROOT / "deploy" / "job.example.toml")
+    assert job.store == Path("/var/lib/extractor/extractor.sqlite")
+    assert job.settings.resolved_strategy == "sentence"
+    assert set(job.outputs.paths()) == {"claims", "comparison", "report"}
