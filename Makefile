@@ -15,7 +15,9 @@ WHEELS ?= $(HOME)/.cache/extractor/wheels/llama-cpp-avx2
 run: install
 	$(VENV)/bin/extractor extract samples/ -o $(OUT)/claims.jsonl --results $(OUT)/results.jsonl
 	$(VENV)/bin/extractor compare $(OUT)/results.jsonl -o $(OUT)/comparison.json --table
+	$(VENV)/bin/extractor report --results $(OUT)/results.jsonl --comparison $(OUT)/comparison.json -o $(OUT)/report.html
 	@echo "claims: $(OUT)/claims.jsonl  comparison: $(OUT)/comparison.json"
+	@echo "report: $(abspath $(OUT)/report.html)"
 
 test: install lint
 	$(PY) -m pytest

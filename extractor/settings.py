@@ -61,6 +61,13 @@ class Settings(BaseSettings):
         "(llama.cpp server, vLLM); turn off for servers that reject unknown keys.",
     )
 
+    constrain_quotes: bool = Field(
+        default=False,
+        description="With response_format_schema: the schema lets 'quote' be only one of "
+        "the chunk's sentences, so a grammar-constrained server (llama.cpp, vLLM) cannot "
+        "invent one. Helps small models; leave off for hosted APIs.",
+    )
+
     # -- decoding -----------------------------------------------------------------------------
     temperature: float = Field(default=0.0, ge=0.0, le=2.0)
     seed: int = 0

@@ -54,11 +54,12 @@ def _start_server() -> tuple[subprocess.Popen[bytes], str]:
 
     gguf = packaged_model_path(Settings().cache_dir)
     port = _free_port()
+    # one thread: llama.cpp's spinning worker threads slow to a crawl on a busy machine
     command = [
         sys.executable, "-m", "llama_cpp.server",
         "--model", str(gguf), "--model_alias", MODEL_ALIAS,
         "--host", "127.0.0.1", "--port", str(port),
-        "--n_ctx", "8192", "--seed", "0", "--n_threads", "2", "--verbose", "False",
+        "--n_ctx", "8192", "--seed", "0", "--n_threads", "1", "--verbose", "False",
     ]  # fmt: skip
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base_url = f"http://127.0.0.1:{port}/v1"
@@ -93,7 +94,11 @@ def main() -> int:
                 EXTRACTOR_RECORD_FAULT429_URL=fault429_url,
                 EXTRACTOR_RECORD_API_KEY=args.api_key or "no-key",
             )
-            command = [sys.executable, "-m", "pytest", "-m", "cassette", "-p", "no:cacheprovider"]
+            # a CPU-bound server can take minutes per answer: no per-test timeout while recording
+            command = [
+                *(sys.executable, "-m", "pytest", "-m", "cassette", "-p", "no:cacheprovider"),
+                "--timeout=0",
+            ]
             if args.select:
                 command += ["-k", args.select]
             return subprocess.call(command, cwd=ROOT, env=env)

@@ -86,9 +86,13 @@ def cassette() -> Callable[[str], AbstractContextManager[Any]]:
     """``with cassette("name"):`` replays ``cassettes/name.yaml`` (records it when recording)."""
 
     def use(name: str) -> AbstractContextManager[Any]:
-        if not RECORDING and not (CASSETTES / f"{name}.yaml").is_file():
+        path = CASSETTES / f"{name}.yaml"
+        if RECORDING:
+            # vcrpy's "all" mode keeps a cassette's old interactions: start it afresh
+            path.unlink(missing_ok=True)
+        elif not path.is_file():
             pytest.fail(f"cassette {name}.yaml is missing: run scripts/record_cassettes.py")
-        return make_vcr().use_cassette(f"{name}.yaml")
+        return make_vcr().use_cassette(path.name)
 
     return use
 

@@ -51,6 +51,9 @@ def eval_settings() -> Settings:
         api_key=recording_api_key(),
         max_retries=2,
         retry_max_wait=2.0,
+        # a llama.cpp server answers one request at a time: one in flight, and patience
+        concurrency=1,
+        request_timeout=900.0,
     )
 
 

@@ -61,7 +61,9 @@ def test_an_unreadable_answer_abstains_and_is_counted(answer: str) -> None:
 
 def test_abstaining_judge_leaves_the_codes_tentative_decision() -> None:
     judge = CompletionJudge(Scripted(" perhaps"))
-    (cluster,) = compare(grey_pair(), articles=[BABEL, INDEPENDENT], embedder=GREY, judge=judge)
+    (cluster,) = compare(
+        grey_pair(), articles=[BABEL, INDEPENDENT], embedder=GREY, judge=judge
+    ).clusters
     assert judge.calls == 1
     assert cluster.decided_by == "code" and "unchecked" in cluster.explanation
 

@@ -18,6 +18,10 @@ from .servers import ReplayServer, recorded_bodies, serving
 pytestmark = pytest.mark.cassette
 
 
+#: a CPU-bound recording server decoding to a grammar can take minutes (not in the body)
+SLOW_SERVER: dict[str, Any] = {"request_timeout": 900.0}
+
+
 def openai_settings(kind: str = "server", **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "backend": "openai",
@@ -72,7 +76,9 @@ def test_sentence_strategy_over_completions_endpoint(cassette: Any) -> None:
 
 def test_article_strategy_returns_grounded_claims(cassette: Any) -> None:
     article = excerpt("004_9890ebe87119e131.txt", 5, 6)
-    settings = openai_settings(strategy="article", article_max_output_tokens=300)
+    settings = openai_settings(
+        strategy="article", constrain_quotes=True, article_max_output_tokens=400, **SLOW_SERVER
+    )
     with cassette("article_happy"):
         result = extract_article(article, settings)
     assert result.ok, result.errors
@@ -84,7 +90,7 @@ def test_article_strategy_returns_grounded_claims(cassette: Any) -> None:
 
 def test_ungrounded_quote_is_sent_back_and_never_emitted(cassette: Any) -> None:
     article = excerpt("004_9890ebe87119e131.txt", 0, 1)
-    settings = openai_settings(strategy="article", article_max_output_tokens=300)
+    settings = openai_settings(strategy="article", article_max_output_tokens=300, **SLOW_SERVER)
     with cassette("article_reask"):
         result = extract_article(article, settings)
     assert result.usage.reasks >= 1
@@ -134,7 +140,13 @@ def test_timeouts_past_the_retry_bound_fail_clearly() -> None:
 
 def test_long_article_is_chunked_with_offsets_in_the_whole_article(cassette: Any) -> None:
     article = excerpt("004_9890ebe87119e131.txt", 4, 8)
-    settings = openai_settings(strategy="article", chunk_tokens=160, article_max_output_tokens=300)
+    settings = openai_settings(
+        strategy="article",
+        chunk_tokens=160,
+        constrain_quotes=True,
+        article_max_output_tokens=400,
+        **SLOW_SERVER,
+    )
     chunks = chunk_text(article.text, max_tokens=160, count_tokens=estimate_tokens)
     assert len(chunks) >= 2
     with cassette("article_chunks"):
@@ -170,3 +182,16 @@ def test_no_cassette_holds_a_secret() -> None:
         assert "authorization" not in text, path
         assert "bearer " not in text, path
         assert "api-key" not in text, path
+
+
+def test_constrained_schema_allows_only_the_chunks_sentences() -> None:
+    from extractor.strategies.article import MAX_CLAIMS_PER_CHUNK, response_schema
+
+    text = "Seoul said 12,000 troops went. Kyiv said 10,000 did.\n\nMoscow denied it."
+    schema = response_schema(text)
+    quote = schema["$defs"]["RawClaim"]["properties"]["quote"]
+    assert quote == {
+        "enum": ["Kyiv said 10,000 did.", "Moscow denied it.", "Seoul said 12,000 troops went."]
+    }
+    assert schema["properties"]["claims"]["maxItems"] == MAX_CLAIMS_PER_CHUNK
+    assert "enum" not in str(response_schema(None))

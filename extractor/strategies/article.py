@@ -9,6 +9,7 @@ the failed claims are dropped and recorded as rejections; nothing ungrounded is 
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -23,6 +24,7 @@ from ..grounding import ground
 from ..models import Article, Rejection, Usage
 from ..prompts import render_prompt
 from ..ratelimit import Limiter
+from ..segment import split_sentences
 from ..settings import Settings
 from ..transport import Meter, call_with_retries, check_chat_completion, make_openai_client
 from ..validation import ExtractedClaim
@@ -78,6 +80,54 @@ def _estimate_chat(request: dict[str, Any]) -> int:
     messages = request.get("messages") or []
     text = "".join(str(m.get("content", "")) for m in messages if isinstance(m, dict))
     return estimate_tokens(text) + int(request.get("max_tokens") or 0)
+
+
+def response_schema(quotes_from: str | None = None) -> dict[str, Any]:
+    """The JSON Schema sent in ``response_format`` for servers that decode to a schema.
+
+    With ``quotes_from`` (a chunk's text), ``quote`` may only be one of its sentences and
+    the list holds at most :data:`MAX_CLAIMS_PER_CHUNK` claims: a grammar-constrained
+    server then cannot return a quote that is not in the article. Validation still runs.
+    """
+    schema = ClaimBatch.model_json_schema()
+    if quotes_from is not None:
+        properties = schema["$defs"]["RawClaim"]["properties"]
+        sentences = sorted({s.text for s in split_sentences(quotes_from)})
+        if sentences:
+            properties["quote"] = {"enum": sentences}
+        properties["speaker"] = {"enum": ["author", *names_in(quotes_from)]}
+        schema["properties"]["claims"]["maxItems"] = MAX_CLAIMS_PER_CHUNK
+    return schema
+
+
+#: a run of capitalised words ("Valery Gerasimov", "South Korea's National Intelligence
+#: Service"), allowing "of"/"the" inside; the first word of a sentence alone is not a name
+_NAME = re.compile(r"(?<![\w’'])[A-Z][\w’'-]*(?:[ \t]+(?:(?:of|the|for)[ \t]+)?[A-Z][\w’'-]*)*")
+#: who a verb of saying follows: "Western officials estimate", "the Kremlin said"
+_SAYER = re.compile(
+    r"(?<![\w’'])((?:[Tt]he[ \t]+)?[A-Z][\w’'-]*(?:[ \t]+[a-z]+)?)[ \t]+"
+    r"(?:said|says|say|estimated?|estimates|claimed|claims|reported|reports|told|denied|"
+    r"confirmed|warned|stated|announced)\b"
+)
+_SENTENCE_START = re.compile(r'(?:^|[.!?]["\u201d\u2019)]*\s+|\n)\Z')
+
+
+def names_in(text: str, limit: int = 40) -> list[str]:
+    """Candidate speakers in ``text``: names and sayers, in order of first mention."""
+    found: dict[str, int] = {}
+    for match in _SAYER.finditer(text):
+        found.setdefault(match.group(1), match.start())
+    for match in _NAME.finditer(text):
+        name = match.group()
+        if _SENTENCE_START.search(text[: match.start()]):
+            first, _, rest = name.partition(" ")
+            if not rest:
+                continue  # a capitalised first word of a sentence
+            if first in {"The", "A", "An", "But", "And", "In", "On", "It", "This", "That"}:
+                name = rest
+        if len(name) > 1:
+            found.setdefault(name, match.start())
+    return sorted(found, key=found.__getitem__)[:limit]
 
 
 class ArticleStrategy:
@@ -194,7 +244,7 @@ class ArticleStrategy:
         }
         extra_body = None
         if self._settings.response_format_schema:
-            schema = ClaimBatch.model_json_schema()
+            schema = response_schema(text if self._settings.constrain_quotes else None)
             extra_body = {"response_format": {"type": "json_object", "schema": schema}}
         rejected: list[Rejection] = []
         try:
