@@ -45,10 +45,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--prompts", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--threads", type=int, help="model threads (default: the settings')")
     args = parser.parse_args(argv)
     settings = Settings(backend="local")
     path = settings.model_path or packaged_model_path(settings.cache_dir)
-    threads = settings.n_threads or max(1, min(4, os.cpu_count() or 1))
+    threads = args.threads or settings.n_threads or max(1, min(4, os.cpu_count() or 1))
     ours = LlamaCppBackend(path, n_ctx=settings.n_ctx, n_threads=threads, seed=settings.seed)
     raw = Llama(
         model_path=str(path), n_ctx=settings.n_ctx, n_threads=threads, seed=settings.seed,

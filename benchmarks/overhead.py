@@ -76,9 +76,9 @@ def timed(label: str, seconds: float, n: int, rows: list[tuple[str, float]]) -> 
     print(f"  {label:<34} {seconds:>8.2f} s {seconds / n * 1000:>9.2f} ms/article", flush=True)
 
 
-def model_seconds_per_request(sentences: list[str], count: int) -> float:
+def model_seconds_per_request(sentences: list[str], count: int, threads: int | None) -> float:
     """The embedded model's mean time for one sentence prompt, over ``count`` of them."""
-    settings = Settings(backend="local")
+    settings = Settings(backend="local", n_threads=threads)
     backend = make_backend(settings)
     prompts = [render_prompt(settings.sentence_prompt, sentence=s) for s in sentences[:count]]
     request = CompletionRequest(prompt=prompts[0], max_tokens=settings.max_output_tokens)
@@ -100,6 +100,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--model-prompts", type=int, default=6, help="prompts timed on the model")
     parser.add_argument("--lexical", action="store_true", help="hashing embedder, not MiniLM")
+    parser.add_argument("--threads", type=int, help="model threads (default: the settings')")
     args = parser.parse_args(argv)
     n = args.articles
     with tempfile.TemporaryDirectory() as tmp:
@@ -107,7 +108,7 @@ def main(argv: list[str] | None = None) -> None:
         corpus.mkdir()
         sentences = write_corpus(corpus, n)
         # the model first: torch's idle threads (MiniLM) would otherwise slow llama.cpp down
-        model_request = model_seconds_per_request(sentences, args.model_prompts)
+        model_request = model_seconds_per_request(sentences, args.model_prompts, args.threads)
         embedder: Embedder = HashingEmbedder() if args.lexical else default_embedder()
         embedder.encode(["warm up"])
         print(f"pipeline overhead: {n:,} articles, replay back end, {embedder.kind} embedder")
@@ -146,7 +147,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"  pipeline overhead per article      {overhead * 1000:>8.2f} ms")
         print(
             f"  embedded model per article         {model * 1000:>8.0f} ms  "
-            f"({args.model_prompts} prompts timed, x {per_article:.2f} requests/article)"
+            f"({args.model_prompts} prompts timed, x {per_article:.2f} requests/article, "
+            f"threads: {args.threads or 'default'})"
         )
         print(f"  overhead / model time              {overhead / model:>8.5f}")
 

@@ -54,7 +54,9 @@ class LlamaCppBackend:
             from llama_cpp import Llama
         except ImportError as exc:  # pragma: no cover - a dependency of the package
             raise ModelLoadError("llama-cpp-python is not installed") from exc
-        threads = n_threads or max(1, min(4, os.cpu_count() or 1))
+        # half the logical CPUs (llama.cpp's own default): its worker threads spin at every
+        # step, and with as many threads as cores one busy core stalls them all
+        threads = n_threads or max(1, min(8, (os.cpu_count() or 2) // 2))
         try:
             self._llm: Any = Llama(
                 model_path=str(path),
