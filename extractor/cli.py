@@ -70,9 +70,12 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     cmp = commands.add_parser("compare", help="line up claims across sources")
-    cmp.add_argument("claims", nargs="+", help="claims JSONL (Claim or ArticleResult lines)")
+    cmp.add_argument("claims", nargs="*", help="claims JSONL (Claim or ArticleResult lines)")
     cmp.add_argument("-o", "--output", default=None, help="write the Comparison JSON here")
     cmp.add_argument("--articles", help="articles' metadata JSONL (id, source, published)")
+    cmp.add_argument(
+        "--store", help="a store: its articles' metadata, and its claims when no file is given"
+    )
     cmp.add_argument(
         "--judge",
         action=argparse.BooleanOptionalAction,
@@ -217,8 +220,15 @@ def _extract(args: argparse.Namespace) -> int:
 
 def _compare(args: argparse.Namespace) -> int:
     settings = _settings(args)
+    if not args.claims and not args.store:
+        raise ConfigError("compare needs claims files or --store")
     found = read_claims(*args.claims)
     articles = dict(found.articles)
+    if args.store:
+        with Store(args.store, readonly=True) as store:
+            articles.update({article.id: article for article in store.articles()})
+            if not args.claims:
+                found.claims.extend(store.claims())
     if args.articles:
         articles.update(load_articles_metadata(args.articles))
     judge = None

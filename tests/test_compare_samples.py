@@ -224,3 +224,22 @@ def test_compare_command_takes_extract_results_and_rejects_garbage(
     bad = tmp_path / "bad.jsonl"
     bad.write_text(results.read_text().splitlines()[0] + "\n{not json\n")
     assert main(["compare", str(bad), "-o", str(out), "--no-judge"]) != 0
+
+
+def test_compare_command_reads_claims_and_metadata_from_a_store(
+    claims: list[Claim], articles: dict[str, Article], tmp_path: Path
+) -> None:
+    from extractor.store import Store
+
+    db = tmp_path / "extractor.db"
+    with Store(db) as store:
+        for article in articles.values():
+            mine = [c for c in claims if c.article_id == article.id]
+            store.save_result(ArticleResult(article=article, claims=mine), "test", None)
+    out = tmp_path / "comparison.json"
+    assert main(["compare", "--store", str(db), "-o", str(out), "--no-judge"]) == 0
+    comparison = Comparison.model_validate_json(out.read_text())
+    cluster = _containing(comparison, "has not confirmed formally", "has officially confirmed")
+    assert cluster.relation is Relation.superseded
+    assert cluster.sources == ["Breitbart", "Nairobi-datelined outlet"]
+    assert main(["compare", "-o", str(out)]) == 2  # neither files nor a store
