@@ -31,16 +31,21 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-__all__ = ["FakeCompletionServer", "fake_answer"]
+__all__ = ["FakeCompletionServer", "fake_answer", "sentence_of"]
 
-_SENTENCE = re.compile(r"^Sentence: (.*)$", re.MULTILINE)
+#: the sentence a ``sentence``-strategy prompt asks about: its last line but "Speaker:"
+_SENTENCE = re.compile(r"Sentence: (?P<sentence>[^\n]*)\nSpeaker:\s*\Z")
+
+
+def sentence_of(prompt: str) -> str:
+    """The sentence a ``sentence``-strategy prompt asks about ('' when there is none)."""
+    found = _SENTENCE.search(prompt)
+    return found["sentence"].strip() if found else ""
 
 
 def fake_answer(prompt: str) -> str:
     """The completion of a sentence-strategy prompt: ``" author\\nClaim: <sentence>"``."""
-    sentences = _SENTENCE.findall(prompt)
-    sentence = sentences[-1].strip() if sentences else prompt.strip()[-200:]
-    return f" author\nClaim: {sentence}"
+    return f" author\nClaim: {sentence_of(prompt) or prompt.strip()[-200:]}"
 
 
 class _Server(ThreadingHTTPServer):

@@ -18,6 +18,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from extractor.testing import fake_answer, sentence_of
+
 #: three checkable sentences per article (numbers, attributions, named actors)
 _TEMPLATES = (
     "The defence ministry of {place} said {n} soldiers arrived in Kursk on Monday.",
@@ -68,9 +70,8 @@ class FakeLLM:
 
     def _completion(self, body: dict[str, Any]) -> dict[str, Any]:
         prompt = str(body["prompt"])
-        sentence = prompt.rsplit("Sentence: ", 1)[-1].rsplit("\nSpeaker:", 1)[0].strip()
         with self._lock:
-            self.sentences.append(sentence)
+            self.sentences.append(sentence_of(prompt))
         return {
             "id": "cmpl-fake",
             "object": "text_completion",
@@ -79,7 +80,7 @@ class FakeLLM:
             "choices": [
                 {
                     "index": 0,
-                    "text": f" author\nClaim: {sentence}",
+                    "text": fake_answer(prompt),
                     "finish_reason": "stop",
                     "logprobs": None,
                 }

@@ -47,6 +47,9 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from extractor.testing import fake_answer as completion_answer
+from extractor.testing import sentence_of
+
 __all__ = [
     "FAULTS",
     "Exchange",
@@ -71,7 +74,6 @@ FAULTS: tuple[str, ...] = (
     "empty-choices",
 )
 
-_SENTENCE = re.compile(r"Sentence: (?P<sentence>[^\n]*)\nSpeaker:\s*\Z")
 _ARTICLE = re.compile(r"ARTICLE:\n(?P<text>.*?)\n\nList up to", re.DOTALL)
 
 
@@ -89,21 +91,10 @@ class Exchange:
     authorization: str | None
 
 
-def sentence_of(prompt: str) -> str:
-    """The sentence a ``sentence``-strategy prompt asks about ('' when there is none)."""
-    found = _SENTENCE.search(prompt)
-    return found["sentence"] if found else ""
-
-
 def article_of(prompt: str) -> str:
     """The article text an ``article``-strategy prompt carries ('' when there is none)."""
     found = _ARTICLE.search(prompt)
     return found["text"] if found else ""
-
-
-def completion_answer(prompt: str) -> str:
-    """A valid sentence-strategy answer: the author states the sentence itself."""
-    return f" author\nClaim: {sentence_of(prompt)}"
 
 
 def chat_answer(prompt: str) -> str:
