@@ -29,7 +29,8 @@ import pytest
 
 from extractor import EvalReport, Settings, compare, evaluate, extract, load_gold
 
-from .conftest import RECORDING, ROOT, endpoint, make_vcr, recorded_model, recording_api_key
+from .conftest import RECORDING, ROOT, make_vcr
+from .test_openai_backend import openai_settings
 
 pytestmark = pytest.mark.cassette
 
@@ -43,18 +44,8 @@ WRITE_FLOORS = ".venv/bin/python -m tests.test_eval_regression --write-floors"
 
 def eval_settings() -> Settings:
     """The settings of the recording, as in tests/test_openai_backend.py."""
-    return Settings(
-        backend="openai",
-        strategy="sentence",
-        base_url=endpoint(),
-        model=recorded_model(),
-        api_key=recording_api_key(),
-        max_retries=2,
-        retry_max_wait=2.0,
-        # a llama.cpp server answers one request at a time: one in flight, and patience
-        concurrency=1,
-        request_timeout=900.0,
-    )
+    # a llama.cpp server answers one request at a time: one in flight, and patience
+    return openai_settings(strategy="sentence", concurrency=1, request_timeout=900.0)
 
 
 def measure(use_cassette: Callable[[str], AbstractContextManager[Any]]) -> EvalReport:

@@ -6,14 +6,13 @@ from typing import Any
 
 import pytest
 
-from extractor import Relation, Settings, compare
+from extractor import Relation, compare
 from extractor.backends.base import Completion, CompletionRequest
 from extractor.backends.openai_backend import OpenAICompletionBackend
 from extractor.judge import CompletionJudge
 
-from .conftest import endpoint, recorded_model, recording_api_key
 from .test_compare_relations import BABEL, INDEPENDENT, FixedSimilarity, claim
-from .test_openai_backend import request_bodies
+from .test_openai_backend import openai_settings, request_bodies
 
 GREY = FixedSimilarity(0.6)  # linked, but not similar enough for code to be sure
 
@@ -77,16 +76,8 @@ def test_unrelated_splits_the_cluster_by_source() -> None:
 
 @pytest.mark.cassette
 def test_judge_over_a_recorded_server(cassette: Any) -> None:
-    settings = Settings(
-        backend="openai",
-        base_url=endpoint(),
-        model=recorded_model(),
-        api_key=recording_api_key(),
-        max_retries=2,
-        retry_max_wait=2.0,
-    )
     judge = CompletionJudge(
-        OpenAICompletionBackend(settings),
+        OpenAICompletionBackend(openai_settings()),
         sources={BABEL.id: "Babel", INDEPENDENT.id: "The Independent"},
     )
     pairs = [
