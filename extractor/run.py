@@ -30,10 +30,11 @@ from typing import Any, Literal
 from filelock import FileLock, Timeout
 from pydantic import BaseModel, ConfigDict, Field
 
+from . import prompts
 from .backends import CompletionBackend, make_backend
 from .cache import CachedBackend, ResponseCache
 from .compare import compare
-from .embeddings import Embedder, HashingEmbedder, MiniLMEmbedder, default_embedder
+from .compare.embeddings import Embedder, HashingEmbedder, MiniLMEmbedder, default_embedder
 from .errors import ConfigError, StoreError, StoreLocked
 from .ingest import read_articles
 from .jobs import Job
@@ -112,35 +113,78 @@ def _prompt_version(settings: Settings) -> str:
     return settings.sentence_prompt
 
 
+#: Every :class:`Settings` field, classified: does it decide an article's claims?
+#:
+#: ``"always"``: yes; ``"sentence"``, ``"article"``, ``"local"``: yes, under that strategy or
+#: back end only; ``"never"``: no (how requests are made, where things live, what the
+#: comparison does). A test fails while a field is missing here: classify a new field when
+#: adding it. ``backend``, ``strategy``, ``model``/``model_path`` and the prompt names enter
+#: the fingerprint resolved (the back end in use, the model's label, the template's content).
+CLAIM_SETTINGS: dict[str, Literal["always", "sentence", "article", "local", "never"]] = {
+    "backend": "always",
+    "strategy": "always",
+    "model_path": "always",
+    "base_url": "never",
+    "model": "always",
+    "api_key": "never",
+    "organization": "never",
+    "extra_headers": "never",
+    "response_format_schema": "article",
+    "constrain_quotes": "article",
+    "temperature": "always",
+    "seed": "always",
+    "max_output_tokens": "sentence",
+    "article_max_output_tokens": "article",
+    "n_ctx": "local",
+    "n_threads": "never",
+    "sentence_prompt": "sentence",
+    "article_prompt": "article",
+    "compare_prompt": "never",
+    "judge": "never",
+    "max_reasks": "always",
+    "reask_temperature": "sentence",
+    "max_retries": "never",
+    "request_timeout": "never",
+    "retry_max_wait": "never",
+    "fuzzy_threshold": "always",
+    "max_article_bytes": "always",
+    "max_candidates": "sentence",
+    "min_checkworthy": "sentence",
+    "chunk_tokens": "article",
+    "chunk_overlap_chars": "article",
+    "max_tokens_per_run": "never",
+    "max_consecutive_transport_failures": "never",
+    "concurrency": "never",
+    "requests_per_minute": "never",
+    "tokens_per_minute": "never",
+    "cache_dir": "never",
+}
+
+
+def _prompt_content(name: str) -> str:
+    """``name`` and a hash of its template file: an edited template is a new prompt."""
+    path = prompts.prompt_dir() / f"{name}.jinja"
+    try:
+        return f"{name} {content_hash(path.read_text(encoding='utf-8'), length=16)}"
+    except OSError:
+        return name  # an unknown template fails the extraction itself, with a clear error
+
+
 def _fingerprint_parts(settings: Settings) -> dict[str, Any]:
     s = settings
-    parts: dict[str, Any] = {
+    resolved: dict[str, Any] = {
         "backend": s.resolved_backend,
         "strategy": s.resolved_strategy,
-        "model": _model_label(s),
-        "prompt": _prompt_version(s),
-        "temperature": s.temperature,
-        "seed": s.seed,
-        "max_reasks": s.max_reasks,
-        "fuzzy_threshold": s.fuzzy_threshold,
-        "max_article_bytes": s.max_article_bytes,
+        "model": _model_label(s),  # model_path too
+        "sentence_prompt": _prompt_content(s.sentence_prompt),
+        "article_prompt": _prompt_content(s.article_prompt),
     }
-    if s.resolved_strategy == "sentence":
-        parts |= {
-            "max_output_tokens": s.max_output_tokens,
-            "reask_temperature": s.reask_temperature,
-            "max_candidates": s.max_candidates,
-            "min_checkworthy": s.min_checkworthy,
-        }
-    else:
-        parts |= {
-            "max_output_tokens": s.article_max_output_tokens,
-            "chunk_tokens": s.chunk_tokens,
-            "chunk_overlap_chars": s.chunk_overlap_chars,
-            "response_format_schema": s.response_format_schema,
-        }
-    if s.resolved_backend == "local":
-        parts["n_ctx"] = s.n_ctx
+    applies = {"always", s.resolved_strategy, s.resolved_backend}
+    parts: dict[str, Any] = {}
+    for name, scope in CLAIM_SETTINGS.items():
+        if scope in applies and name != "model_path":
+            value = resolved[name] if name in resolved else getattr(s, name)
+            parts[name] = json.loads(json.dumps(value, default=str))
     try:
         parts["extractor"] = metadata.version("extractor")
     except metadata.PackageNotFoundError:  # pragma: no cover - run from a source tree
@@ -195,7 +239,7 @@ def _compare(
 ) -> Comparison:
     judge = None
     if job.settings.judge:
-        from .judge import CompletionJudge
+        from .compare.judge import CompletionJudge
 
         judge = CompletionJudge(
             CachedBackend(backend or make_backend(job.settings), cache, strategy="compare"),

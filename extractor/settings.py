@@ -94,6 +94,13 @@ class Settings(BaseSettings):
         default=0.7, ge=0.0, le=2.0, description="Sampling temperature of sentence re-asks."
     )
     max_retries: int = Field(default=4, ge=0, description="Transport retries (429, 5xx, ...).")
+    max_consecutive_transport_failures: int | None = Field(
+        default=3,
+        ge=1,
+        description="After this many articles in a row fail to reach the model (kind "
+        "'transport'), the batch stops asking: the rest are skipped, retried next run. "
+        "None: never stop.",
+    )
     request_timeout: float = Field(default=60.0, gt=0)
     retry_max_wait: float = Field(default=30.0, gt=0, description="Cap on one backoff wait (s).")
     fuzzy_threshold: float = Field(

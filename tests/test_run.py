@@ -24,7 +24,7 @@ from extractor import prompts
 from extractor.cli import main
 from extractor.jobs import load_job
 from extractor.models import Claim, Comparison
-from extractor.run import extraction_fingerprint, plan_job, run_job
+from extractor.run import CLAIM_SETTINGS, extraction_fingerprint, plan_job, run_job
 from extractor.settings import Settings
 from extractor.store import Store
 
@@ -325,3 +325,51 @@ def test_the_example_job_file_loads() -> None:
     assert job.store == Path("/var/lib/extractor/extractor.sqlite")
     assert job.settings.resolved_strategy == "sentence"
     assert set(job.outputs.paths()) == {"claims", "comparison", "report"}
+
+
+def test_every_setting_is_classified_for_the_fingerprint() -> None:
+    unclassified = set(Settings.model_fields) - set(CLAIM_SETTINGS)
+    assert not unclassified, f"classify these Settings fields in run.CLAIM_SETTINGS: {unclassified}"
+    assert not set(CLAIM_SETTINGS) - set(Settings.model_fields), "classified fields that are gone"
+
+
+@pytest.mark.parametrize(
+    ("strategy", "change"),
+    [
+        ("article", {"constrain_quotes": True}),
+        ("article", {"response_format_schema": False}),
+        ("article", {"chunk_tokens": 900}),
+        ("sentence", {"min_checkworthy": 0.5}),
+        ("sentence", {"max_output_tokens": 64}),
+        ("sentence", {"fuzzy_threshold": 95.0}),
+    ],
+)
+def test_settings_that_decide_claims_change_the_fingerprint(
+    strategy: str, change: dict[str, object]
+) -> None:
+    base = Settings(backend="openai", base_url="http://a/v1", model="m", strategy=strategy)
+    assert extraction_fingerprint(base.model_copy(update=change)) != extraction_fingerprint(base)
+
+
+def test_settings_of_the_other_strategy_leave_the_fingerprint_alone() -> None:
+    base = Settings(backend="openai", base_url="http://a/v1", model="m", strategy="sentence")
+    for change in ({"constrain_quotes": True}, {"chunk_tokens": 900}, {"judge": False}):
+        assert extraction_fingerprint(base.model_copy(update=change)) == extraction_fingerprint(
+            base
+        ), change
+
+
+def test_an_edited_prompt_template_changes_the_fingerprint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = Settings(backend="openai", base_url="http://a/v1", model="m", strategy="sentence")
+    before = extraction_fingerprint(settings)
+    directory = tmp_path / "prompts"
+    directory.mkdir()
+    for template in (ROOT / "prompts").glob("*.jinja"):
+        (directory / template.name).write_text(template.read_text("utf-8"), "utf-8")
+    monkeypatch.setattr(prompts, "prompt_dir", lambda: directory)
+    assert extraction_fingerprint(settings) == before, "same content, same fingerprint"
+    template = directory / "extract_sentence.v1.jinja"
+    template.write_text(template.read_text("utf-8") + "\nBe brief.", "utf-8")
+    assert extraction_fingerprint(settings) != before, "same name, other content"
