@@ -130,7 +130,7 @@ def _rss_mb() -> float:
 def run_one(n: int, semantic: bool) -> dict[str, float]:
     """Generate ``n`` claims and compare them; the numbers for one size."""
     from extractor.compare import compare
-    from extractor.embeddings import Embedder, HashingEmbedder, MiniLMEmbedder
+    from extractor.compare.embeddings import Embedder, HashingEmbedder, MiniLMEmbedder
 
     claims, articles = synthetic(n)
     embedder: Embedder = MiniLMEmbedder() if semantic else HashingEmbedder()

@@ -30,7 +30,7 @@ from compare_scale import synthetic
 from extractor import Article, Settings, compare, extract, read_articles
 from extractor.backends import make_backend
 from extractor.backends.base import Completion, CompletionRequest
-from extractor.embeddings import Embedder, HashingEmbedder, default_embedder
+from extractor.compare.embeddings import Embedder, HashingEmbedder, default_embedder
 from extractor.models import ArticleResult
 from extractor.prompts import render_prompt
 from extractor.testing import fake_answer

@@ -12,7 +12,7 @@ The library is the product; the ``extractor`` command is a thin layer over it::
 from __future__ import annotations
 
 from .cache import ResponseCache
-from .compare import CompareOptions, compare, load_articles_metadata
+from .compare import CompareOptions, CompletionJudge, compare, load_articles_metadata
 from .errors import (
     BackendError,
     BudgetExceeded,
@@ -32,7 +32,6 @@ from .gold import GoldSet, load_gold
 from .ingest import read_articles
 from .jobs import Job, load_job
 from .jsonl import ClaimFile, read_claims, read_results
-from .judge import CompletionJudge
 from .models import (
     Article,
     ArticleError,

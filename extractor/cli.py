@@ -15,10 +15,10 @@ from typing import IO, Any
 from pydantic import ValidationError
 
 from .compare import compare, load_articles_metadata, render_table
+from .compare.judge import CompletionJudge
 from .errors import ConfigError, ExtractorError, StoreError, StoreLocked
 from .interrupts import exit_code, stop_on_signals
 from .jsonl import read_claims, read_results
-from .judge import CompletionJudge
 from .models import ArticleResult, RunSummary
 from .pipeline import extract
 from .progress import count_articles, with_progress

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cache
 
 from extractor.compare import compare
-from extractor.embeddings import HashingEmbedder
+from extractor.compare.embeddings import HashingEmbedder
 from extractor.grounding import ground
 from extractor.ingest import read_articles
 from extractor.models import Article, Claim, Comparison

@@ -18,19 +18,14 @@ import pytest
 from numpy.typing import NDArray
 from rich.console import Console
 
-from extractor.clustering import cluster_facts, neighbour_pairs
 from extractor.compare import compare, load_articles_metadata, render_table
+from extractor.compare.clustering import cluster_facts, neighbour_pairs
+from extractor.compare.facts import Amount, amounts_compatible, make_fact, quantity_kind
+from extractor.compare.judge import parse_judgement
 from extractor.errors import InputError, PromptError
 from extractor.models import Article, Claim, Quantity, Relation, Stance, content_hash
 from extractor.prompts import render_prompt
 from extractor.quantities import parse_quantities
-from extractor.relations import (
-    Amount,
-    amounts_compatible,
-    make_fact,
-    parse_judgement,
-    quantity_kind,
-)
 
 
 class FixedSimilarity:

@@ -16,7 +16,7 @@ import pytest
 
 from extractor.cli import main
 from extractor.compare import compare
-from extractor.embeddings import MiniLMEmbedder
+from extractor.compare.embeddings import MiniLMEmbedder
 from extractor.models import Article, ArticleResult, Claim, Cluster, Comparison, Relation
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"

@@ -8,13 +8,13 @@ from datetime import date
 import numpy as np
 import pytest
 
-from extractor.clustering import neighbour_pairs
 from extractor.compare import compare
-from extractor.dedup import DuplicateGroup, deduplicate, normalise_text
-from extractor.embeddings import HashingEmbedder, MiniLMEmbedder
+from extractor.compare.clustering import neighbour_pairs
+from extractor.compare.dedup import DuplicateGroup, deduplicate, normalise_text
+from extractor.compare.embeddings import HashingEmbedder, MiniLMEmbedder
+from extractor.compare.facts import Fact, make_fact
 from extractor.models import Article, Claim, Relation
 from extractor.quantities import parse_quantities
-from extractor.relations import Fact, make_fact
 from extractor.stance import detect_stance
 
 BABEL = Article(id="babel-1", source="Babel", published=date(2024, 10, 25), text="")

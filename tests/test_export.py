@@ -11,7 +11,7 @@ import pytest
 
 from extractor.cli import main
 from extractor.compare import compare
-from extractor.embeddings import HashingEmbedder
+from extractor.compare.embeddings import HashingEmbedder
 from extractor.export import (
     CLAIM_COLUMNS,
     MEMBER_FIELDS,

@@ -9,7 +9,7 @@ import pytest
 from extractor import Relation, compare
 from extractor.backends.base import Completion, CompletionRequest
 from extractor.backends.openai_backend import OpenAICompletionBackend
-from extractor.judge import CompletionJudge
+from extractor.compare.judge import CompletionJudge
 
 from .test_compare_relations import BABEL, INDEPENDENT, FixedSimilarity, claim
 from .test_openai_backend import openai_settings, request_bodies

@@ -3,7 +3,6 @@
 ::
 
     comparison = compare(claims, articles=articles)        # -> Comparison
-    rich.print(render_table(comparison))
 
 ``compare`` accepts claims from any producer that fit :class:`~extractor.models.Claim`,
 including claims with only ``article_id``, ``text``, ``quote`` and ``speaker``: missing
@@ -18,22 +17,15 @@ id is a hash of its sorted member claim ids.
 
 from __future__ import annotations
 
-import json
-import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
-from pydantic import ValidationError
-from rich.table import Table
 
-from .clustering import cluster_facts, neighbour_pairs
-from .dedup import DuplicateGroup, deduplicate
-from .embeddings import Embedder, default_embedder
-from .errors import ExtractorError, InputError
-from .models import (
+from ..errors import ExtractorError
+from ..models import (
     Article,
     Claim,
     Cluster,
@@ -42,20 +34,19 @@ from .models import (
     Relation,
     content_hash,
 )
-from .quantities import parse_quantities
-from .relations import (
-    CompareOptions,
-    Decision,
-    Fact,
-    Judge,
-    decide,
-    make_fact,
-    member_order,
-)
-from .settings import Settings
-from .stance import detect_stance
+from ..quantities import parse_quantities
+from ..settings import Settings
+from ..stance import detect_stance
+from .articles import index_articles
+from .clustering import cluster_facts, neighbour_pairs
+from .dedup import DuplicateGroup, deduplicate
+from .embeddings import Embedder, default_embedder
+from .facts import Fact, make_fact, member_order
+from .judge import Judge
+from .options import CompareOptions
+from .rules import Decision, decide
 
-__all__ = ["CompareOptions", "Judge", "compare", "load_articles_metadata", "render_table"]
+__all__ = ["RELATION_ORDER", "compare"]
 
 #: display order of relations: what a reader should look at first
 RELATION_ORDER = {
@@ -70,38 +61,6 @@ _DATELINE = re.compile(
     r"^\s*[A-Z][A-Z .'-]{2,}(?:,\s*[A-Z][\w .'-]*)?\s*(?:\([^)]*\)\s*)?[—–-]+\s+"
 )
 _MAX_WEAKEST = 256  # clusters larger than this use centroid similarity for the weakest link
-
-
-def load_articles_metadata(path: str | os.PathLike[str]) -> dict[str, Article]:
-    """Read articles' metadata from a JSON Lines side file, keyed by article id.
-
-    Each non-blank line is one JSON object with ``id`` and ``source`` and optionally
-    ``published`` (``YYYY-MM-DD``), ``title``, ``url``, ``origin`` and ``text`` -- that is,
-    an :class:`Article` whose ``text`` may be left out. Full articles as written by
-    ``Article.model_dump_json()`` are therefore accepted too. Unknown keys are errors.
-    """
-    articles: dict[str, Article] = {}
-    with open(path, encoding="utf-8") as stream:
-        for number, line in enumerate(stream, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-                if not isinstance(record, dict):
-                    raise InputError("expected a JSON object")
-                article = Article.model_validate({"text": "", **record})
-            except (json.JSONDecodeError, ValidationError, InputError) as exc:
-                raise InputError(f"{path}:{number}: not article metadata: {exc}") from exc
-            articles[article.id] = article
-    return articles
-
-
-def _index(articles: Mapping[str, Article] | Iterable[Article] | None) -> dict[str, Article]:
-    if articles is None:
-        return {}
-    if isinstance(articles, Mapping):
-        return {**{a.id: a for a in articles.values()}, **articles}
-    return {article.id: article for article in articles}
 
 
 def _complete(claim: Claim) -> Claim:
@@ -239,7 +198,7 @@ def compare(
     """
     del settings  # nothing in Settings concerns comparison yet
     options = options or CompareOptions()
-    facts = _facts(claims, _index(articles))
+    facts = _facts(claims, index_articles(articles))
     if not facts:
         return Comparison()
     embedder = embedder or default_embedder()
@@ -289,41 +248,3 @@ def compare(
         prompt_version=getattr(judge, "prompt_version", None) if judged else None,
         model=getattr(judge, "model", None) if judged else None,
     )
-
-
-def render_table(comparison: Comparison, *, single_source: bool = True) -> Table:
-    """A terminal table of the comparison: one line per claim, clusters in sections.
-
-    Each cluster's first line carries its relation and one-line explanation; its members
-    follow side by side (outlet, date, speaker, quantities, claim), ordered by date.
-    ``single_source=False`` leaves out clusters only one outlet reports.
-    """
-    table = Table(title="Claims across sources", expand=False)
-    for header, style in (
-        ("Relation", "bold"),
-        ("Source", "cyan"),
-        ("Date", None),
-        ("Speaker", None),
-        ("Quantities", "magenta"),
-        ("Claim", None),
-        ("Why", "dim"),
-    ):
-        table.add_column(header, style=style, overflow="fold")
-    for cluster in comparison.clusters:
-        if not single_source and cluster.relation is Relation.single_source:
-            continue
-        relation = cluster.relation.value + (" (model)" if cluster.decided_by == "model" else "")
-        last = len(cluster.members) - 1
-        for n, member in enumerate(cluster.members):
-            dups = f" (+{len(member.duplicates)} dup.)" if member.duplicates else ""
-            table.add_row(
-                relation if n == 0 else "",
-                f"{member.source or member.article_id}{dups}",
-                member.published.isoformat() if member.published else "–",
-                member.speaker,
-                ", ".join(q.raw for q in member.quantities) or "–",
-                member.text,
-                cluster.explanation if n == 0 else "",
-                end_section=n == last,
-            )
-    return table

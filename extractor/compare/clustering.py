@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from .relations import Fact
+from .facts import Fact
 
 __all__ = ["Pairs", "cluster_facts", "neighbour_pairs"]
 

@@ -7,7 +7,7 @@ Three ways two claims can be the same claim:
   shingles, confirmed by rapidfuzz ``token_set_ratio`` and the same key entity terms
   (names), so "sent to Kursk" and "sent to Kharkiv" stay apart;
 * ``paraphrase`` -- embeddings with cosine at or above the paraphrase threshold
-  (candidates from :func:`extractor.clustering.neighbour_pairs`).
+  (candidates from :func:`extractor.compare.clustering.neighbour_pairs`).
 
 Whatever the way, duplicates must also share a named entity (when both name any), have
 the same speaker, the same polarity (a
@@ -30,7 +30,8 @@ from datasketch import MinHash, MinHashLSH
 from rapidfuzz import fuzz
 
 from .clustering import Pairs
-from .relations import Fact, amounts_compatible, member_order, opposite_wording
+from .facts import Fact, amounts_compatible, member_order
+from .rules import opposite_wording
 
 __all__ = ["Duplicate", "DuplicateGroup", "deduplicate", "normalise_text"]
 
@@ -166,7 +167,7 @@ def deduplicate(
 ) -> list[DuplicateGroup]:
     """Merge duplicate claims; every fact ends up in exactly one group.
 
-    ``pairs`` are embedding neighbours (see :func:`extractor.clustering.neighbour_pairs`);
+    ``pairs`` are embedding neighbours (see :func:`extractor.compare.clustering.neighbour_pairs`);
     without them, paraphrases are not looked for. Groups come in the order of their kept
     claim's first appearance in ``facts``.
     """

@@ -1,29 +1,58 @@
-"""A model that decides the clusters code cannot: the :data:`~extractor.relations.Judge` seam.
+"""A model that decides the clusters code cannot: the :data:`Judge` seam and one judge.
 
-Code decides numbers and stance (see :mod:`extractor.relations`). What is left -- claims
+Code decides numbers and stance (see :mod:`extractor.compare.rules`). What is left -- claims
 that look alike but carry nothing checkable -- goes to a model through the versioned
 ``prompts/compare_claims.vN.jinja`` over the plain completion seam, so the embedded model
 and any OpenAI-compatible server both work. The answer is read strictly by
-:func:`~extractor.relations.parse_judgement`; anything else means the judge abstains and
+:func:`parse_judgement`; anything else means the judge abstains and
 the code's own decision stands.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 
-from .backends import CompletionBackend, CompletionRequest, make_backend
-from .models import Claim, Relation
-from .prompts import render_prompt
-from .relations import parse_judgement
-from .settings import Settings
+from ..backends import CompletionBackend, CompletionRequest, make_backend
+from ..models import Claim, Relation
+from ..prompts import render_prompt
+from ..settings import Settings
 
-__all__ = ["CompletionJudge"]
+__all__ = ["CompletionJudge", "Judge", "parse_judgement"]
+
+#: Decides a cluster code could not: returns (relation, one-line reason) or None to abstain.
+Judge = Callable[[list[Claim]], tuple[Relation, str] | None]
 
 #: the claims shown to the judge at most (a cluster can be large; the first ones suffice)
 MAX_CLAIMS = 6
 #: the judge's answer is two short lines
 MAX_ANSWER_TOKENS = 48
+
+
+# -- the judge's answer -------------------------------------------------------------------
+
+_JUDGEMENT = re.compile(
+    r"\A\s*Relation:[ \t]*(agree|contradiction|unrelated)[ \t]*\r?\n"
+    r"[ \t]*Reason:[ \t]*(\S[^\r\n]*?)[ \t]*\s*\Z",
+    re.IGNORECASE,
+)
+_JUDGED = {
+    "agree": Relation.agree,
+    "contradiction": Relation.contradiction,
+    "unrelated": Relation.single_source,
+}
+
+
+def parse_judgement(text: str) -> tuple[Relation, str] | None:
+    """Read a judge's answer: exactly ``Relation: agree|contradiction|unrelated`` then
+    ``Reason: ...`` on the next line, nothing else. Anything else is ``None``.
+
+    "unrelated" becomes ``Relation.single_source`` (the cluster is split by the caller).
+    """
+    match = _JUDGEMENT.match(text)
+    if match is None:
+        return None
+    return _JUDGED[match.group(1).casefold()], match.group(2).strip()
 
 
 class CompletionJudge:

@@ -1,0 +1,248 @@
+"""What the rules read of a claim: a :class:`Fact` (outlet, date, polarity, amounts, terms).
+
+:func:`make_fact` reduces a claim -- quantities and stance already filled -- to a
+:class:`Fact`: its polarity (:class:`Polarity`), its quantities as :class:`Amount`
+intervals of a kind (:func:`quantity_kind`: "North Korean soldiers" and "troops" are one
+kind, "special forces" another) and its key entity terms. :func:`amount_conflict` finds
+two amounts of one count whose intervals do not overlap; :func:`member_order` is the
+order claims are shown and kept in (date, source, id).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import IntEnum
+
+from ..models import Claim, Quantity, Stance
+from ..stance import is_negated
+
+__all__ = [
+    "Amount",
+    "Fact",
+    "Polarity",
+    "amount_conflict",
+    "amounts_compatible",
+    "make_fact",
+    "member_order",
+    "quantity_kind",
+]
+
+
+class Polarity(IntEnum):
+    """Whether a claim affirms its proposition."""
+
+    negative = -1  #: denied, or negated ("has not confirmed")
+    uncertain = 0  #: explicitly unverified
+    positive = 1  #: asserted or reported
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    """A quantity reduced to what the rules need: its kind and closed interval."""
+
+    kind: str
+    value: float
+    lower: float
+    upper: float
+    raw: str
+
+    def overlaps(self, other: Amount) -> bool:
+        """Whether the two intervals share at least one value."""
+        slack = 1e-9 * max(1.0, abs(self.lower), abs(other.lower))
+        return self.lower <= other.upper + slack and other.lower <= self.upper + slack
+
+    def comparable(self, other: Amount, ratio: float) -> bool:
+        """Same kind and stated values within ``ratio`` of each other: plausibly one count.
+
+        10,000 and 12,000 troops are one count reported differently; six and 115,000
+        soldiers are two different counts.
+        """
+        small, large = sorted((abs(self.value), abs(other.value)))
+        return self.kind == other.kind and large <= ratio * small
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One claim with the facts the rules use: where it is from, polarity, amounts, terms."""
+
+    claim: Claim
+    source: str
+    published: date | None
+    negated: bool
+    polarity: Polarity
+    amounts: tuple[Amount, ...]
+    terms: frozenset[str]
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        return frozenset(a.kind for a in self.amounts)
+
+    @property
+    def who(self) -> str:
+        """The speaker for display; the outlet when the article itself says it."""
+        speaker = self.claim.speaker.strip()
+        return self.source if speaker.casefold() in {"", "author"} else speaker
+
+
+#: counted things that name the same kind of quantity
+_UNIT_CLASSES = {
+    "troop": "troops",
+    "soldier": "troops",
+    "force": "troops",
+    "serviceman": "troops",
+    "servicemen": "troops",
+    "man": "troops",
+    "men": "troops",
+}
+#: modifiers that make a different count of the same class (1,500 special forces ≠ troops)
+_SUBTYPES = {
+    "special": "special",
+    "elite": "elite",
+    "killed": "casualties",
+    "dead": "casualties",
+    "wounded": "casualties",
+    "injured": "casualties",
+}
+_PERCENT = {"%", "percent", "per cent", "pct"}
+_UNIT_WORD = re.compile(r"[\w%$€£¥]+")
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def quantity_kind(unit: str | None) -> str | None:
+    """The kind of a quantity's unit: its head noun's class plus sub-type modifiers.
+
+    ``"North Korean soldiers"`` and ``"troops"`` are ``"troops"``; ``"special forces
+    troops"`` is ``"troops/special"``; ``"containers"`` is ``"container"``; ``None`` (no
+    unit) has no kind and is never compared.
+    """
+    if not unit or not unit.strip():
+        return None
+    folded = unit.casefold().strip()
+    if folded in _PERCENT:
+        return "%"
+    words = _UNIT_WORD.findall(folded)
+    if not words:
+        return None
+    head: str | None = None
+    for word in reversed(words):
+        cls = _UNIT_CLASSES.get(word) or _UNIT_CLASSES.get(_singular(word))
+        if cls:
+            head = cls
+            break
+    if head is None:
+        head = _singular(words[-1])
+    subtypes = sorted({_SUBTYPES[w] for w in words if w in _SUBTYPES})
+    return "/".join([head, *subtypes])
+
+
+def _amount(quantity: Quantity) -> Amount | None:
+    kind = quantity_kind(quantity.unit)
+    if kind is None:
+        return None
+    lower, upper = quantity.lower, quantity.upper
+    if lower is None and upper is None:
+        lower = upper = quantity.value
+    return Amount(
+        kind=kind,
+        value=quantity.value,
+        lower=-math.inf if lower is None else lower,
+        upper=math.inf if upper is None else upper,
+        raw=quantity.raw,
+    )
+
+
+def amounts_compatible(
+    a: Sequence[Amount], b: Sequence[Amount], ratio: float | None = None
+) -> bool:
+    """Whether no count that both give is given incompatibly.
+
+    Every amount of one side must overlap some amount of the same kind on the other side
+    (and vice versa) -- considering, when ``ratio`` is given, only amounts comparable
+    within that ratio (the same count); without it, every amount of the same kind.
+    """
+    return amount_conflict(a, b, ratio) is None
+
+
+def amount_conflict(
+    a: Sequence[Amount], b: Sequence[Amount], ratio: float | None = None
+) -> tuple[Amount, Amount] | None:
+    """The first pair (from ``a``, from ``b``) of one count with no overlapping partner."""
+    for left, right, flip in ((a, b, False), (b, a, True)):
+        for x in left:
+            same = [
+                y for y in right if y.kind == x.kind and (ratio is None or x.comparable(y, ratio))
+            ]
+            if same and not any(x.overlaps(y) for y in same):
+                return (same[0], x) if flip else (x, same[0])
+    return None
+
+
+_TOKEN = re.compile(r"[^\W\d_][\w’'-]*")
+_NOT_TERMS = frozenset(
+    """a an the in on at of for to and but or as by with from this that these those it its
+    he she they we his her their our there here after before while when if mr ms mrs dr
+    according despite however meanwhile yet also both neither some many most all any no
+    not one two three four five six seven eight nine ten it's i you your
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday""".split()
+)
+
+
+def _terms(text: str) -> frozenset[str]:
+    """Key entity terms: capitalised words (five-letter prefixes, possessives cut).
+
+    The sentence's first word counts only when it is an acronym or starts a name of
+    several capitalised words ("North Korea"): otherwise it is capitalised by position.
+    """
+    tokens = _TOKEN.findall(text)
+    terms = set()
+    for i, token in enumerate(tokens):
+        if not token[0].isupper():
+            continue
+        if i == 0 and not (
+            (token.isupper() and len(token) > 1) or (len(tokens) > 1 and tokens[1][0].isupper())
+        ):
+            continue
+        word = re.split(r"[’']", token.casefold(), maxsplit=1)[0]
+        if word and word not in _NOT_TERMS:
+            terms.add(word[:5])
+    return frozenset(terms)
+
+
+def _polarity(stance: Stance | None, negated: bool) -> Polarity:
+    if stance is Stance.denied or negated:
+        return Polarity.negative
+    if stance is Stance.unverified:
+        return Polarity.uncertain
+    return Polarity.positive
+
+
+def make_fact(claim: Claim, *, source: str, published: date | None) -> Fact:
+    """Reduce a claim (quantities and stance already filled) to what the rules use."""
+    negated = is_negated(claim.quote)
+    amounts = tuple(a for a in map(_amount, claim.quantities) if a is not None)
+    return Fact(
+        claim=claim,
+        source=source,
+        published=published,
+        negated=negated,
+        polarity=_polarity(claim.stance, negated),
+        amounts=amounts,
+        terms=_terms(claim.text),
+    )
+
+
+def member_order(fact: Fact) -> tuple[bool, date, str, str]:
+    """Sort key: published date (undated last), then source, then claim id."""
+    return (fact.published is None, fact.published or date.min, fact.source, fact.claim.id)

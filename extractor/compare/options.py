@@ -1,0 +1,49 @@
+"""The comparison's thresholds and sizes, in one frozen object with measured defaults.
+
+:class:`CompareOptions` is what a caller tunes; :class:`Thresholds` holds the cosine
+thresholds of one kind of embedding (a sentence model's cosines run higher than hashed
+lexical features').
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = ["CompareOptions", "Thresholds"]
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Cosine thresholds for one kind of embedding (see ``CompareOptions``)."""
+
+    link: float  #: two claims giving the same count may state the same fact
+    plain_link: float  #: two claims without counts may state the same fact
+    paraphrase: float  #: two claims are the same claim (duplicates)
+    sure: float  #: below this, an uncheckable cluster is left to the judge
+
+
+@dataclass(frozen=True, slots=True)
+class CompareOptions:
+    """Thresholds and sizes of dedup, clustering and relations, with measured defaults."""
+
+    semantic: Thresholds = Thresholds(link=0.5, plain_link=0.55, paraphrase=0.88, sure=0.65)
+    lexical: Thresholds = Thresholds(link=0.3, plain_link=0.4, paraphrase=0.9, sure=0.6)
+    #: a merge of two groups needs every cross pair's cosine >= link - this margin
+    linkage_margin: float = 0.1
+    #: two amounts of one kind describe the same count only within this ratio of values
+    magnitude_ratio: float = 3.0
+    #: nearest neighbours kept per claim, and the size of a blocking cell
+    neighbours: int = 10
+    cell_size: int = 1024
+    #: cells each claim is assigned to (soft assignment raises recall)
+    probes: int = 2
+    #: near duplicates: MinHash LSH on word bigrams, then rapidfuzz token_set_ratio
+    minhash_perm: int = 64
+    minhash_jaccard: float = 0.5
+    near_ratio: float = 90.0
+    seed: int = 0
+
+    def thresholds(self, kind: Literal["semantic", "lexical"]) -> Thresholds:
+        """The thresholds for an embedder of ``kind``."""
+        return self.semantic if kind == "semantic" else self.lexical

@@ -1,0 +1,229 @@
+"""How the claims of one cluster relate, decided by code with rules a reader can check.
+
+The rules, in order (the first that fires wins):
+
+1. ``single_source`` -- every claim (duplicates included) comes from one outlet;
+2. ``superseded`` -- every negative claim (denied, or negated: "has not confirmed") is
+   dated, and a claim published after the last of them affirms it (a denial, then a
+   confirmation);
+3. ``contradiction`` -- one source affirms what another denies or negates;
+4. ``numeric_discrepancy`` -- two sources give quantities of the same kind whose
+   ``[lower, upper]`` intervals do not overlap (``upper=None`` is unbounded above);
+5. ``agree`` -- otherwise. "Unverified" claims (alleged, purported, without details) do
+   not conflict with affirmations: they are reported with a caveat. When nothing was
+   checkable (no shared quantities, no stance cue) and the claims are only loosely
+   similar or worded as opposites, the decision is marked uncertain and a
+   :data:`Judge` (a model) may overrule it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ..models import Relation, Stance
+from .facts import Fact, Polarity, amount_conflict, member_order
+
+__all__ = ["Decision", "decide", "opposite_wording"]
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A cluster's relation, its one-line explanation, and whether code is sure."""
+
+    relation: Relation
+    explanation: str
+    certain: bool = True
+
+
+_ANTONYMS = {
+    frozenset(pair)
+    for pair in [
+        ("rose", "fell"),
+        ("rise", "fall"),
+        ("increase", "decrease"),
+        ("increased", "decreased"),
+        ("won", "lost"),
+        ("win", "lose"),
+        ("accepted", "rejected"),
+        ("approved", "rejected"),
+        ("supports", "opposes"),
+        ("advanced", "retreated"),
+        ("captured", "lost"),
+        ("liberated", "occupied"),
+        ("alive", "dead"),
+        ("true", "false"),
+        ("more", "fewer"),
+    ]
+}
+_WORD = re.compile(r"\w+")
+
+
+def opposite_wording(texts: Sequence[str]) -> bool:
+    """Whether two of ``texts`` differ by a pair of antonyms ("rose"/"fell", "won"/"lost")."""
+    words = [set(_WORD.findall(t.casefold())) for t in texts]
+    for i, left in enumerate(words):
+        for right in words[i + 1 :]:
+            for pair in _ANTONYMS:
+                a, b = tuple(pair)
+                if (a in left - right and b in right - left) or (
+                    b in left - right and a in right - left
+                ):
+                    return True
+    return False
+
+
+def _cite(fact: Fact) -> str:
+    """``Speaker (Source, date)``, or ``Source (date)`` when the outlet says it itself."""
+    where = [] if fact.who == fact.source else [fact.source]
+    if fact.published:
+        where.append(fact.published.isoformat())
+    return f"{fact.who} ({', '.join(where)})" if where else fact.who
+
+
+def _snippet(fact: Fact, limit: int = 70) -> str:
+    quote = " ".join(fact.claim.quote.split())
+    return f"“{quote if len(quote) <= limit else quote[: limit - 1].rstrip() + '…'}”"
+
+
+_STANCE_VERB = {
+    Polarity.negative: "denies",
+    Polarity.uncertain: "calls it unverified",
+    Polarity.positive: "affirms",
+}
+
+
+def _verb(fact: Fact) -> str:
+    if fact.polarity is Polarity.negative and fact.claim.stance is not Stance.denied:
+        return "says not"
+    return _STANCE_VERB[fact.polarity]
+
+
+def _single_source(facts: Sequence[Fact], source: str) -> Decision:
+    count = len(facts)
+    text = f"only {source} reports this" + (f" ({count} claims)" if count > 1 else "")
+    pos = [f for f in facts if f.polarity is Polarity.positive]
+    neg = [f for f in facts if f.polarity is Polarity.negative]
+    if pos and neg:
+        text += f"; within it {pos[0].who} affirms and {neg[0].who} {_verb(neg[0])}"
+    return Decision(Relation.single_source, text)
+
+
+def _superseded(facts: Sequence[Fact]) -> Decision | None:
+    """An earlier denial or negation, then a later affirmation (all denials dated)."""
+    negative = [f for f in facts if f.polarity is Polarity.negative]
+    if not negative or any(f.published is None for f in negative):
+        return None
+    before = max(negative, key=member_order)
+    assert before.published is not None
+    later = [
+        f
+        for f in facts
+        if f.polarity is Polarity.positive
+        and f.published is not None
+        and f.published > before.published
+    ]
+    if not later:
+        return None
+    after = min(later, key=member_order)
+    return Decision(
+        Relation.superseded,
+        f"{_cite(before)} {_verb(before)}: {_snippet(before)}; later {_cite(after)} affirms: "
+        f"{_snippet(after)}: the later claim reverses the earlier",
+    )
+
+
+def _contradiction(facts: Sequence[Fact]) -> Decision | None:
+    for pos in (f for f in facts if f.polarity is Polarity.positive):
+        for neg in (f for f in facts if f.polarity is Polarity.negative):
+            if pos.source != neg.source:
+                first, second = sorted((pos, neg), key=member_order)
+                return Decision(
+                    Relation.contradiction,
+                    f"{_cite(first)} {_verb(first)}: {_snippet(first)}; {_cite(second)} "
+                    f"{_verb(second)}: {_snippet(second)}: stances conflict",
+                )
+    return None
+
+
+def _listing(facts: Iterable[Fact], kind: str, limit: int = 4) -> list[str]:
+    entries: list[str] = []
+    for fact in facts:
+        for amount in fact.amounts:
+            if amount.kind == kind:
+                entry = f"{_cite(fact)}: {amount.raw}"
+                if entry not in entries:
+                    entries.append(entry)
+    return entries[:limit]
+
+
+def _discrepancy(facts: Sequence[Fact], ratio: float) -> Decision | None:
+    for i, a in enumerate(facts):
+        for b in facts[i + 1 :]:
+            if a.source == b.source:
+                continue
+            pair = amount_conflict(a.amounts, b.amounts, ratio)
+            if pair is None:
+                continue
+            first = f"{_cite(a)}: {pair[0].raw}"
+            second = f"{_cite(b)}: {pair[1].raw}"
+            others = [e for e in _listing(facts, pair[0].kind) if e not in (first, second)]
+            shown = "; ".join([first, second, *others[:2]])
+            return Decision(Relation.numeric_discrepancy, f"{shown}: bounds do not overlap")
+    return None
+
+
+def _checked_kind(facts: Sequence[Fact]) -> str | None:
+    """The quantity kind given by the most sources, if at least two give it."""
+    sources: dict[str, set[str]] = {}
+    for fact in facts:
+        for kind in fact.kinds:
+            sources.setdefault(kind, set()).add(fact.source)
+    shared = [(len(s), kind) for kind, s in sources.items() if len(s) > 1]
+    return max(shared, key=lambda item: (item[0], item[1]))[1] if shared else None
+
+
+def _caveat(facts: Sequence[Fact]) -> str:
+    unverified = sorted({f.source for f in facts if f.polarity is Polarity.uncertain})
+    return f" (unverified in {', '.join(unverified)})" if unverified else ""
+
+
+def decide(
+    facts: Sequence[Fact],
+    *,
+    sources: Sequence[str],
+    weakest_similarity: float,
+    sure: float,
+    ratio: float = 3.0,
+) -> Decision:
+    """Decide the relation of one cluster of ``facts`` (ordered by :func:`member_order`).
+
+    ``sources`` are the outlets of the cluster's claims and their duplicates;
+    ``weakest_similarity`` is the lowest cosine between claims of different sources;
+    amounts are compared only with amounts of the same kind within ``ratio``.
+    """
+    distinct = sorted(set(sources))
+    if len(distinct) < 2:
+        return _single_source(facts, distinct[0] if distinct else "one source")
+    decision = _superseded(facts) or _contradiction(facts) or _discrepancy(facts, ratio)
+    if decision is not None:
+        return decision
+    names = ", ".join(distinct)
+    kind = _checked_kind(facts)
+    opposite = opposite_wording([f.claim.text for f in facts])
+    if opposite or (kind is None and weakest_similarity < sure):
+        why = "opposite wording" if opposite else f"similarity {weakest_similarity:.2f}"
+        return Decision(
+            Relation.agree,
+            f"{names} state a similar fact with no conflicting stance or numbers "
+            f"(unchecked: {why})",
+            certain=False,
+        )
+    if kind is not None:
+        numbers = "; ".join(_listing(facts, kind))
+        return Decision(Relation.agree, f"{names} agree{_caveat(facts)}: {numbers}")
+    return Decision(
+        Relation.agree,
+        f"{names} state the same fact{_caveat(facts)} with no conflicting stance or numbers",
+    )
