@@ -110,6 +110,12 @@ def _add_run_and_export(commands: Any) -> None:
     run.add_argument("--output-dir", help="write claims.jsonl, comparison.json, report.html")
     run.add_argument("--dry-run", action="store_true", help="list what would be extracted")
     run.add_argument(
+        "--prune",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="remove stored articles whose input is gone, with their claims (job: prune)",
+    )
+    run.add_argument(
         "--embedder", choices=["auto", "semantic", "lexical"], help="comparison embedder"
     )
     for name, options in _SETTINGS_FLAGS.items():
@@ -280,7 +286,7 @@ def _report(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from .jobs import load_job
-    from .run import plan_job, run_job
+    from .run import RunInterrupted, plan_job, run_job
 
     jobs = [p for p in args.paths if p.endswith(".toml")]
     if len(jobs) > 1:
@@ -291,6 +297,7 @@ def _run(args: argparse.Namespace) -> int:
         store=args.store,
         output_dir=args.output_dir,
         embedder=args.embedder,
+        prune=args.prune,
         settings={k: getattr(args, k) for k in _SETTINGS_FLAGS if getattr(args, k) is not None},
     )
 
@@ -298,7 +305,20 @@ def _run(args: argparse.Namespace) -> int:
         for error in result.errors:
             print(f"extractor: {error.origin or '?'}: {error.message}", file=sys.stderr)
 
-    result = plan_job(job) if args.dry_run else run_job(job, on_result=report_errors)
+    if args.dry_run:
+        result = plan_job(job)
+    else:
+        with stop_on_signals():
+            try:
+                result = run_job(job, on_result=report_errors)
+            except RunInterrupted as stop:  # recorded in the store; say what was done
+                print(stop.result.model_dump_json(), flush=True)
+                print(
+                    f"extractor: stopped by {stop}: {stop.result.summary.articles} articles "
+                    "were saved in full and the ones in flight abandoned; rerun to continue",
+                    file=sys.stderr,
+                )
+                raise
     print(result.model_dump_json(), flush=True)
     return result.exit_code
 

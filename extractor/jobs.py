@@ -5,6 +5,7 @@ A job is a small TOML file; paths in it are relative to the file's own directory
     inputs = ["incoming/", "feeds/wire.jsonl"]   # files, directories, JSONL feeds
     store = "state/extractor.sqlite"             # articles, claims, runs, response cache
     embedder = "auto"                            # comparison: auto | semantic | lexical
+    prune = false                                # true: forget articles whose input is gone
 
     [settings]                                   # any extractor.Settings field; EXTRACTOR_*
     backend = "openai"                           # environment variables fill in the rest
@@ -73,6 +74,11 @@ class Job(BaseModel):
     embedder: Literal["auto", "semantic", "lexical"] = Field(
         default="auto", description="Comparison embedder; 'auto' = semantic when installed."
     )
+    prune: bool = Field(
+        default=False,
+        description="Remove from the store the articles (and their claims) no input holds "
+        "any more; an input that cannot be read this time keeps its articles.",
+    )
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -110,6 +116,7 @@ def load_job(
     store: str | os.PathLike[str] | None = None,
     output_dir: str | os.PathLike[str] | None = None,
     embedder: str | None = None,
+    prune: bool | None = None,
     settings: Mapping[str, Any] | None = None,
 ) -> Job:
     """The job in the TOML file at ``path``, with command-line values taking precedence.
@@ -131,6 +138,8 @@ def load_job(
         data["outputs"] = {**data.get("outputs", {}), "dir": Path(output_dir)}
     if embedder is not None:
         data["embedder"] = embedder
+    if prune is not None:
+        data["prune"] = prune
     if not data.get("inputs"):
         raise ConfigError(f"no inputs in {where}: give `inputs = [...]` or paths to read")
     if "store" not in data:

@@ -16,7 +16,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable
 
 from .backends import CompletionBackend, make_backend
 from .cache import CachedBackend, ResponseCache
@@ -188,7 +188,7 @@ def extract(
     backend: CompletionBackend | None = None,
     cache: ResponseCache | None = None,
     limiter: Limiter | None = None,
-) -> Iterator[ArticleResult]:
+) -> Generator[ArticleResult, None, None]:
     """Extract claims from files, directories, JSONL feeds or :class:`Article` objects.
 
     Yields one result per article, in input order, as soon as it is done. The model is

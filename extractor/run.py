@@ -20,7 +20,9 @@ import itertools
 import json
 import logging
 import os
+import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import metadata
@@ -31,12 +33,13 @@ from filelock import FileLock, Timeout
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import prompts
-from .backends import CompletionBackend, make_backend
+from .backends import Completion, CompletionBackend, CompletionRequest, make_backend
 from .cache import CachedBackend, ResponseCache
-from .compare import compare
+from .compare import CompletionJudge, compare
 from .compare.embeddings import Embedder, HashingEmbedder, MiniLMEmbedder, default_embedder
-from .errors import ConfigError, StoreError, StoreLocked
+from .errors import ConfigError, StoreError, StoreLocked, TransportError
 from .ingest import read_articles
+from .interrupts import Interrupted, exit_code
 from .jobs import Job
 from .models import (
     Article,
@@ -45,13 +48,24 @@ from .models import (
     Claim,
     Comparison,
     RunSummary,
+    Usage,
     content_hash,
 )
 from .pipeline import extract
 from .settings import Settings
 from .store import Store
 
-__all__ = ["JobResult", "PendingArticle", "extraction_fingerprint", "plan_job", "run_job"]
+__all__ = [
+    "CLAIM_SETTINGS",
+    "JobResult",
+    "PendingArticle",
+    "PrunedArticle",
+    "RunInterrupted",
+    "check_outputs",
+    "extraction_fingerprint",
+    "plan_job",
+    "run_job",
+]
 
 log = logging.getLogger(__name__)
 
@@ -69,12 +83,23 @@ class PendingArticle(BaseModel):
     origin: str | None = None
 
 
+class PrunedArticle(BaseModel):
+    """A stored article whose input is gone, removed with its claims (``--prune``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    source: str
+    origin: str | None = None
+    claims: int = Field(default=0, description="Its claims removed from the store.")
+
+
 class JobResult(BaseModel):
     """What one run (or dry run) of a job did; printed as one JSON line by the CLI."""
 
     model_config = ConfigDict(extra="forbid")
 
-    status: Literal["ok", "partial", "dry_run"]
+    status: Literal["ok", "partial", "interrupted", "dry_run"]
     run_id: int | None = None
     store: str
     fingerprint: str
@@ -87,13 +112,33 @@ class JobResult(BaseModel):
     clusters: int = 0
     compared: bool = Field(default=False, description="Whether this run recomputed the comparison.")
     outputs: dict[str, str] = Field(default_factory=dict)
+    pruned: list[PrunedArticle] = Field(
+        default_factory=list,
+        description="With prune: stored articles no longer in the inputs, removed (a dry "
+        "run: that would be removed).",
+    )
     pending: list[PendingArticle] = Field(default_factory=list, description="Dry run only.")
     unreadable: list[ArticleError] = Field(default_factory=list, description="Dry run only.")
 
     @property
     def exit_code(self) -> int:
-        """0 when every article is fine, 1 when some failed or were skipped."""
-        return EXIT_PARTIAL if self.status == "partial" or self.unreadable else EXIT_OK
+        """0 when every article is fine, 1 when some failed or were skipped (or the run was
+        interrupted: the CLI then exits 130 or 143)."""
+        if self.status in ("partial", "interrupted") or self.unreadable:
+            return EXIT_PARTIAL
+        return EXIT_OK
+
+
+class RunInterrupted(Interrupted):
+    """SIGINT or SIGTERM stopped a run; ``result`` says what it did until then.
+
+    The run is recorded as ``interrupted`` in the store; every article saved before the
+    signal stays saved, and the next run picks up the rest.
+    """
+
+    def __init__(self, signum: int, result: JobResult) -> None:
+        super().__init__(signum)
+        self.result = result
 
 
 def _model_label(settings: Settings) -> str:
@@ -207,6 +252,9 @@ def _locked(store: Path) -> Iterator[None]:
     lock_path = store.with_name(store.name + ".lock")
     try:
         lock_path.parent.mkdir(parents=True, exist_ok=True)
+        # FileLock reads any failure to open the file as "held": open it first, so that a
+        # lock file that cannot be created is reported as what it is
+        os.close(os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644))
         lock = FileLock(lock_path, timeout=0)
         lock.acquire()
     except Timeout:
@@ -215,7 +263,10 @@ def _locked(store: Path) -> Iterator[None]:
             "let it finish, or schedule runs further apart"
         ) from None
     except OSError as exc:
-        raise StoreError(f"cannot lock the store at {lock_path}: {exc.strerror or exc}") from exc
+        raise StoreError(
+            f"cannot create the store's lock file {lock_path}: {exc.strerror or exc}; "
+            "point --store at a writable place"
+        ) from exc
     try:
         yield
     finally:
@@ -230,30 +281,64 @@ def _embedder(kind: str) -> Embedder:
     return default_embedder()
 
 
+class _Metered:
+    """A back end that adds up what its calls cost (the judge's requests, in the run's usage)."""
+
+    def __init__(self, backend: CompletionBackend) -> None:
+        self._backend = backend
+        self.usage = Usage()
+
+    @property
+    def name(self) -> str:
+        return self._backend.name
+
+    @property
+    def model(self) -> str:
+        return self._backend.model
+
+    def complete(self, request: CompletionRequest) -> Completion:
+        try:
+            completion = self._backend.complete(request)
+        except TransportError as exc:
+            self.usage = self.usage + Usage(requests=exc.requests, retries=exc.retries)
+            raise
+        self.usage = self.usage + Usage(
+            prompt_tokens=0 if completion.cached else completion.prompt_tokens,
+            completion_tokens=0 if completion.cached else completion.completion_tokens,
+            requests=completion.requests,
+            retries=completion.retries,
+            cached=int(completion.cached),
+        )
+        return completion
+
+
 def _compare(
     job: Job,
     claims: list[Claim],
     articles: list[Article],
     cache: ResponseCache,
     backend: CompletionBackend | None,
-) -> Comparison:
-    judge = None
+) -> tuple[Comparison, Usage]:
+    """The comparison of ``claims``, and what the judge spent on it."""
+    judge, metered = None, None
     if job.settings.judge:
-        from .compare.judge import CompletionJudge
-
+        metered = _Metered(
+            CachedBackend(backend or make_backend(job.settings), cache, strategy="compare")
+        )
         judge = CompletionJudge(
-            CachedBackend(backend or make_backend(job.settings), cache, strategy="compare"),
+            metered,
             prompt=job.settings.compare_prompt,
             sources={article.id: article.source for article in articles},
             seed=job.settings.seed,
         )
-    return compare(
+    comparison = compare(
         claims,
         job.settings,
         articles=articles,
         embedder=_embedder(job.embedder),
         judge=judge,
     )
+    return comparison, metered.usage if metered is not None else Usage()
 
 
 def _write(path: Path, text: str) -> None:
@@ -264,7 +349,27 @@ def _write(path: Path, text: str) -> None:
         temporary.write_text(text, encoding="utf-8")
         os.replace(temporary, path)
     except OSError as exc:
+        temporary.unlink(missing_ok=True)
         raise ConfigError(f"cannot write the output {path}: {exc.strerror or exc}") from exc
+
+
+def check_outputs(job: Job) -> None:
+    """Raise :class:`ConfigError` unless every output of ``job`` can be written.
+
+    Run before the first model call: an output that is a directory, or a directory that
+    cannot be written, is found before anything is spent.
+    """
+    for kind, path in job.outputs.paths().items():
+        if path.is_dir():
+            raise ConfigError(f"the {kind} output {path} is a directory; give a file name")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}."):
+                pass
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot write the {kind} output {path}: {exc.strerror or exc}"
+            ) from exc
 
 
 def _write_outputs(
@@ -282,6 +387,37 @@ def _write_outputs(
     return {kind: str(path) for kind, path in paths.items()}
 
 
+def _under_unreadable(origin: str | None, unreadable: list[str]) -> bool:
+    """Whether ``origin`` is, or is inside, an input that could not be read this time."""
+    if origin is None:
+        return False
+    return any(
+        origin == bad or origin.startswith((bad + os.sep, bad + ":")) for bad in unreadable
+    )
+
+
+def _gone(stored: list[Article], seen: set[str], unreadable: list[str]) -> list[Article]:
+    """The stored articles no input holds any more.
+
+    An article whose input could not be read this time (a missing mount, a broken file) is
+    not gone: it is kept until its input is read again.
+    """
+    return [
+        article
+        for article in stored
+        if article.id not in seen and not _under_unreadable(article.origin, unreadable)
+    ]
+
+
+def _prune(store: Store, gone: list[Article]) -> list[PrunedArticle]:
+    removed = store.remove_articles(article.id for article in gone)
+    return [
+        PrunedArticle(id=a.id, source=a.source, origin=a.origin, claims=removed[a.id])
+        for a in gone
+        if a.id in removed
+    ]
+
+
 def run_job(
     job: Job,
     *,
@@ -290,14 +426,19 @@ def run_job(
 ) -> JobResult:
     """Run ``job`` once (see the module docstring); ``on_result`` sees each new result.
 
-    Raises :class:`StoreLocked` when another run holds the store, :class:`StoreError` when
-    the store cannot be used, and :class:`ConfigError` or :class:`ModelLoadError` when no
-    article could be extracted. The run is recorded in the store whatever happens.
+    Before anything is asked: raises :class:`ConfigError` when an output cannot be
+    written, :class:`StoreLocked` when another run holds the store, and
+    :class:`StoreError` when the store cannot be used or is damaged (``quick_check``).
+    Then the run is recorded in the store whatever happens; :class:`ConfigError` or
+    :class:`ModelLoadError` mean no article could be extracted, and SIGINT or SIGTERM
+    (with :func:`~extractor.interrupts.stop_on_signals`) raise :class:`RunInterrupted`.
     """
     settings = job.settings
     fingerprint = extraction_fingerprint(settings)
     began = time.perf_counter()
+    check_outputs(job)
     with _locked(job.store), Store(job.store) as store:
+        store.check()
         run_id = store.begin_run(
             settings,
             fingerprint=fingerprint,
@@ -310,6 +451,7 @@ def run_job(
         summary = result.summary
         cache = ResponseCache(store)
         unreadable: list[ArticleResult] = []
+        seen: set[str] = set()
 
         def pending() -> Iterator[Article]:  # may run in a reader thread: only reads the store
             for item in read_articles(job.inputs, settings):
@@ -320,30 +462,41 @@ def run_job(
                             article=None, origin=item.origin, status="failed", errors=[item]
                         )
                     )
-                elif store.is_done(item.id, fingerprint):
+                    continue
+                seen.add(item.id)
+                if store.is_done(item.id, fingerprint):
                     result.already_done += 1
                 else:
                     yield item
 
         status = "failed"
+        results = extract(pending(), settings, backend=backend, cache=cache)
         try:
-            results = extract(pending(), settings, backend=backend, cache=cache)
             for article_result in itertools.chain(results, unreadable):
                 store.save_result(article_result, fingerprint, run_id)
                 summary.add(article_result)
                 if on_result is not None:
                     on_result(article_result)
+            if job.prune:
+                bad = [r.origin for r in unreadable if r.origin is not None]
+                result.pruned = _prune(store, _gone(store.articles(), seen, bad))
             articles, claims = store.articles(), store.claims()
             comparison = store.latest_comparison()
-            if comparison is None or summary.ok:
-                comparison = _compare(job, claims, articles, cache, backend)
+            if comparison is None or summary.ok or result.pruned:
+                comparison, judged = _compare(job, claims, articles, cache, backend)
+                summary.usage = summary.usage + judged
                 store.save_comparison(run_id, comparison)
                 result.compared = True
             result.outputs = _write_outputs(job, articles, claims, comparison)
             result.claims_in_store = len(claims)
             result.clusters = len(comparison.clusters)
             status = "ok" if summary.failed == 0 and summary.skipped == 0 else "partial"
+        except KeyboardInterrupt as stop:
+            status = result.status = "interrupted"
+            summary.seconds = round(time.perf_counter() - began, 3)
+            raise RunInterrupted(exit_code(stop) - 128, result) from stop
         finally:
+            results.close()  # no article starts, and none asks the model, once the store closes
             summary.seconds = round(time.perf_counter() - began, 3)
             store.end_run(run_id, summary, status)
     result.status = "ok" if status == "ok" else "partial"
@@ -351,13 +504,18 @@ def run_job(
 
 
 def plan_job(job: Job) -> JobResult:
-    """What :func:`run_job` would extract, without extracting or writing anything."""
+    """What :func:`run_job` would extract (and prune), without extracting or writing anything."""
     fingerprint = extraction_fingerprint(job.settings)
     result = JobResult(status="dry_run", store=str(job.store), fingerprint=fingerprint)
     done: set[str] = set()
+    stored: list[Article] = []
+    counts: Counter[str] = Counter()
     if job.store.is_file():
         with Store(job.store, readonly=True) as store:
             done = set(store.done(fingerprint))
+            if job.prune:
+                stored = store.articles()
+                counts = Counter(claim.article_id for claim in store.claims())
     seen: set[str] = set()
     for item in read_articles(job.inputs, job.settings):
         result.found += 1
@@ -365,9 +523,15 @@ def plan_job(job: Job) -> JobResult:
             result.unreadable.append(item)
         elif item.id in done or item.id in seen:
             result.already_done += 1
+            seen.add(item.id)
         else:
             seen.add(item.id)
             result.pending.append(
                 PendingArticle(id=item.id, source=item.source, title=item.title, origin=item.origin)
             )
+    bad = [error.origin for error in result.unreadable if error.origin is not None]
+    result.pruned = [
+        PrunedArticle(id=a.id, source=a.source, origin=a.origin, claims=counts[a.id])
+        for a in _gone(stored, seen, bad)
+    ]
     return result

@@ -30,7 +30,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -225,12 +225,7 @@ class Store:
         if self.readonly:
             if not self.path.is_file():
                 raise StoreError(f"no store at {self.path}; `extractor run` creates one")
-            uri = f"file:{quote(str(self.path.resolve()))}?mode=ro"
-            try:
-                db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
-            except sqlite3.Error as exc:
-                raise _store_error(exc, self.path) from exc
-            return db
+            return self._connect_readonly()
         if self.path.is_dir():
             raise StoreError(f"the store {self.path} is a directory; give a file name")
         try:
@@ -249,6 +244,47 @@ class Store:
         except sqlite3.Error as exc:
             raise _store_error(exc, self.path) from exc
         return db
+
+    def _connect_readonly(self) -> sqlite3.Connection:
+        """``mode=ro``; on a read-only mount, where the WAL's index cannot be created,
+        ``immutable=1`` (nothing can change the file there while it is read)."""
+        base = f"file:{quote(str(self.path.resolve()))}?mode=ro"
+        failure: sqlite3.Error | None = None
+        for uri in (base, base + "&immutable=1"):
+            try:
+                db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            except sqlite3.Error as exc:
+                failure = exc
+                continue
+            try:  # the open is lazy: the first read is what fails
+                db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except sqlite3.OperationalError as exc:
+                db.close()
+                failure = exc
+                continue
+            except sqlite3.Error as exc:
+                db.close()
+                raise _store_error(exc, self.path) from exc
+            return db
+        assert failure is not None
+        raise _store_error(failure, self.path) from failure
+
+    def check(self) -> None:
+        """``PRAGMA quick_check``: raise :class:`StoreError` when the file is damaged.
+
+        A store with damaged pages may still open and answer queries with wrong or missing
+        rows; a run checks first and refuses, so no output is rewritten from it.
+        """
+        try:
+            with self._lock:
+                rows = [str(row[0]) for row in self._db.execute("PRAGMA quick_check(5)")]
+        except sqlite3.Error as exc:
+            raise _store_error(exc, self.path) from exc
+        if rows != ["ok"]:
+            raise StoreError(
+                f"the store {self.path} is corrupt (quick_check: {'; '.join(rows)}); nothing "
+                "was changed: move it away (a new store is created) or restore it from a backup"
+            )
 
     def _migrate(self) -> None:
         if self.readonly:
@@ -515,6 +551,25 @@ class Store:
                     result.usage.model_dump_json(),
                 ),
             )  # fmt: skip
+
+    @_guarded
+    def remove_articles(self, article_ids: Iterable[str]) -> dict[str, int]:
+        """Remove articles with their claims and done markers, in one transaction.
+
+        Returns article id -> claims removed, for the articles that were stored. Their
+        recorded errors stay, as the history of the runs that made them.
+        """
+        removed: dict[str, int] = {}
+        with self._transaction() as db:
+            for article_id in article_ids:
+                count = db.execute(
+                    "SELECT count(*) FROM claims WHERE article_id = ?", (article_id,)
+                ).fetchone()[0]
+                db.execute("DELETE FROM claims WHERE article_id = ?", (article_id,))
+                db.execute("DELETE FROM extractions WHERE article_id = ?", (article_id,))
+                if db.execute("DELETE FROM articles WHERE id = ?", (article_id,)).rowcount:
+                    removed[article_id] = int(count)
+        return removed
 
     @_guarded
     def save_comparison(self, run_id: int, comparison: Comparison) -> None:

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
 from collections import Counter
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
+from extractor.store import Store
 from extractor.testing import FakeCompletionServer
 
 from .conftest import ROOT
@@ -57,3 +61,45 @@ def test_a_signal_mid_run_keeps_the_completed_articles(
         "each completed article's claims are all written, and no others"
     )
     assert f"{len(done)} articles" in err
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_a_signal_mid_run_records_the_run_interrupted_and_prints_its_line(
+    tmp_path: Path, signum: signal.Signals, code: int
+) -> None:
+    corpus = write_corpus(tmp_path / "corpus", ARTICLES)
+    store = tmp_path / "state" / "store.sqlite"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EXTRACTOR_")}
+    with FakeCompletionServer(latency=0.4).running() as url:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "extractor", "run", str(corpus), "--store", str(store),
+             "--output-dir", str(tmp_path / "out"), "--base-url", url, "--model", "fake",
+             "--strategy", "sentence", "--concurrency", "2", "--embedder", "lexical"],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env={**env, "EXTRACTOR_JUDGE": "false"},
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while _saved(store) < 2 and time.monotonic() < deadline:
+            assert process.poll() is None, process.communicate()
+            time.sleep(0.05)
+        process.send_signal(signum)
+        out, err = process.communicate(timeout=20)
+    assert process.returncode == code, err
+    assert f"stopped by {signum.name}" in err
+    (line,) = out.splitlines()  # ONE JSON line, like a run that ended
+    result = json.loads(line)
+    assert result["status"] == "interrupted"
+    assert 2 <= result["summary"]["ok"] < ARTICLES
+    with Store(store, readonly=True) as opened:
+        (run,) = opened.runs()
+        assert run.status == "interrupted"
+        assert run.summary is not None and run.summary.ok == result["summary"]["ok"]
+        assert len(opened.done()) == result["summary"]["ok"], "every counted article is saved"
+
+
+def _saved(store: Path) -> int:
+    try:
+        with closing(sqlite3.connect(store, timeout=1.0)) as db:
+            return int(db.execute("SELECT count(*) FROM extractions").fetchone()[0])
+    except sqlite3.Error:
+        return 0  # not created yet

@@ -21,7 +21,9 @@ import pytest
 from filelock import FileLock
 
 from extractor import prompts
+from extractor import run as run_module
 from extractor.cli import main
+from extractor.errors import ConfigError
 from extractor.jobs import load_job
 from extractor.models import Claim, Comparison
 from extractor.run import CLAIM_SETTINGS, extraction_fingerprint, plan_job, run_job
@@ -373,3 +375,200 @@ def test_an_edited_prompt_template_changes_the_fingerprint(
     template = directory / "extract_sentence.v1.jinja"
     template.write_text(template.read_text("utf-8") + "\nBe brief.", "utf-8")
     assert extraction_fingerprint(settings) != before, "same name, other content"
+
+
+# -- pruning -----------------------------------------------------------------------------------
+
+
+def test_prune_removes_the_articles_whose_input_is_gone(
+    tmp_path: Path, corpus: Path, server: tuple[FakeLLM, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake, url = server
+    job = _job(tmp_path, corpus, url)
+    assert main(["run", str(job)]) == 0
+    gone = corpus / "article_01.txt"
+    gone_id = next(c.article_id for c in _claims(tmp_path) if "Estavia" in c.quote)
+    gone.unlink()
+    capsys.readouterr()
+
+    assert main(["run", str(job)]) == 0  # without --prune the store keeps it
+    assert json.loads(capsys.readouterr().out)["pruned"] == []
+    assert len(_claims(tmp_path)) == ARTICLES * SENTENCES
+
+    assert main(["run", str(job), "--dry-run", "--prune"]) == 0
+    planned = json.loads(capsys.readouterr().out)["pruned"]
+    assert [(p["id"], p["claims"]) for p in planned] == [(gone_id, SENTENCES)]
+    assert len(_claims(tmp_path)) == ARTICLES * SENTENCES, "a dry run removes nothing"
+
+    assert main(["run", str(job), "--prune"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["pruned"] == [
+        {"id": gone_id, "source": "Wire B", "origin": str(gone), "claims": SENTENCES}
+    ]
+    assert result["compared"] is True
+    claims = _claims(tmp_path)
+    assert len(claims) == (ARTICLES - 1) * SENTENCES
+    assert gone_id not in {c.article_id for c in claims}
+    written = (tmp_path / "out" / "claims.jsonl").read_text().splitlines()
+    assert len(written) == (ARTICLES - 1) * SENTENCES
+    assert gone_id not in (tmp_path / "out" / "comparison.json").read_text()
+    assert fake.requests == ARTICLES * SENTENCES, "pruning asks the model nothing"
+
+
+def test_prune_keeps_the_articles_of_an_input_that_cannot_be_read(
+    tmp_path: Path, server: tuple[FakeLLM, str]
+) -> None:
+    _, url = server
+    first, second = tmp_path / "first", tmp_path / "second"
+    write_corpus(first, 2)
+    second.mkdir()
+    (second / "other.txt").write_text("---\nsource: Wire C\n---\n" + article_text(7) + "\n")
+    job = write_job(
+        tmp_path / "job.toml",
+        inputs=[first, second],
+        store=tmp_path / "state" / "store.sqlite",
+        settings=sentence_settings(url),
+    )
+    run_job(load_job(job))
+    (second / "other.txt").rename(tmp_path / "moved.txt")
+    second.rmdir()  # the whole input is missing (a mount that is gone, say)
+    result = run_job(load_job(job, prune=True))
+    assert result.pruned == []
+    assert result.status == "partial"  # the missing input is an error
+    assert len(_claims(tmp_path)) == 3 * SENTENCES
+
+    job_text = job.read_text().replace('embedder = "lexical"', 'embedder = "lexical"\nprune = true')
+    job.write_text(job_text.replace(json.dumps(str(second)), json.dumps(str(first))))
+    assert load_job(job).prune is True
+    result = run_job(load_job(job))  # the job file asks for it; the input is read again
+    assert [p.source for p in result.pruned] == ["Wire C"]
+    assert len(_claims(tmp_path)) == 2 * SENTENCES
+
+
+# -- what a run refuses before it asks the model ------------------------------------------------
+
+
+def _reorder_rows(path: Path, table: str) -> None:
+    """Reverse the cell order of ``table``'s root page: the header stays intact, reads of
+    other tables work, and ``PRAGMA quick_check`` reports "Rowid out of order"."""
+    with closing(sqlite3.connect(path)) as db:
+        root = db.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()
+        size = int(db.execute("PRAGMA page_size").fetchone()[0])
+    data = bytearray(path.read_bytes())
+    start = (int(root[0]) - 1) * size
+    cells = int.from_bytes(data[start + 3 : start + 5], "big")
+    assert cells >= 2, "needs two rows to reorder"
+    pointers = data[start + 8 : start + 8 + 2 * cells]
+    reversed_pointers = b"".join(
+        bytes(pointers[i : i + 2]) for i in range(2 * (cells - 1), -1, -2)
+    )
+    data[start + 8 : start + 8 + 2 * cells] = reversed_pointers
+    path.write_bytes(bytes(data))
+
+
+def test_a_store_with_damaged_pages_is_refused_and_nothing_is_overwritten(
+    tmp_path: Path, corpus: Path, server: tuple[FakeLLM, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake, url = server
+    (corpus / "empty.txt").write_text("")
+    (corpus / "blank.txt").write_text("")
+    job = _job(tmp_path, corpus, url)
+    assert main(["run", str(job)]) == 1  # two unreadable inputs: two rows in `errors`
+    (corpus / "empty.txt").unlink()
+    (corpus / "blank.txt").unlink()
+    store = tmp_path / "state" / "store.sqlite"
+    _reorder_rows(store, "errors")
+    outputs = sorted((tmp_path / "out").iterdir())
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns, p.stat().st_ino) for p in outputs}
+    capsys.readouterr()
+
+    assert main(["run", str(job)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "", "no JSON line: the run did not happen"
+    assert "is corrupt" in captured.err and "out of order" in captured.err
+    after = {p: (p.read_bytes(), p.stat().st_mtime_ns, p.stat().st_ino) for p in outputs}
+    assert after == before, "an output was rewritten from a damaged store"
+    assert sorted((tmp_path / "out").iterdir()) == outputs
+    assert fake.requests == ARTICLES * SENTENCES
+
+
+def test_a_lock_file_that_cannot_be_created_is_reported_as_such(
+    tmp_path: Path, corpus: Path, server: tuple[FakeLLM, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake, url = server
+    for store in ("/proc/state.sqlite", str(tmp_path / "state.sqlite")):
+        if not store.startswith("/proc"):
+            (tmp_path / "state.sqlite.lock").mkdir()  # a lock path nobody can open
+        code = main(["run", "--store", store, str(corpus), "--backend", "openai",
+                     "--strategy", "sentence", "--base-url", url, "--model", "m"])  # fmt: skip
+        err = capsys.readouterr().err
+        assert code == 2, err
+        assert "another extractor run" not in err
+        assert f"cannot create the store's lock file {store}.lock" in err
+        assert "No such file or directory" in err or "Is a directory" in err
+    assert fake.requests == 0
+
+
+@pytest.mark.parametrize("blocked", ["claims", "report"])
+def test_an_output_that_cannot_be_written_fails_before_any_model_call(
+    tmp_path: Path,
+    corpus: Path,
+    server: tuple[FakeLLM, str],
+    capsys: pytest.CaptureFixture[str],
+    blocked: str,
+) -> None:
+    fake, url = server
+    job = _job(tmp_path, corpus, url)
+    name = {"claims": "claims.jsonl", "report": "report.html"}[blocked]
+    (tmp_path / "out" / name).mkdir(parents=True)
+    assert main(["run", str(job)]) == 2
+    captured = capsys.readouterr()
+    assert f"the {blocked} output {tmp_path / 'out' / name} is a directory" in captured.err
+    assert captured.out == ""
+    assert fake.requests == 0, "the model was asked for a run that could not be written"
+    assert not (tmp_path / "state" / "store.sqlite").exists()
+    assert [p.name for p in (tmp_path / "out").iterdir()] == [name], "temporary files left"
+
+
+def test_a_failed_output_write_leaves_no_temporary_file(tmp_path: Path) -> None:
+    target = tmp_path / "claims.jsonl"
+    target.mkdir()  # os.replace onto a directory fails after the temporary is written
+    with pytest.raises(ConfigError, match="cannot write the output"):
+        run_module._write(target, "line\n")
+    assert [p.name for p in tmp_path.iterdir()] == ["claims.jsonl"]
+
+
+# -- usage ---------------------------------------------------------------------------------------
+
+
+def test_the_judges_requests_are_counted_in_the_run_usage(
+    tmp_path: Path, server: tuple[FakeLLM, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from .test_compare_relations import FixedSimilarity
+
+    fake, url = server
+    corpus = tmp_path / "plain"
+    corpus.mkdir()
+    wordings = (  # nothing code can check (no numbers, no stance cue): the judge decides
+        "Officials in Norland confirmed that the delegation left the capital.",
+        "Officials in Norland confirmed that the envoys departed from the capital.",
+        "Officials in Norland confirmed that the mission had left the capital city.",
+    )
+    for number, source in enumerate(("Wire A", "Wire B", "Wire C")):
+        (corpus / f"{number}.txt").write_text(f"---\nsource: {source}\n---\n{wordings[number]}\n")
+    # every two claims look alike, but not surely
+    monkeypatch.setattr(run_module, "_embedder", lambda kind: FixedSimilarity(0.6))
+    job = write_job(
+        tmp_path / "job.toml",
+        inputs=[corpus],
+        store=tmp_path / "state" / "store.sqlite",
+        settings=sentence_settings(url, judge=True),
+    )
+    result = run_job(load_job(job))
+    extracted = 3
+    assert result.summary.ok == 3 and result.claims_in_store == extracted
+    assert fake.requests > extracted, "the judge was not asked: the test proves nothing"
+    assert result.summary.usage.requests == fake.requests
+    with Store(tmp_path / "state" / "store.sqlite", readonly=True) as store:
+        recorded = store.runs()[-1].summary
+    assert recorded is not None and recorded.usage.requests == fake.requests

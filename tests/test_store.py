@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -143,17 +142,68 @@ def test_a_read_only_store_is_a_clear_error(path: Path) -> None:
         Store(path.with_name("missing.sqlite"), readonly=True)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes read-only files anyway")
-def test_an_unwritable_store_file_is_a_clear_error(path: Path) -> None:
+def _unwritable_journal(path: Path) -> None:
+    """Make the WAL of ``path`` impossible to create, for every user, root included.
+
+    A dangling symbolic link in the WAL's place cannot be opened or created through: the
+    same failure a read-only mount gives (where ``chmod`` would not stop root).
+    """
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+        Path(f"{path}{suffix}").symlink_to(path.parent / "no-such-dir" / f"x{suffix}")
+
+
+def test_an_unwritable_store_is_a_clear_error(path: Path) -> None:
     Store(path).close()
-    path.chmod(0o444)
-    path.parent.chmod(0o555)
-    try:
-        with pytest.raises(StoreError, match="read-only|cannot open"):
-            with Store(path) as store:
-                store.save_result(_result(_article(), FIRST), "f1", None)
-    finally:
-        path.parent.chmod(0o755)
+    _unwritable_journal(path)
+    with pytest.raises(StoreError, match="read-only|cannot open"):
+        with Store(path) as store:
+            store.save_result(_result(_article(), FIRST), "f1", None)
+
+
+def test_a_store_whose_wal_cannot_be_created_is_still_read(path: Path) -> None:
+    with Store(path) as store:
+        store.save_result(_result(_article(), FIRST), "f1", None)
+    _unwritable_journal(path)
+    before = path.read_bytes()
+    with Store(path, readonly=True) as store:  # mode=ro fails here; immutable=1 reads
+        assert [c.quote for c in store.claims()] == [FIRST]
+        assert store.done() == {_article().id: "f1"}
+    assert path.read_bytes() == before
+
+
+def _corrupt_pages(path: Path) -> None:
+    """Overwrite the middle of every page but the first: the header stays intact."""
+    data = bytearray(path.read_bytes())
+    page = int.from_bytes(data[16:18], "big")
+    for start in range(page, len(data), page):
+        data[start + 8 : start + page - 8] = bytes(range(256)) * ((page - 16) // 256) + bytes(
+            (page - 16) % 256
+        )
+    path.write_bytes(bytes(data))
+
+
+def test_quick_check_catches_damaged_pages(path: Path) -> None:
+    with Store(path) as store:
+        for n in range(40):
+            article = _article(f"Officials said {n} soldiers arrived on Monday. " * 20)
+            store.save_result(_result(article, f"Officials said {n} soldiers arrived"), "f", None)
+        store.check()  # a sound store passes
+    _corrupt_pages(path)
+    with pytest.raises(StoreError, match="corrupt"):
+        with Store(path) as store:
+            store.check()
+
+
+def test_removed_articles_take_their_claims_and_markers(path: Path) -> None:
+    kept, gone = _article(), _article("Other text said 5 things. Nothing else.", "Wire B")
+    with Store(path) as store:
+        store.save_result(_result(kept, FIRST, SECOND), "f1", None)
+        store.save_result(_result(gone, "Other text said 5 things."), "f1", None)
+        assert store.remove_articles([gone.id, "never-stored"]) == {gone.id: 1}
+        assert store.articles() == [kept]
+        assert [c.quote for c in store.claims()] == [FIRST, SECOND]
+        assert store.done() == {kept.id: "f1"}
 
 
 def test_a_corrupt_store_is_a_clear_error(path: Path) -> None:

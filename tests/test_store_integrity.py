@@ -21,12 +21,12 @@ from pathlib import Path
 
 import pytest
 
+from extractor.cli import main
+from extractor.models import Comparison
+from extractor.store import Store
+
 from .conftest import ROOT
 from .faults import FaultServer, fault_serving
-
-pytest.importorskip("extractor.run")
-
-from extractor.store import Store  # noqa: E402
 
 
 def write_articles(directory: Path, numbers: range) -> None:
@@ -93,18 +93,36 @@ def test_a_concurrent_run_exits_3_and_the_store_stays_whole(tmp_path: Path) -> N
     assert len(claims) == 8 and len({claim.id for claim in claims}) == 8
 
 
+def unwritable_journal(path: Path) -> None:
+    """Make the WAL and its index next to ``path`` impossible to create, for root too.
+
+    A dangling symbolic link in their place cannot be opened or created through: what a
+    read-only mount does to SQLite, where ``chmod`` would not stop root.
+    """
+    for suffix in ("-wal", "-shm"):
+        link = Path(f"{path}{suffix}")
+        link.unlink(missing_ok=True)
+        link.symlink_to(path.parent / "no-such-dir" / link.name)
+
+
 @contextmanager
-def read_only(path: Path) -> Iterator[None]:
-    """Make ``path`` unwritable, even for root (immutable attribute); skip when impossible."""
+def read_only(path: Path) -> Iterator[str]:
+    """Make ``path`` unwritable, even for root; yields what the run's error should say.
+
+    The immutable attribute (``chattr +i``) where the file system has one; else a journal
+    that cannot be created (:func:`unwritable_journal`). Never skips.
+    """
     path.chmod(0o444)
     immutable = False
+    expected = f"the store {path} is read-only"
     try:
         if os.access(path, os.W_OK):  # root: permissions do not stop it
             done = subprocess.run(["chattr", "+i", str(path)], capture_output=True, check=False)
             immutable = done.returncode == 0
             if not immutable:
-                pytest.skip("cannot make a file read-only for this user")
-        yield
+                unwritable_journal(path)
+                expected = f"cannot open the store {path}"
+        yield expected
     finally:
         if immutable:
             subprocess.run(["chattr", "-i", str(path)], check=True)
@@ -127,16 +145,43 @@ def test_a_read_only_store_fails_the_run_clearly_before_any_model_call(
             before = {claim.id for claim in opened.claims()}
         asked = len(server.log)
         write_articles(inputs, range(2, 4))  # new articles the next run would extract
-        with read_only(store):
+        with read_only(store) as expected:
             failed = subprocess.run(
                 run_command(inputs, store, url), cwd=ROOT, env=environment(),
                 capture_output=True, text=True, timeout=120,
             )  # fmt: skip
     assert failed.returncode == 2, failed.stderr
-    assert f"the store {store} is read-only" in failed.stderr
+    assert expected in failed.stderr
     assert "Traceback" not in failed.stderr
     assert len(server.log) == asked, "no model call was spent on a store that cannot keep it"
     assert integrity(store) == "ok"
     with Store(store, readonly=True) as opened:
         assert {claim.id for claim in opened.claims()} == before
         assert len(opened.articles()) == 2  # no part of the new articles was saved
+
+
+def test_the_reading_commands_read_a_store_whose_journal_cannot_be_created(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store on a read-only mount: report, export, compare --store and run --dry-run read
+    it (``mode=ro``, then ``immutable=1``), and change nothing."""
+    monkeypatch.setenv("EXTRACTOR_JUDGE", "false")
+    inputs, store = tmp_path / "in", tmp_path / "state" / "store.sqlite"
+    write_articles(inputs, range(2))
+    with fault_serving(FaultServer()) as url:
+        assert main(run_command(inputs, store, url)[3:]) == 0
+        capsys.readouterr()
+        unwritable_journal(store)
+        before = store.read_bytes()
+        out = tmp_path / "out"
+        assert main([*run_command(inputs, store, url)[3:], "--dry-run"]) == 0
+        plan = json.loads(capsys.readouterr().out)
+        assert plan["already_done"] == 2 and plan["pending"] == []
+    assert main(["report", "--store", str(store), "-o", str(out / "report.html")]) == 0
+    assert "2 articles, 4 claims" in capsys.readouterr().err
+    assert main(["export", "--store", str(store), "-o", str(out / "claims.jsonl")]) == 0
+    assert len((out / "claims.jsonl").read_text().splitlines()) == 4
+    comparison = out / "comparison.json"
+    assert main(["compare", "--store", str(store), "--no-judge", "-o", str(comparison)]) == 0
+    assert Comparison.model_validate_json(comparison.read_text()).claims == 4
+    assert store.read_bytes() == before
