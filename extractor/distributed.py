@@ -62,8 +62,10 @@ def _ray() -> Any:
 class _LimiterActor:
     """The job's one rate limiter, as a Ray actor (calls are served one at a time)."""
 
-    def __init__(self, requests_per_minute: int | None, tokens_per_minute: int | None) -> None:
-        self._limiter = RateLimiter(requests_per_minute, tokens_per_minute)
+    def __init__(self, settings: Settings) -> None:
+        # the local limiter's limits, and its cap on a server's pause: without it, one
+        # "Retry-After: 86400" would stall every worker of the job for a day
+        self._limiter = RateLimiter.from_settings(settings)
 
     def try_acquire(self, tokens: int) -> tuple[int | None, float]:
         return self._limiter.try_acquire(tokens)
@@ -173,9 +175,7 @@ def _results(
     """The dataset of ``{"index", "result"}`` rows: the extraction, not yet run."""
     blocks = -(-len(rows) // batch_size)
     workers = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
-    limiter = ray.remote(num_cpus=0)(_LimiterActor).remote(
-        settings.requests_per_minute, settings.tokens_per_minute
-    )
+    limiter = ray.remote(num_cpus=0)(_LimiterActor).remote(settings)
     with warnings.catch_warnings():  # Ray's own deprecated defaults warn on first use
         warnings.simplefilter("ignore", DeprecationWarning)
         context = ray.data.DataContext.get_current()

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import urlparse
 
+from .bidi import display_order
 from .errors import InputError
 from .models import Article, ArticleError
 from .settings import Settings
@@ -33,7 +34,8 @@ JSONL_KEYS = ("text", "source", "title", "url", "published", "id")
 _SNIFF_BYTES = 8192
 _TITLE_MAX_CHARS = 200
 _SENTENCE_END = (".", "!", "?", ":", ";", "”", '"')
-#: zero-width characters and bidi controls, removed from every text
+#: zero-width characters and bidi controls, removed from every text (override runs are first
+#: put in their displayed order by ``_clean``)
 _INVISIBLE = dict.fromkeys(
     [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
 )
@@ -88,8 +90,9 @@ def _read_path(path: Path, settings: Settings) -> Iterator[Article | ArticleErro
             raise InputError(f"unsupported file type {suffix or '(none)'!r}; expected {expected}")
         if size > settings.max_article_bytes:
             raise _too_large(size, settings.max_article_bytes)
-        text = _decode(path.read_bytes())
-        yield _from_html(text, path) if suffix in HTML_SUFFIXES else _from_text(text, path)
+        html = suffix in HTML_SUFFIXES
+        text = _decode(path.read_bytes(), html=html)
+        yield _from_html(text, path) if html else _from_text(text, path)
     except InputError as exc:
         yield _error(exc, origin)
     except FileNotFoundError:
@@ -218,10 +221,12 @@ def _from_html(html: str, path: Path) -> Article:
     )
     if not text or not text.strip():
         raise InputError("no main text found in the HTML; save the article page or its text")
-    found = trafilatura.extract_metadata(html)
-    meta: dict[str, Any] = {"source": found.sitename, "title": found.title, "url": found.url}
-    with contextlib.suppress(InputError):
-        meta["published"] = _parse_date(found.date, "date")
+    found = trafilatura.extract_metadata(html)  # None when the page has no usable head
+    meta: dict[str, Any] = {}
+    if found is not None:
+        meta = {"source": found.sitename, "title": found.title, "url": found.url}
+        with contextlib.suppress(InputError):
+            meta["published"] = _parse_date(found.date, "date")
     return _article(text, meta, path, str(path))
 
 
@@ -246,13 +251,18 @@ def _article(text: str, meta: dict[str, Any], path: Path, origin: str) -> Articl
     )
 
 
-def _decode(data: bytes) -> str:
-    """The cleaned text of a whole file, refusing empty, binary and non-UTF-8 content."""
+def _decode(data: bytes, *, html: bool = False) -> str:
+    """The cleaned text of a whole file, refusing empty, binary and non-UTF-8 content.
+
+    An HTML page is cleaned after its text is extracted: a bidi run is displayed within its
+    block of text, not across the markup.
+    """
     _check_head(data[:_SNIFF_BYTES])
     nul = data.find(b"\0")
     if nul != -1:
         raise InputError(f"binary content (a NUL byte at byte offset {nul}); give UTF-8 text")
-    text = _clean(_utf8(data))
+    text = _utf8(data)
+    text = _newlines(text) if html else _clean(text)
     if not text.strip():
         raise InputError("the file contains only whitespace; give it the article text")
     return text
@@ -283,8 +293,19 @@ def _utf8(data: bytes) -> str:
 
 
 def _clean(text: str) -> str:
-    """Normalise line ends to LF and drop zero-width characters and bidi controls (and a BOM)."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_INVISIBLE)
+    """Normalise line ends to LF, drop zero-width characters (and a BOM), and write
+    right-to-left override runs in the order they are displayed, without bidi controls
+    (:func:`~extractor.bidi.display_order`: the numbers are the ones a reader sees)."""
+    text = _newlines(text)
+    try:
+        text = display_order(text)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    return text.translate(_INVISIBLE)
+
+
+def _newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _parse_date(value: object, key: str) -> date | None:

@@ -52,6 +52,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .bidi import display_order
 from .models import Quantity
 
 __all__ = ["parse_quantities"]
@@ -172,8 +173,14 @@ class _Num:
 def parse_quantities(text: str) -> list[Quantity]:
     """Every quantity stated in ``text``, in order, hedges as bounds (see the module table).
 
-    Never raises; text without numbers gives an empty list.
+    Never raises; text without numbers gives an empty list. Text with bidi controls is read
+    in the order it is displayed (:func:`~extractor.bidi.display_order`); when that order
+    cannot be recovered, no quantity is reported rather than one the reader did not see.
     """
+    try:
+        text = display_order(text)
+    except ValueError:
+        return []
     return _Parser(text).run()
 
 

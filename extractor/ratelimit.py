@@ -162,9 +162,20 @@ class RateLimiter:
             self._requests.take(1, now)
             grant = self._tokens.take(tokens, now)
             ticket = next(self._tickets)
+            self._forget_expired(now)
             if grant is not None:
                 self._open[ticket] = grant
             return ticket, 0.0
+
+    def _forget_expired(self, now: float) -> None:
+        """Drop the open tickets whose grant is back in the bucket: a request that failed, or
+        whose answer had no usage, is never settled, and settling it now would change nothing."""
+        period = self._tokens.period
+        while self._open:
+            ticket, grant = next(iter(self._open.items()))  # oldest first: tickets only grow
+            if grant.at + period > now:
+                return
+            del self._open[ticket]
 
     def acquire(self, tokens: int) -> int:
         """Block until a request of about ``tokens`` tokens fits both budgets."""

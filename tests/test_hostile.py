@@ -18,6 +18,7 @@ import pytest
 
 from extractor import Article, ArticleResult, Settings, extract, extract_article
 from extractor.cli import main
+from extractor.quantities import parse_quantities
 from extractor.segment import select_candidates
 from extractor.validation import content_words
 
@@ -178,8 +179,16 @@ def hostile_corpus(directory: Path) -> dict[str, str]:
         "[" * 100_000,
         '{"text": "A number too long: 12 schools.", "title": ' + "9" * 5000 + "}",
         "{broken",
+        # an override that runs to the end of the line, over an isolate: its display order
+        # is not recovered, and the line is refused rather than read as "30 homes"
         json.dumps(
             {"text": "\u202eOfficials\u200b said 30 homes were \u2066rebuilt\u2069 on Friday.",
+             "source": "Wire"}
+        ),
+        # the reader sees "30 homes": the override run is read as displayed, not as "03"
+        json.dumps(
+            {"text": "Officials\u200b said \u202e03\u202c homes were \u2066rebuilt\u2069 "
+                     "on Friday.",
              "title": "Re\u200bbuilt\u202e", "source": "Wire"}
         ),
     ]  # fmt: skip
@@ -208,6 +217,7 @@ def hostile_corpus(directory: Path) -> dict[str, str]:
         "feed.jsonl:3": "JSON nested too deeply",
         "feed.jsonl:4": "unusable JSON (Exceeds the limit (4300 digits)",
         "feed.jsonl:5": "not valid JSON (Expecting property name",
+        "feed.jsonl:6": "bidi controls nested inside a right-to-left override",
     }
 
 
@@ -225,12 +235,13 @@ def test_hostile_files_fail_one_by_one_and_the_batch_goes_on(tmp_path: Path) -> 
         assert error.kind == "input" and message in error.message, (name, error.message)
         if ".jsonl:" in name:
             assert error.line == int(name.rpartition(":")[2])
-    good = [by_origin[name] for name in ("good.txt", "feed.jsonl:1", "feed.jsonl:6")]
+    good = [by_origin[name] for name in ("good.txt", "feed.jsonl:1", "feed.jsonl:7")]
     assert all(result.ok and result.claims for result in good)
-    cleaned = by_origin["feed.jsonl:6"].article
+    cleaned = by_origin["feed.jsonl:7"].article
     assert cleaned is not None
     assert cleaned.text == "Officials said 30 homes were rebuilt on Friday."
     assert cleaned.title == "Rebuilt"
+    assert [q.value for q in by_origin["feed.jsonl:7"].claims[0].quantities] == [30]
     for result in good:
         assert_grounded(result)
     # only the good articles' sentences went to the model
@@ -275,3 +286,17 @@ def test_a_long_article_on_one_line_is_segmented_in_linear_time() -> None:
     one = re.compile(r"Officials said that \d+ families were moved to shelters in \w+ on Monday\.")
     assert all(one.fullmatch(c.sentence.text) for c in candidates)  # one sentence each
     assert elapsed < 15, f"{elapsed:.1f} s: pysbd on the whole line is quadratic"
+
+
+# -- bidi controls --------------------------------------------------------------------------
+
+
+def test_quantities_are_the_numbers_a_reader_sees_through_bidi_controls() -> None:
+    # an Article built in code is not cleaned by ingest: the parser reads the display order
+    [quantity] = parse_quantities("\u202e000,01\u202c soldiers were sent")
+    assert (quantity.value, quantity.raw) == (10_000, "10,000 soldiers")
+    # embeddings and isolates never reverse digits
+    embedded = parse_quantities("\u2067800\u2069 troops and \u202b12\u202c tanks")
+    assert [q.value for q in embedded] == [800, 12]
+    # nested controls inside an override: no number rather than one nobody saw
+    assert parse_quantities("\u202e000,01 \u2066x\u2069\u202c soldiers") == []

@@ -236,6 +236,23 @@ def test_html_main_text_and_metadata_without_script(tmp_path: Path) -> None:
     assert article.published == date(2024, 10, 23)
 
 
+def test_html_whose_metadata_cannot_be_read_keeps_its_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import trafilatura
+
+    # trafilatura.extract_metadata is typed "Document | None": None when it finds no head
+    monkeypatch.setattr(trafilatura, "extract_metadata", lambda *args, **kwargs: None)
+    article = read_one(write(tmp_path / "page.html", HTML))
+    assert "old river bridge will reopen" in article.text
+    assert (article.source, article.title, article.url, article.published) == (
+        "page",
+        None,
+        None,
+        None,
+    )
+
+
 def test_html_without_main_text(tmp_path: Path) -> None:
     path = write(tmp_path / "empty.htm", "<html><body><script>x = 1;</script></body></html>")
     assert "no main text" in read_error(path).message
@@ -305,11 +322,26 @@ def test_the_stream_goes_on_after_errors(tmp_path: Path) -> None:
 
 
 def test_zero_width_and_bidi_characters_are_removed(tmp_path: Path) -> None:
-    invisible = (
-        "\u200b\u200c\u200d\u2060\ufeff\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-    )
-    path = write(tmp_path / "a.txt", f"\ufeffTroops{invisible} were sent\u200b.")
+    # none of these reverses what follows: embeddings, isolates, an LTR override, a PDF
+    invisible = "\u200b\u200c\u200d\u2060\ufeff\u202a\u202b\u202c\u202d\u2066\u2067\u2068\u2069"
+    path = write(tmp_path / "a.txt", f"\ufeffTroops{invisible} were sent\u200b.\u202e\u202c")
     assert read_one(path).text == "Troops were sent."
+
+
+def test_a_right_to_left_override_reads_as_displayed(tmp_path: Path) -> None:
+    # the reader sees "10,000 soldiers (12)": deleting the controls would give "000,01"
+    text = "Officials said \u202e(21) 000,01\u202c soldiers were sent.\nA \u202ehtron\nline."
+    path = write(tmp_path / "a.txt", text)
+    assert read_one(path).text == "Officials said 10,000 (12) soldiers were sent.\nA north\nline."
+    [line] = read(write(tmp_path / "a.jsonl", json.dumps({"text": text})))
+    assert isinstance(line, Article) and "10,000 (12) soldiers" in line.text
+
+
+def test_controls_nested_in_an_override_are_refused_with_the_reason(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.txt", "They sent \u202e0\u20661\u2069 troops\u202c.")
+    message = read_error(path).message
+    assert "nested inside a right-to-left override" in message
+    assert "remove the controls" in message
 
 
 def test_text_is_nfc(tmp_path: Path) -> None:

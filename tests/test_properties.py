@@ -19,6 +19,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from extractor.bidi import BIDI_CONTROLS, display_order
 from extractor.grounding import _fold, ground, strip_quote
 from extractor.ingest import read_articles
 from extractor.models import Article, ArticleError, MatchKind
@@ -76,13 +77,29 @@ def test_any_text_file_reads_as_its_cleaned_text(text: str) -> None:
         path = directory / "a.txt"
         path.write_text(text, encoding="utf-8", newline="")
         [item] = read_articles([path], Settings())
-    visible = text.translate(HIDDEN)
+    try:  # what a reader sees: override runs in display order (pinned in test_ingest)
+        visible = display_order(text.replace("\r\n", "\n").replace("\r", "\n"))
+    except ValueError:  # nested controls: refused, unless the file is refused sooner
+        assert isinstance(item, ArticleError)
+        assert "right-to-left override" in item.message or "\0" in text
+        return
+    visible = visible.translate(HIDDEN)
     if isinstance(item, Article):
         assert_clean_article(item)
         words = unicodedata.normalize("NFC", visible).split()
         assert item.text.split() == words[len(words) - len(item.text.split()) :]
     else:
         assert not visible.strip() or "\0" in text or visible.startswith("---")
+
+
+@FAST
+@given(st.text(max_size=40))
+def test_a_run_overridden_twice_reads_as_written(text: str) -> None:
+    breaks = "\n\r\x1c\x1d\x1e\x85\u2029"
+    plain = "".join(c for c in text if c not in BIDI_CONTROLS and c not in breaks)
+    once = display_order(f"\u202e{plain}\u202c")
+    assert len(once) == len(plain) and not BIDI_CONTROLS & set(once)
+    assert display_order(f"\u202e{once}\u202c") == plain
 
 
 LINE = st.one_of(
@@ -117,7 +134,8 @@ def test_jsonl_gives_one_item_per_non_blank_line_with_its_number(
         else:
             assert_clean_article(item)
             text = json.loads(lines[number - 1])["text"]
-            cleaned = text.replace("\r\n", "\n").replace("\r", "\n").translate(HIDDEN)
+            cleaned = display_order(text.replace("\r\n", "\n").replace("\r", "\n"))
+            cleaned = cleaned.translate(HIDDEN)
             assert item.text == unicodedata.normalize("NFC", cleaned.strip())
 
 

@@ -93,6 +93,20 @@ def test_the_real_usage_corrects_the_estimate() -> None:
     assert over.open_tickets() == 1
 
 
+def test_tickets_never_settled_are_forgotten_once_their_grant_is_back() -> None:
+    clock = FakeClock()
+    rate = limiter(clock, tpm=1_000_000)
+    for _ in range(500):  # failed requests, or answers without usage: never settled
+        rate.acquire(10)
+    assert rate.open_tickets() == 500  # inside the window, a late settle still counts
+    clock.now += 60.0
+    kept = rate.acquire(10)
+    assert rate.open_tickets() == 1
+    rate.settle(kept, 999_995)  # the one still in the window is corrected as before
+    rate.acquire(10)
+    assert clock.now == 1060.0 + 60.0
+
+
 def test_unlimited_buckets_never_wait() -> None:
     clock = FakeClock()
     rate = limiter(clock)
@@ -173,3 +187,17 @@ def test_threads_sharing_one_limiter_stay_within_budget() -> None:
         thread.join()
     assert len(granted) == 24
     assert most_in_any_window([(at, 1) for at in granted], period) == budget
+
+
+def test_the_ray_jobs_limiter_caps_a_servers_pause_like_the_local_one() -> None:
+    from extractor.distributed import _LimiterActor  # the actor's class, run here without Ray
+    from extractor.settings import Settings
+
+    settings = Settings(backend="openai", base_url="http://127.0.0.1:9/v1", retry_max_wait=2.0)
+    actor = _LimiterActor(settings)
+    actor.observe(429, {"retry-after": "86400"})
+    ticket, wait = actor.try_acquire(10)
+    assert ticket is None and 0 < wait <= 2.0
+    local = RateLimiter.from_settings(settings)
+    local.observe(429, {"retry-after": "86400"})
+    assert local.try_acquire(10)[1] == pytest.approx(wait, abs=0.5)
