@@ -37,6 +37,10 @@ What is printed, per path (the scoring lives in ``benchmarks/polnear.py``):
   ``polnear.judge_source``; *span* (only once claims carry a speaker
   span) -- strict, or the speaker's span overlaps the gold Source span. For
   Attribution-no-source relations the right speaker is "author" (or unknown).
+- **voice** and **stance**, on the found attributions: the share whose claim the tool
+  does not mark ``asserted`` (it tells reported speech from the article's own voice), and
+  the share where the tool's ``denied`` agrees with the gold cue (deny, reject, dispute,
+  refute: ``polnear.is_denial``);
 - the same split into **direct** (at least half of the content's letters inside quotation
   marks) and **indirect** attributions;
 - recall and precision **per publisher**;
@@ -115,17 +119,17 @@ def has_speaker_spans() -> bool:
 
 
 def predicted(text: str, claims: Sequence[Claim]) -> list[Predicted]:
+    """The claims as the scorer sees them; a claim without offsets matches nothing."""
     out = []
     for claim in claims:
+        stance = None if claim.stance is None else str(claim.stance)
         if claim.start is None or claim.end is None:
-            out.append(Predicted((), claim.speaker, speaker_span(claim), grounded=False))
-            continue
-        grounded = text[claim.start : claim.end] == claim.quote
-        out.append(
-            Predicted(
-                ((claim.start, claim.end),), claim.speaker, speaker_span(claim), grounded=grounded
-            )
-        )
+            pieces: tuple[tuple[int, int], ...] = ()
+            grounded = False
+        else:
+            pieces = ((claim.start, claim.end),)
+            grounded = text[claim.start : claim.end] == claim.quote
+        out.append(Predicted(pieces, claim.speaker, speaker_span(claim), grounded, stance))
     return out
 
 
@@ -157,7 +161,7 @@ def print_tables(
     readings = ["strict", "lenient"] + (["span"] if spans else [])
     head = f"{'path':<8}{'gold':>6}{'claims':>7}{'found':>6}{'R':>7}{'P':>7}{'F1':>7}"
     head += "".join(f"{'src_' + r:>12}" for r in readings)
-    head += f"{'discard':>8}{'grounded':>9}{'s/art':>8}{'failed':>7}"
+    head += f"{'voice':>7}{'stance':>7}{'discard':>8}{'grounded':>9}{'s/art':>8}{'failed':>7}"
     print(f"\nPolNeAR dev, {articles} articles, attribution (content span, one to one)")
     print(head)
     for path in paths:
@@ -167,6 +171,7 @@ def print_tables(
         row = f"{path:<8}{t.gold:>6}{t.claims:>7}{t.found:>6}"
         row += fmt(t.recall, 7) + fmt(t.precision, 7) + fmt(t.f1, 7)
         row += "".join(fmt(t.accuracy(r), 12) for r in readings)
+        row += fmt(t.accuracy("reported"), 7) + fmt(t.accuracy("stance_right"), 7)
         row += f"{t.in_discard:>8}{'-' if grounded is None else f'{grounded:.1%}':>9}"
         row += f"{mean:>8.1f}{failed[path]:>7}"
         print(row)

@@ -13,6 +13,7 @@ room is written in the docstring of each function:
 - :func:`is_direct` -- direct (inside quotation marks) or indirect content.
 - :func:`match` -- gold Content spans to predicted quotes, one to one.
 - :func:`judge_source` -- strict, lenient and span source accuracy of one matched pair.
+- :func:`is_denial` -- a denying cue; the tool's stance is scored against it.
 - :func:`score` -- one document's figures, to add up with :class:`Tally`.
 - :func:`agreement` -- annotator against annotator, the realistic ceiling.
 """
@@ -38,6 +39,7 @@ __all__ = [
     "Tally",
     "agreement",
     "as_predicted",
+    "is_denial",
     "is_direct",
     "is_unknown",
     "judge_source",
@@ -74,6 +76,8 @@ _NOT_NAMES = frozenset(
 _ANAPHORS = frozenset(
     "he she they it we i him her them this that these those the his its their our".split()
 )
+#: stems of the cue words that deny (the protocol's deny, reject, dispute, refute)
+_DENIAL_STEMS = ("deni", "deny", "reject", "disput", "refut")
 #: left out when comparing a speaker's words with a source's (see :func:`judge_source`)
 _DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
 #: lowercase words that may follow a name inside a source phrase ("Smith of Ohio")
@@ -142,6 +146,7 @@ class Predicted:
     speaker: str
     speaker_span: tuple[int, int] | None = None
     grounded: bool = True  #: its offsets index its quote in the article text
+    stance: str | None = None  #: asserted, reported, denied, unverified (None: not given)
 
 
 def parse_ann(content: str) -> Annotation:
@@ -486,6 +491,11 @@ def source_referents(sources: Sequence[TextSpan]) -> dict[str, frozenset[str]]:
     return referents
 
 
+def is_denial(cue: str) -> bool:
+    """A denying cue, by its words' stems: deny, reject, dispute, refute ("has denied")."""
+    return any(w.startswith(_DENIAL_STEMS) for w in words(cue))
+
+
 def _anaphoric(phrase: str) -> bool:
     """A pronoun or a definite description: it points back to someone named before."""
     found = words(phrase)
@@ -561,6 +571,8 @@ class GoldRecord:
     verdict: SourceVerdict | None
     source: str | None = None  #: the gold Source text (None: no source)
     speaker: str | None = None  #: the matched claim's speaker (None: not found)
+    denial: bool = False  #: the gold cue denies (see :func:`is_denial`)
+    stance: str | None = None  #: the matched claim's stance
 
     def as_dict(self) -> dict[str, object]:
         """For JSON: what was compared and how it was judged."""
@@ -568,6 +580,7 @@ class GoldRecord:
         if self.verdict is not None:
             out |= {"source": self.source, "speaker": self.speaker}
             out |= {k: getattr(self.verdict, k) for k in ("strict", "lenient", "span")}
+            out |= {"denial": self.denial, "stance": self.stance}
         return out
 
 
@@ -616,6 +629,8 @@ def score(text: str, annotation: Annotation, claims: Sequence[Predicted]) -> Doc
                 verdict,
                 source=attribution.source.text if attribution.source else None,
                 speaker=None if j is None else claims[j].speaker,
+                denial=attribution.cue is not None and is_denial(attribution.cue.text),
+                stance=None if j is None else claims[j].stance,
             )
         )
     matched = set(pairs.values())
@@ -676,6 +691,9 @@ class Tally:
     in_discard: int = 0
     grounded: int = 0
     total_claims: int = 0
+    reported: int = 0  #: found ones the tool marks as someone else's (stance not asserted)
+    stance_right: int = 0  #: found ones where the tool's denied / not denied is the gold's
+    denials: int = 0  #: found ones whose gold cue denies
     kinds: dict[str, Tally] = field(default_factory=dict)
 
     def add(self, doc: DocScore) -> None:
@@ -693,6 +711,9 @@ class Tally:
                     tally.strict += record.verdict.strict
                     tally.lenient += record.verdict.lenient
                     tally.span += record.verdict.span
+                    tally.reported += record.stance not in (None, "asserted")
+                    tally.stance_right += (record.stance == "denied") == record.denial
+                    tally.denials += record.denial
 
     @property
     def recall(self) -> float | None:
@@ -708,7 +729,8 @@ class Tally:
         return None if p is None or r is None or p + r == 0 else 2 * p * r / (p + r)
 
     def accuracy(self, reading: str) -> float | None:
-        """Source accuracy on found attributions: ``strict``, ``lenient`` or ``span``."""
+        """A share of the found attributions: source accuracy (``strict``, ``lenient``,
+        ``span``), ``reported`` (told from the article's own voice) or ``stance_right``."""
         return _ratio(getattr(self, reading), self.found)
 
     @property
@@ -730,6 +752,9 @@ class Tally:
             "source_lenient": self.accuracy("lenient"),
             "source_span": self.accuracy("span"),
             "grounded": self.grounded_share,
+            "voice": self.accuracy("reported"),
+            "stance": self.accuracy("stance_right"),
+            "denials": self.denials,
         }
         if self.kinds:
             out["by_kind"] = {

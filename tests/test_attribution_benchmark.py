@@ -8,9 +8,11 @@ import subprocess
 import sys
 import unicodedata
 from pathlib import Path
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 
 import pytest
+
+from extractor import Claim, Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "benchmarks" / "attribution.py"
@@ -28,6 +30,16 @@ def _load_polnear() -> ModuleType:
 
 
 pn = _load_polnear()
+
+
+def _load_script() -> ModuleType:
+    """benchmarks/attribution.py as a module (it imports ``polnear``, loaded above)."""
+    spec = importlib.util.spec_from_file_location("attribution_benchmark", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
 
 # 0         1         2         3         4         5         6         7         8
 # 012345678901234567890123456789012345678901234567890123456789012345678901234567890123
@@ -298,6 +310,39 @@ def test_score_counts_found_sources_discards_and_grounding() -> None:
     }
 
 
+def test_stance_is_scored_against_denying_cues() -> None:
+    text = "The mayor denied that taxes rose. She said schools closed."
+    ann = "\n".join(
+        [
+            t_line("T1", "Source", find("The mayor", text), text=text),
+            t_line("T2", "Cue", find("denied", text), text=text),
+            t_line("T3", "Content", find("that taxes rose", text), text=text),
+            t_line("T4", "Attribution", find("denied", text), text=text),
+            "E1\tAttribution:T4 Content:T3 Cue:T2 Source:T1",
+            t_line("T5", "Source", find("She", text), text=text),
+            t_line("T6", "Cue", find("said", text), text=text),
+            t_line("T7", "Content", find("schools closed", text), text=text),
+            t_line("T8", "Attribution", find("said", text), text=text),
+            "E2\tAttribution:T8 Content:T7 Cue:T6 Source:T5",
+        ]
+    )
+    claims = [
+        pn.Predicted(
+            (find("The mayor denied that taxes rose.", text),), "the mayor", stance="denied"
+        ),
+        pn.Predicted((find("She said schools closed.", text),), "she", stance="asserted"),
+    ]
+    tally = pn.Tally()
+    tally.add(pn.score(text, pn.parse_ann(ann), claims))
+    assert (tally.denials, tally.accuracy("stance_right"), tally.accuracy("reported")) == (
+        1,
+        1.0,
+        0.5,
+    )
+    assert pn.is_denial("has repeatedly denied") and pn.is_denial("rejects")
+    assert not pn.is_denial("said Friday")
+
+
 def test_claims_inside_discuss_spans_are_not_counted() -> None:
     discuss = pn.TextSpan("T1", "Discuss", (find("Read the rest here."),), "Read the rest here.")
     annotation = pn.Annotation((), (), (), (discuss,))
@@ -353,6 +398,40 @@ def test_select_takes_publishers_in_turn() -> None:
     chosen = [d.stem for d in pn.select(docs, 4)]
     assert chosen == ["breitbart_0", "nyt_0", "politico_0", "breitbart_1"]
     assert len(pn.select(docs, 0)) == 9
+
+
+def test_claims_become_scored_spans_with_their_grounding() -> None:
+    script = _load_script()
+    text = "The mayor said taxes rose."
+    good = Claim(article_id="a", text="Taxes rose.", quote=text, start=0, end=len(text))
+    moved = Claim(article_id="a", text="Taxes rose.", quote="taxes rose", start=0, end=10)
+    loose = Claim(article_id="a", text="Taxes rose.", quote="taxes rose", speaker="the mayor")
+    got = script.predicted(text, [good, moved, loose])
+    assert [(p.pieces, p.grounded) for p in got] == [
+        (((0, len(text)),), True),
+        (((0, 10),), False),
+        ((), False),
+    ]
+    assert got[2].speaker == "the mayor" and got[0].speaker_span is None
+
+
+def test_speaker_span_reads_either_shape() -> None:
+    script = _load_script()
+    assert script.speaker_span(SimpleNamespace(speaker_start=4, speaker_end=9)) == (4, 9)
+    span = SimpleNamespace(start=1, end=3)
+    assert script.speaker_span(SimpleNamespace(speaker_span=span)) == (1, 3)
+    assert script.speaker_span(SimpleNamespace(speaker_start=None, speaker_end=None)) is None
+
+
+def test_the_frames_path_needs_the_attribution_setting() -> None:
+    script = _load_script()
+    if "attribution" in Settings.model_fields:
+        assert script.path_settings("frames").attribution == "frames"
+        assert script.path_settings("model").attribution == "model"
+    else:
+        with pytest.raises(script.PathUnavailable, match="--paths model"):
+            script.path_settings("frames")
+        assert script.path_settings("model") == Settings()
 
 
 def test_script_stops_with_code_2_without_the_data(tmp_path: Path) -> None:
