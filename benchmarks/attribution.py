@@ -34,9 +34,9 @@ What is printed, per path (the scoring lives in ``benchmarks/polnear.py``):
   without coreference data over the file's Source spans (names sharing a head word such
   as a surname; a pronoun or definite description refers to the nearest earlier named
   source; indefinites to no one else), see ``polnear.source_referents`` and
-  ``polnear.judge_source``; *span* (only once claims carry a speaker
-  span) -- strict, or the speaker's span overlaps the gold Source span. For
-  Attribution-no-source relations the right speaker is "author" (or unknown).
+  ``polnear.judge_source``; *span* (only once claims carry a speaker span) -- strict,
+  or the speaker's span overlaps the gold Source span. For Attribution-no-source
+  relations the right speaker is "author" (or unknown).
 - **voice** and **stance**, on the found attributions: the share whose claim the tool
   does not mark ``asserted`` (it tells reported speech from the article's own voice), and
   the share where the tool's ``denied`` agrees with the gold cue (deny, reject, dispute,
@@ -44,7 +44,8 @@ What is printed, per path (the scoring lives in ``benchmarks/polnear.py``):
 - the same split into **direct** (at least half of the content's letters inside quotation
   marks) and **indirect** attributions;
 - recall and precision **per publisher**;
-- **grounded**: the share of claims whose offsets index their quote (must be 100%);
+- **grounded**: the share of claims whose offsets index their quote (must be 100%; the
+  exit code is 1 when it is not, or when an article failed);
 - **s/article** and the ratio of the paths' total times.
 
 The two articles annotated by six people are scored, in the main figures, against one
@@ -230,7 +231,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
-    paths: list[str] = list(dict.fromkeys(args.paths))
+    paths = [path for path in PATHS if path in args.paths]  # old first: the ratio is new/old
 
     data = args.data.resolve()
     if not (data / "dev_text").is_dir() or not (data / "dev_attributions").is_dir():
@@ -340,7 +341,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         }
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    return 1 if any(failed.values()) else 0
+    ungrounded = [p for p in paths if tallies[p].grounded != tallies[p].total_claims]
+    for path in ungrounded:
+        print(f"error: {path}: claims whose offsets do not index their quote", file=sys.stderr)
+    return 1 if any(failed.values()) or ungrounded else 0
 
 
 def _commit() -> str | None:
