@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+# `make install` installs the ray extra: a missing Ray is a broken install, and fails here
+# (an ImportError at collection) instead of skipping the engine's tests
+import ray
+
 from extractor import Settings, extract
 from extractor.cli import main
+from extractor.distributed import extract_ray, write_claims_parquet
 from extractor.testing import FakeCompletionServer
 
-from .conftest import SAMPLES
+from .conftest import ROOT, SAMPLES
 from .test_throughput import comparable, fake_settings
-
-ray = pytest.importorskip("ray")
-from extractor.distributed import extract_ray, write_claims_parquet  # noqa: E402  (needs ray)
 
 pytestmark = pytest.mark.slow
 
@@ -90,7 +94,8 @@ def test_the_ray_engine_refuses_a_token_budget() -> None:
 def test_workers_share_one_rate_limit_through_the_limiter_actor(local_ray: None) -> None:
     from extractor.distributed import _LimiterActor, _RemoteLimiter
 
-    actor = ray.remote(num_cpus=0)(_LimiterActor).remote(3, None)
+    settings = Settings(requests_per_minute=3, retry_max_wait=300.0)
+    actor = ray.remote(num_cpus=0)(_LimiterActor).remote(settings)
     first, second = _RemoteLimiter(actor), _RemoteLimiter(actor)  # as two workers hold it
     first.acquire(10)
     second.acquire(10)
@@ -100,3 +105,17 @@ def test_workers_share_one_rate_limit_through_the_limiter_actor(local_ray: None)
     second.observe(429, {"Retry-After": "120", "content-type": "application/json"})
     ticket, wait = ray.get(actor.try_acquire.remote(10))
     assert ticket is None and wait > 119.0, "a pause one worker was told about holds for all"
+
+
+def test_a_missing_ray_fails_this_module_instead_of_skipping_it() -> None:
+    # Ray hidden from a fresh interpreter: collecting this file must be an error, not a skip
+    code = (
+        "import sys; sys.modules['ray'] = None; import pytest; "
+        f"sys.exit(pytest.main(['-q', '--collect-only', '-p', 'no:cacheprovider', {__file__!r}]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
+    assert done.returncode == pytest.ExitCode.INTERRUPTED, done.stdout[-2000:]
+    assert "ImportError" in done.stdout or "ModuleNotFoundError" in done.stdout
+    assert "skipped" not in done.stdout

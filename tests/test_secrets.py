@@ -166,7 +166,6 @@ def test_store_outputs_and_report_never_hold_the_key(
     capsys: pytest.CaptureFixture[str],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    pytest.importorskip("extractor.run")
     article = tmp_path / "in" / "a.txt"
     article.parent.mkdir()
     article.write_text(ARTICLE.text, encoding="utf-8")
