@@ -148,7 +148,12 @@ class ExtractedClaim(BaseModel):
     def _grounded(self, info: ValidationInfo) -> ExtractedClaim:
         context = _context(info)
         text = context["article_text"]
-        span = ground(self.quote, text, fuzzy_threshold=context.get("fuzzy_threshold", 90.0))
+        span = ground(  # "near": the occurrence the caller emits, when the quote repeats
+            self.quote,
+            text,
+            fuzzy_threshold=context.get("fuzzy_threshold", 90.0),
+            near=context.get("near"),
+        )
         if span is None:
             raise ValueError(
                 f"the quote {self.quote[:80]!r} is not in the article; copy a sentence verbatim"

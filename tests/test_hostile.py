@@ -300,3 +300,32 @@ def test_quantities_are_the_numbers_a_reader_sees_through_bidi_controls() -> Non
     assert [q.value for q in embedded] == [800, 12]
     # nested controls inside an override: no number rather than one nobody saw
     assert parse_quantities("\u202e000,01 \u2066x\u2069\u202c soldiers") == []
+
+
+# -- a repeated sentence --------------------------------------------------------------------
+
+
+def test_article_strategy_checks_the_speaker_at_the_occurrence_it_emits() -> None:
+    repeated = "The bridge will carry 4,000 cars a day."
+    filler = "Traffic engineers studied the river crossing for two years before the council voted."
+    text = "\n\n".join(
+        [f"Maria Lopez, the mayor, opened the session. {repeated}"]
+        + [filler] * 6
+        + [f"Engineers repeated the figure at a briefing on Friday. {repeated}"]
+    )
+    article = Article.from_text(text, source="Wire")
+    first, second = text.index(repeated), text.rindex(repeated)
+    assert "Lopez" not in text[second - 400 : second]  # she is not named near the second one
+
+    def answer(prompt: str) -> str:
+        claim = {"quote": repeated, "speaker": "Maria Lopez", "claim": repeated}
+        return json.dumps({"claims": [claim] if "4,000 cars" in prompt else []})
+
+    server = FaultServer(chat=answer)
+    with fault_serving(server) as url:  # one paragraph per chunk
+        settings = fake_settings(url, strategy="article", chunk_tokens=64, chunk_overlap_chars=0)
+        result = extract_article(article, settings)
+    assert result.ok
+    # emitted only where the speaker is named: the first occurrence, never the second
+    assert [(c.start, c.speaker) for c in result.claims] == [(first, "Maria Lopez")]
+    assert any("is not named in or just before the sentence" in r.reason for r in result.rejected)

@@ -207,7 +207,7 @@ class ArticleStrategy:
         )
         for chunk in chunks:
             self._asked = False  # the first call per chunk is an ask, later ones re-asks
-            kept, failed = self._ask(article, chunk.text, chunk.context)
+            kept, failed = self._ask(article, chunk.text, chunk.context, chunk.start)
             for claim in kept:
                 span = ground(
                     claim.quote,
@@ -217,6 +217,7 @@ class ArticleStrategy:
                 )
                 if span is None:  # validated against the same text, so this cannot happen
                     continue
+                # the validator checked the speaker at this same occurrence (``near``)
                 output.drafts.append(
                     Draft(span.start, span.end, span.match, claim.speaker, claim.claim)
                 )
@@ -230,7 +231,7 @@ class ArticleStrategy:
         )
 
     def _ask(
-        self, article: Article, text: str, context: str
+        self, article: Article, text: str, context: str, near: int
     ) -> tuple[list[ExtractedClaim], list[Rejection]]:
         prompt = render_prompt(
             self.prompt_version, text=text, context=context, max_claims=MAX_CLAIMS_PER_CHUNK
@@ -238,6 +239,7 @@ class ArticleStrategy:
         ctx: dict[str, Any] = {
             "article_text": article.text,
             "fuzzy_threshold": self._settings.fuzzy_threshold,
+            "near": near,  # a repeated sentence: checked and emitted at the chunk's occurrence
             "max_reasks": self._settings.max_reasks,
             "kept": {},
             "failed": [],
