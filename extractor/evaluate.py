@@ -447,7 +447,7 @@ _ROWS: tuple[tuple[str, str], ...] = (
     ("grounding", "quotes grounded at their offsets"),
     ("claim", "claims found (span overlap >= 50%)"),
     ("speaker", "speaker right, on found claims"),
-    ("quantity", "quantity right, on found claims with one"),
+    ("quantity", "quantity agrees with the parser's rules, on found claims with one"),
     ("stance", "stance right, on found claims with one"),
     ("cluster_pairs", "gold claim pairs clustered together"),
     ("relation", "relation right, per gold cluster"),
