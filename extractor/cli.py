@@ -132,6 +132,9 @@ def _add_eval(commands: Any) -> None:
     ev = commands.add_parser("eval", help="score claims and comparison against a gold set")
     ev.add_argument("--gold", required=True, help="gold JSONL (see tests/gold/README.md)")
     ev.add_argument("--claims", nargs="+", help="claims JSONL (default: extract them now)")
+    ev.add_argument(
+        "--aliases", help="JSON file of the corpus's speaker aliases (tests/gold/aliases.json)"
+    )
     ev.add_argument("--comparison", help="comparison JSON (default: compare the claims now)")
     ev.add_argument(
         "--compare",
@@ -334,7 +337,7 @@ def _export(args: argparse.Namespace) -> int:
 def _eval(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from .evaluate import evaluate, render_eval_table
+    from .evaluate import evaluate, load_aliases, render_eval_table
     from .gold import load_gold
 
     settings = _settings(args)
@@ -357,7 +360,8 @@ def _eval(args: argparse.Namespace) -> int:
             sources = {article.id: article.source for article in articles}
             judge = CompletionJudge.from_settings(settings, sources=sources)
         comparison = compare(claims, settings, articles=articles, judge=judge)
-    report = evaluate(gold, claims, comparison)
+    aliases = load_aliases(args.aliases) if args.aliases else None
+    report = evaluate(gold, claims, comparison, aliases=aliases)
     if args.json_out:
         Path(args.json_out).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json_out).write_text(report.model_dump_json(indent=2) + "\n", "utf-8")

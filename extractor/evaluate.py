@@ -21,8 +21,9 @@ The metrics, each a pure function of its inputs:
 ``speaker`` / ``quantity`` / ``stance`` accuracy
     On matched pairs whose gold claim says (always for the speaker). Speakers are equal
     after :func:`normalize_speaker` (case, punctuation, a leading "the", titles such as
-    President/Mr/Gen., :data:`SPEAKER_ALIASES`), or when the shorter name is the last words
-    of the longer ("Rutte" = "Mark Rutte" = "Nato secretary general Mark Rutte"). A
+    President/Mr/Gen., the aliases of a corpus passed as a data file, :func:`load_aliases`),
+    or when the shorter name is the last words
+    of the longer ("Lopez" = "Maria Lopez" = "union secretary general Maria Lopez"). A
     quantity is right when one of the claim's quantities has the gold value and bounds,
     each within :data:`QUANTITY_TOLERANCE` (relative); an unbounded side must be unbounded.
 ``cluster_pairs`` precision / recall / F1
@@ -38,23 +39,28 @@ A rate whose denominator is zero is ``None`` (undefined), never a made-up 0 or 1
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 from rich.table import Table
 
+from .errors import InputError
 from .gold import GoldClaim, GoldQuantity, GoldSet
 from .grounding import ground, strip_quote
 from .models import Article, Claim, Comparison, MatchKind, Quantity
 
 __all__ = [
     "QUANTITY_TOLERANCE",
-    "SPEAKER_ALIASES",
+    "Aliases",
+    "load_aliases",
+    "make_aliases",
     "Accuracy",
     "ClaimMatch",
     "EvalReport",
@@ -76,51 +82,6 @@ MIN_OVERLAP = 0.5
 #: relative tolerance on a quantity's value and bounds
 QUANTITY_TOLERANCE = 0.01
 
-#: canonical name -> other names of the same speaker (compared after normalisation)
-SPEAKER_ALIASES: Mapping[str, tuple[str, ...]] = {
-    "National Intelligence Service": (
-        "NIS",
-        "South Korea's National Intelligence Service",
-        "National Intelligence Service of South Korea",
-        "South Korea's spy agency",
-        "South Korean spy agency",
-        "Seoul's spy agency",
-        "South Korean intelligence",
-        "South Korea's intelligence agency",
-    ),
-    "Volodymyr Zelensky": (
-        "Zelenskyy",
-        "Volodymyr Zelenskyy",
-        "Zelenskiy",
-        "Volodymyr Zelenskiy",
-        "Ukrainian president",
-        "Ukraine's president",
-        "President of Ukraine",
-    ),
-    "US Department of Defense": (
-        "Pentagon",
-        "Department of Defense",
-        "Defense Department",
-        "US Defense Department",
-        "DoD",
-    ),
-    # Peskov is the Kremlin's spokesman: outlets write either for the same statement.
-    "Kremlin": ("Dmitry Peskov", "Peskov", "Kremlin spokesman", "Kremlin spokesperson"),
-    "US State Department": ("State Department", "Department of State", "US Department of State"),
-    "Kim Jong Un": ("North Korean leader", "North Korea's leader", "Kim Jong Un's regime"),
-    "Vladimir Putin": ("Russian leader", "Russian President"),
-    "Main Intelligence Directorate": (
-        "GUR",
-        "HUR",
-        "Ukrainian intelligence",
-        "Ukraine's military intelligence",
-        "Defence Intelligence of Ukraine",
-    ),
-    "The Wall Street Journal": ("WSJ", "Wall Street Journal"),
-    # Babel quotes the researcher Benjamin Young, then calls him "Yang".
-    "Benjamin Young": ("Yang",),
-}
-
 #: leading titles dropped from a speaker's name (after lower-casing and removing dots)
 _TITLES = frozenset(
     "president mr mrs ms miss dr gen general sir prof professor lt col colonel adm admiral "
@@ -135,6 +96,8 @@ def _tokens(name: str) -> tuple[str, ...]:
     text = unicodedata.normalize("NFKC", name).casefold()
     text = _DASHES.sub(" ", _POSSESSIVE.sub("", text))
     words = _NOT_WORD.sub("", text).split()
+    if not words:
+        return ()
     if words[:1] == ["the"]:
         words = words[1:]
     while len(words) > 1 and words[0] in _TITLES:
@@ -142,35 +105,55 @@ def _tokens(name: str) -> tuple[str, ...]:
     return tuple(words)
 
 
-_ALIASES: dict[tuple[str, ...], tuple[str, ...]] = {
-    _tokens(variant): _tokens(canonical)
-    for canonical, variants in SPEAKER_ALIASES.items()
-    for variant in (canonical, *variants)
-}
+Aliases = Mapping[tuple[str, ...], tuple[str, ...]]
 
 
-def normalize_speaker(name: str) -> str:
+def load_aliases(path: str | Path) -> Aliases:
+    """Speaker aliases from a JSON file: ``{"aliases": {canonical: [other names]}}``.
+
+    Aliases belong to a corpus (an agency's acronym, a leader's title), so they live in a
+    data file next to its gold set, never in the code.
+    """
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        table = data["aliases"] if isinstance(data, dict) and "aliases" in data else data
+        return make_aliases({str(k): tuple(str(v) for v in vs) for k, vs in table.items()})
+    except (OSError, ValueError, AttributeError, TypeError) as exc:
+        raise InputError(f"{path}: not a speaker alias file ({exc})") from exc
+
+
+def make_aliases(table: Mapping[str, Sequence[str]]) -> Aliases:
+    """The lookup table of ``{canonical: [other names]}`` (names compared normalised)."""
+    return {
+        _tokens(variant): _tokens(canonical)
+        for canonical, variants in table.items()
+        for variant in (canonical, *variants)
+        if _tokens(variant)
+    }
+
+
+def normalize_speaker(name: str, aliases: Aliases | None = None) -> str:
     """``name`` folded for comparison, the canonical name for a known alias.
 
     Lower case; possessive "'s", punctuation, a leading "the" and leading titles
     (President, Mr, Gen., ...) removed; dashes read as spaces. Among the name's trailing
-    word runs, the longest one :data:`SPEAKER_ALIASES` knows is replaced by its canonical
-    name ("Ukrainian President Zelenskyy" -> "volodymyr zelensky").
+    word runs, the longest one ``aliases`` knows is replaced by its canonical name.
     """
-    return " ".join(_canonical(_tokens(name)))
+    return " ".join(_canonical(_tokens(name), aliases or {}))
 
 
-def _canonical(words: tuple[str, ...]) -> tuple[str, ...]:
+def _canonical(words: tuple[str, ...], aliases: Aliases) -> tuple[str, ...]:
     for i in range(len(words)):
-        known = _ALIASES.get(words[i:])
+        known = aliases.get(words[i:])
         if known is not None:
             return known
     return words
 
 
-def same_speaker(a: str, b: str) -> bool:
+def same_speaker(a: str, b: str, aliases: Aliases | None = None) -> bool:
     """Whether two speaker names name the same speaker (see :func:`normalize_speaker`)."""
-    x, y = _canonical(_tokens(a)), _canonical(_tokens(b))
+    table = aliases or {}
+    x, y = _canonical(_tokens(a), table), _canonical(_tokens(b), table)
     if not x or not y:
         return x == y
     shorter, longer = sorted((x, y), key=len)
@@ -361,7 +344,7 @@ def match_claims(gold: GoldSet, claims: Sequence[Claim]) -> list[Matched]:
     return [found[g] for g in sorted(found)]
 
 
-def _judge(match: Matched) -> ClaimMatch:
+def _judge(match: Matched, aliases: Aliases) -> ClaimMatch:
     gold, claim = match.gold, match.claim
     quantity = None
     if gold.quantity is not None:
@@ -370,7 +353,7 @@ def _judge(match: Matched) -> ClaimMatch:
         gold_id=gold.id,
         claim_id=claim.id,
         overlap=round(match.overlap, 4),
-        speaker=same_speaker(gold.speaker, claim.speaker),
+        speaker=same_speaker(gold.speaker, claim.speaker, aliases),
         quantity=quantity,
         stance=None if gold.stance is None else claim.stance is gold.stance,
     )
@@ -413,15 +396,22 @@ def relation_accuracy(
 
 
 def evaluate(
-    gold: GoldSet, claims: Iterable[Claim], comparison: Comparison | None = None
+    gold: GoldSet,
+    claims: Iterable[Claim],
+    comparison: Comparison | None = None,
+    *,
+    aliases: Aliases | None = None,
 ) -> EvalReport:
-    """Score ``claims`` (and ``comparison``, when given) against ``gold``."""
+    """Score ``claims`` (and ``comparison``, when given) against ``gold``.
+
+    ``aliases`` (:func:`load_aliases`) are the corpus's other names of its speakers.
+    """
     ids = {article.id for article in gold.articles.values()}
     every = list(claims)
     scored = [claim for claim in every if claim.article_id in ids]
     by_id = {article.id: article for article in gold.articles.values()}
     matches = match_claims(gold, scored)
-    judged = [_judge(m) for m in matches]
+    judged = [_judge(m, aliases or {}) for m in matches]
     found = {m.gold_id for m in judged}
     matched_claims = {m.claim_id for m in judged}
     with_quantity = [m.quantity for m in judged if m.quantity is not None]

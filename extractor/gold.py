@@ -3,12 +3,12 @@
 A gold set is one JSON Lines file. Each line is one record, told apart by ``"type"``
 (``schemas/gold.json`` is the JSON Schema of one line)::
 
-    {"type": "article", "path": "../../samples/003_4a4ef7c764c5ead1.txt"}
-    {"type": "claim", "id": "ind-nis", "article": "003_4a4ef7c764c5ead1.txt",
-     "quote": "Pyongyang had shipped 1,500 special forces troops to Russia's Far East",
-     "speaker": "National Intelligence Service", "stance": "reported",
-     "quantity": {"value": 1500, "unit": "troops"}}
-    {"type": "cluster", "id": "special-forces", "claims": ["ind-nis", "babel-nis"],
+    {"type": "article", "path": "../news/harbour.txt"}
+    {"type": "claim", "id": "port-1", "article": "harbour.txt",
+     "quote": "the port handled 2.1 million containers last year",
+     "speaker": "the port authority", "stance": "reported",
+     "quantity": {"value": 2100000, "unit": "containers"}}
+    {"type": "cluster", "id": "containers", "claims": ["port-1", "wire-3"],
      "relation": "agree"}
 
 * ``article`` -- an article the gold covers: ``path`` (relative to the gold file; for a

@@ -120,6 +120,11 @@ class Quantity(_Model):
     lower: float | None = Field(default=None, description="Lowest value the wording allows.")
     upper: float | None = Field(default=None, description="Highest value the wording allows.")
     qualifier: str | None = Field(default=None, description="The hedge, e.g. 'as many as'.")
+    referent: str | None = Field(
+        default=None,
+        description="What is counted, whose and where to, from the parse: "
+        "'North Korean troops sent to Russia'.",
+    )
 
     @model_validator(mode="after")
     def _bounds_ordered(self) -> Quantity:
@@ -135,7 +140,11 @@ class Claim(_Model):
     tools can be compared; claims produced by ``extractor`` always carry every field.
     """
 
-    id: str = Field(default="", description="Stable id; derived from article, quote and text.")
+    id: str = Field(
+        default="",
+        description="Stable id: from the article, the quote's span, the prompt and the model "
+        "(or, for claims without offsets, from the article, quote and text).",
+    )
     article_id: str
     text: str = Field(min_length=1, description="Standalone, decontextualised restatement.")
     quote: str = Field(min_length=1, description="Verbatim evidence from the article.")
@@ -143,6 +152,18 @@ class Claim(_Model):
     end: int | None = Field(default=None, ge=0)
     match: MatchKind | None = None
     speaker: str = Field(default="author", description="Who asserts it; 'author' = the outlet.")
+    speaker_start: int | None = Field(
+        default=None, ge=0, description="Offset of the speaker's name in the article (by our code)."
+    )
+    speaker_end: int | None = Field(default=None, ge=0)
+    cue: str | None = Field(
+        default=None, description="The attribution cue found by code: 'said', 'according to'."
+    )
+    proposition: str | None = Field(
+        default=None,
+        description="What the quote states, with references resolved, built by code; the "
+        "comparison keys on it.",
+    )
     stance: Stance | None = None
     quantities: list[Quantity] = Field(default_factory=list)
     checkworthy: Annotated[float, Field(ge=0.0, le=1.0)] | None = None
@@ -155,8 +176,24 @@ class Claim(_Model):
             raise ValueError("start and end must be given together")
         if self.start is not None and self.end is not None and self.end <= self.start:
             raise ValueError(f"empty or reversed span {self.start}..{self.end}")
+        if (self.speaker_start is None) != (self.speaker_end is None):
+            raise ValueError("speaker_start and speaker_end must be given together")
+        if (
+            self.speaker_start is not None
+            and self.speaker_end is not None
+            and self.speaker_end <= self.speaker_start
+        ):
+            span = f"{self.speaker_start}..{self.speaker_end}"
+            raise ValueError(f"empty or reversed speaker span {span}")
         if not self.id:
-            self.id = content_hash(self.article_id, self.quote, self.text)
+            if self.start is not None and self.end is not None:
+                # one claim per quoted span: a sentence the article repeats is two claims
+                self.id = content_hash(
+                    self.article_id, str(self.start), str(self.end),
+                    self.prompt_version or "", self.model or "",
+                )  # fmt: skip
+            else:
+                self.id = content_hash(self.article_id, self.quote, self.text)
         return self
 
 

@@ -17,8 +17,8 @@ reason             weight  when
 ``number``         +0.35   :func:`~extractor.quantities.parse_quantities` finds one
 ``attribution``    +0.30   a stance cue (said, according to, denied, allegedly ...)
                            or confirm/deploy-style reporting verbs
-``entity``         +0.20   a capitalised word not opening the sentence, or a known
-                           actor (Pentagon, Kremlin, NATO, KCNA ...)
+``entity``         +0.20   a capitalised word not opening the sentence, or an
+                           acronym
 ``event``          +0.15   a verb of the kind news claims are made of (sent,
                            killed, deployed, signed, invaded ...)
 ``short``          -0.30   fewer than 6 words
@@ -60,10 +60,6 @@ _EVENT = re.compile(
     r"|transfer(?:s|red)|supplie[ds]|arriv(?:es|ed)|fight(?:s|ing)|fought|captur(?:es|ed)"
     r"|launch(?:es|ed)|train(?:s|ed|ing)|receiv(?:es|ed)|lost|destroy(?:s|ed))\b",
     re.IGNORECASE,
-)
-_ACTORS = frozenset(
-    """pentagon kremlin nato nato's un eu kcna nis gur dprk pyongyang moscow kyiv seoul
-    washington beijing zelensky zelenskiy putin kim""".split()
 )
 _BOILERPLATE = re.compile(
     r"\byour support\b|\bread more\b|\bsupport now\b|\bsign up\b|\bsubscribe\b|\bnewsletter"
@@ -149,9 +145,10 @@ def select_candidates(
 
 
 def _has_entity(words: list[str]) -> bool:
-    if any(w.lower() in _ACTORS for w in words):
-        return True
-    return any(w[0].isupper() and w != "I" for w in words[1:])
+    """A name: a capitalised word that does not open the sentence, or an acronym anywhere."""
+    return any(w[0].isupper() and w != "I" for w in words[1:]) or any(
+        len(w) > 1 and w.isupper() for w in words
+    )
 
 
 def _blocks(text: str) -> list[tuple[int, int]]:

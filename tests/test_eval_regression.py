@@ -28,6 +28,7 @@ from typing import Any
 import pytest
 
 from extractor import EvalReport, Settings, compare, evaluate, extract, load_gold
+from extractor.evaluate import load_aliases
 
 from .conftest import RECORDING, ROOT, make_vcr
 from .test_openai_backend import openai_settings
@@ -58,7 +59,8 @@ def measure(use_cassette: Callable[[str], AbstractContextManager[Any]]) -> EvalR
     errors = [error.message for result in results for error in result.errors]
     assert not errors, errors
     claims = [claim for result in results for claim in result.claims]
-    return evaluate(gold, claims, compare(claims, articles=articles))
+    aliases = load_aliases(ROOT / "tests" / "gold" / "aliases.json")
+    return evaluate(gold, claims, compare(claims, articles=articles), aliases=aliases)
 
 
 def floors_from(report: EvalReport, margin: float = MARGIN) -> dict[str, float]:

@@ -12,9 +12,11 @@ from rich.console import Console
 
 from extractor import Claim, EvalReport, evaluate, load_gold
 from extractor.cli import main
+from extractor.errors import InputError
 from extractor.evaluate import (
     cluster_pair_score,
     grounding_rate,
+    load_aliases,
     match_claims,
     normalize_speaker,
     relation_accuracy,
@@ -38,6 +40,7 @@ from extractor.quantities import parse_quantities
 from .conftest import ROOT
 
 GOLD = ROOT / "tests" / "gold" / "gold.jsonl"
+GOLD_ALIASES = load_aliases(ROOT / "tests" / "gold" / "aliases.json")
 TEXT = "Alpha said 10 troops came. Beta said about 20 ships left. Gamma said “no troops” came."
 ARTICLE = Article.from_text(TEXT, source="A")
 OTHER = Article.from_text("Delta said 5 planes flew.", source="B")
@@ -210,8 +213,8 @@ def test_claims_of_other_articles_are_ignored_and_unplaced_claims_are_grounded()
 def test_speakers_match_across_case_titles_punctuation_and_aliases(
     gold: str, extracted: str
 ) -> None:
-    assert same_speaker(gold, extracted)
-    assert same_speaker(extracted, gold)
+    assert same_speaker(gold, extracted, GOLD_ALIASES)
+    assert same_speaker(extracted, gold, GOLD_ALIASES)
 
 
 @pytest.mark.parametrize(
@@ -225,14 +228,26 @@ def test_speakers_match_across_case_titles_punctuation_and_aliases(
     ],
 )
 def test_different_speakers_do_not_match(gold: str, extracted: str) -> None:
-    assert not same_speaker(gold, extracted)
+    assert not same_speaker(gold, extracted, GOLD_ALIASES)
 
 
 def test_normalize_speaker_shows_the_canonical_name() -> None:
-    assert normalize_speaker("The Pentagon") == "us department of defense"
+    assert normalize_speaker("The Pentagon", GOLD_ALIASES) == "us department of defense"
     assert normalize_speaker("Gen. Valery Gerasimov") == "valery gerasimov"
-    assert normalize_speaker("South Korea's NIS") == "national intelligence service"
+    assert normalize_speaker("South Korea's NIS", GOLD_ALIASES) == "national intelligence service"
     assert normalize_speaker("  ") == ""
+
+
+def test_without_an_alias_file_no_corpus_names_are_known() -> None:
+    assert not same_speaker("US Department of Defense", "the Pentagon")
+    assert same_speaker("Mark Rutte", "Nato secretary general Mark Rutte")
+
+
+def test_a_bad_alias_file_is_a_clear_input_error(tmp_path: Path) -> None:
+    bad = tmp_path / "aliases.json"
+    bad.write_text("[1, 2]", encoding="utf-8")
+    with pytest.raises(InputError, match="not a speaker alias file"):
+        load_aliases(bad)
 
 
 def q(value: float, lower: float | None, upper: float | None) -> Quantity:

@@ -71,7 +71,12 @@ def test_sentence_strategy_over_completions_endpoint(cassette: Any) -> None:
     assert_grounded(article, result)
     assert result.usage.requests >= 3
     assert result.usage.prompt_tokens > 0 and result.usage.completion_tokens > 0
-    assert all(c.prompt_version == "extract_sentence.v1" for c in result.claims)
+    assert all(c.prompt_version == "extract_sentence.v2" for c in result.claims)
+    # every named speaker is a span of the article, found by code
+    for claim in result.claims:
+        if claim.speaker != "author":
+            assert claim.speaker_start is not None and claim.speaker_end is not None
+            assert article.text[claim.speaker_start : claim.speaker_end] == claim.speaker
 
 
 def test_article_strategy_returns_grounded_claims(cassette: Any) -> None:
@@ -163,12 +168,14 @@ def test_long_article_is_chunked_with_offsets_in_the_whole_article(cassette: Any
 def test_changed_prompt_does_not_match_the_cassette(
     cassette: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import extractor.strategies.attributed as attributed_strategy
     import extractor.strategies.sentence as sentence_strategy
 
     original = sentence_strategy.render_prompt
-    monkeypatch.setattr(
-        sentence_strategy, "render_prompt", lambda *a, **k: original(*a, **k) + " (changed)"
-    )
+    for module in (sentence_strategy, attributed_strategy):
+        monkeypatch.setattr(
+            module, "render_prompt", lambda *a, **k: original(*a, **k) + " (changed)"
+        )
     settings = openai_settings(strategy="sentence", max_candidates=3, max_retries=0)
     with cassette("sentence_completions"):
         result = extract_article(sample("000_b9713d3b85cabdd0.txt"), settings)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-__all__ = ["Completion", "CompletionBackend", "CompletionRequest"]
+__all__ = ["Completion", "CompletionBackend", "CompletionRequest", "ScoringBackend", "Scores"]
 
 
 @dataclass(frozen=True)
@@ -50,3 +50,24 @@ class CompletionBackend(Protocol):
     def model(self) -> str: ...
 
     def complete(self, request: CompletionRequest) -> Completion: ...
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Log-likelihoods of continuations after one prompt, and what computing them cost."""
+
+    #: mean log-probability per token of each continuation, in the order asked
+    values: tuple[float, ...]
+    prompt_tokens: int = 0
+    cached: bool = False
+
+
+class ScoringBackend(CompletionBackend, Protocol):
+    """A back end that can also score given continuations of a prompt (llama.cpp can).
+
+    Choosing among candidates this way lets a small base model pick an answer without
+    writing one. Back ends without it are used for completion only; the caller then keeps
+    code's own order of the candidates.
+    """
+
+    def score(self, prompt: str, continuations: tuple[str, ...]) -> Scores: ...

@@ -16,7 +16,7 @@ from filelock import FileLock, Timeout
 
 from ..errors import ModelLoadError
 from ..settings import Settings
-from .base import Completion, CompletionRequest
+from .base import Completion, CompletionRequest, Scores
 
 __all__ = ["LlamaCppBackend", "packaged_model_path"]
 
@@ -69,6 +69,7 @@ class LlamaCppBackend:
             raise ModelLoadError(f"llama.cpp could not load {path}: {exc}") from exc
         self._model = path.name
         self._lock = threading.Lock()
+        self._closed = False
 
     @classmethod
     def from_settings(cls, settings: Settings) -> LlamaCppBackend:
@@ -81,14 +82,78 @@ class LlamaCppBackend:
         return self._model
 
     def close(self) -> None:
-        """Free the model now, rather than in a finaliser at interpreter exit."""
+        """Free the model now, rather than in a finaliser at interpreter exit (idempotent).
+
+        It waits for a completion in progress; the back end cannot be used afterwards.
+        """
         with self._lock:
-            self._llm.close()
+            if not self._closed:
+                self._closed = True
+                self._llm.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def __enter__(self) -> LlamaCppBackend:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def count_tokens(self, text: str) -> int:
         """Tokens of ``text`` under this model's own tokenizer."""
         with self._lock:
             return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False))
+
+    def score(self, prompt: str, continuations: tuple[str, ...]) -> Scores:
+        """Mean log-probability per token of each continuation after ``prompt``.
+
+        The prompt is evaluated once (its prefix shared with the previous call is reused
+        from the KV cache), then each continuation one token at a time, reading the
+        last position's logits: this needs no ``logits_all`` buffer (Gemma's vocabulary
+        would make that one 2 GB).
+        """
+        import numpy as np
+
+        with self._lock:
+            llm = self._llm
+            prefix = llm.tokenize(prompt.encode("utf-8"), add_bos=True)
+            values: list[float] = []
+            base = self._eval_from(prefix)
+            for continuation in continuations:
+                tokens = llm.tokenize(continuation.encode("utf-8"), add_bos=False)
+                if not tokens:
+                    values.append(float("-inf"))
+                    continue
+                total, logits = 0.0, base
+                llm.n_tokens = len(prefix)
+                for i, token in enumerate(tokens):
+                    total += float(logits[token] - np.logaddexp.reduce(logits))
+                    if i + 1 < len(tokens):
+                        llm.eval([token])
+                        logits = self._last_logits()
+                values.append(total / len(tokens))
+            llm.n_tokens = len(prefix)
+        return Scores(values=tuple(values), prompt_tokens=len(prefix))
+
+    def _eval_from(self, tokens: list[int]) -> Any:
+        """Evaluate ``tokens``, reusing the prefix already in the KV cache; last logits."""
+        llm = self._llm
+        common = 0
+        limit = min(llm.n_tokens, len(tokens) - 1)
+        while common < limit and llm.input_ids[common] == tokens[common]:
+            common += 1
+        llm.n_tokens = common
+        llm.eval(tokens[common:])
+        return self._last_logits()
+
+    def _last_logits(self) -> Any:
+        import numpy as np
+
+        # llama-cpp-python keeps no logits without logits_all; read the context's own
+        pointer = self._llm._ctx.get_logits_ith(-1)
+        return np.ctypeslib.as_array(pointer, shape=(self._llm.n_vocab(),)).astype(np.float64)
 
     def complete(self, request: CompletionRequest) -> Completion:
         with self._lock:

@@ -21,6 +21,16 @@ class Draft:
     speaker: str
     text: str
     checkworthy: float | None = None
+    #: where the speaker is named in the article (None for the author or a free answer)
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    #: the content clause with references resolved, from the language layer
+    proposition: str | None = None
+    #: the attribution cue ("said", "according to") and whether it denies its content
+    cue: str | None = None
+    denial: bool = False
+    #: (start, end, referent) of the numbers in the quote, from the language layer
+    referents: tuple[tuple[int, int, str], ...] = ()
 
 
 @dataclass
@@ -35,7 +45,8 @@ class Strategy(Protocol):
     """Turns one article into drafts. ``prompt_version`` is recorded with each claim.
 
     ``run`` fills the ``output`` it is given as it goes, so that the usage of the calls made
-    before an error is still counted when the article fails.
+    before an error is still counted when the article fails. ``close`` frees what the
+    strategy opened (clients, a model lease); it is not used afterwards.
     """
 
     @property
@@ -45,6 +56,8 @@ class Strategy(Protocol):
     def model(self) -> str: ...
 
     def run(self, article: Article, output: StrategyOutput) -> None: ...
+
+    def close(self) -> None: ...
 
 
 def usage_of(completion: Completion) -> Usage:

@@ -1,5 +1,10 @@
 """The ``sentence`` strategy: ask a small base model about one candidate sentence at a time.
 
+With ``attribution="frames"`` (the default) the speaker and the proposition come from the
+language layer and the model only chooses and restates (:mod:`.attributed`). What follows
+describes ``attribution="model"``, the older path kept for comparison, where the model
+writes both.
+
 Our code picks the candidate sentences, so the quote is the sentence itself and its offsets
 come from segmentation. The model only answers two lines after a few-shot prompt:
 ``Speaker: ...`` and ``Claim: ...``. The answer is parsed strictly into
@@ -28,6 +33,7 @@ from ..prompts import render_prompt
 from ..segment import Candidate, select_candidates
 from ..settings import Settings
 from ..validation import SentenceAnswer, speaker_window
+from .attributed import AttributedSentences
 from .base import Draft, StrategyOutput, usage_of
 
 __all__ = ["SentenceStrategy", "parse_sentence_answer"]
@@ -67,19 +73,44 @@ def _first_error(exc: ValueError) -> str:
 class SentenceStrategy:
     """Few-shot completion per candidate sentence, over any :class:`CompletionBackend`."""
 
-    def __init__(self, backend: CompletionBackend, settings: Settings) -> None:
+    def __init__(
+        self, backend: CompletionBackend, settings: Settings, *, owns_backend: bool = False
+    ) -> None:
+        """With ``owns_backend``, :meth:`close` closes ``backend`` too (one made for it)."""
         self._backend = backend
         self._settings = settings
+        self._owns_backend = owns_backend
+        self._attributed = (
+            AttributedSentences(backend, settings) if settings.attribution == "frames" else None
+        )
 
     @property
     def prompt_version(self) -> str:
-        return self._settings.sentence_prompt
+        if self._attributed is not None:
+            return self._settings.sentence_prompt
+        return self._settings.model_sentence_prompt
 
     @property
     def model(self) -> str:
         return self._backend.model
 
+    def close(self) -> None:
+        """Close the back end when this strategy owns it; a passed one stays open."""
+        close = getattr(self._backend, "close", None)
+        if self._owns_backend and callable(close):
+            self._owns_backend = False
+            close()
+
+    def __enter__(self) -> SentenceStrategy:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     def run(self, article: Article, output: StrategyOutput) -> None:
+        if self._attributed is not None:
+            self._attributed.run(article, output)
+            return
         candidates = select_candidates(
             article.text,
             min_score=self._settings.min_checkworthy,

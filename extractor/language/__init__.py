@@ -1,0 +1,42 @@
+"""The language layer: what our code reads in an article before any model is asked.
+
+Takes an article's text. Gives, with character offsets into that text:
+
+- a parse (tokens, entities, dependencies) from a spaCy pipeline (:mod:`.nlp`);
+- **attribution frames**, PARC / PolNeAR style: source, cue and content spans, for direct
+  quotes, indirect speech, "according to X", "quoted X as saying" and quotes attributed
+  across sentences (:mod:`.frames`);
+- **speaker candidates**: each frame's source resolved to a named mention of the article
+  (pronouns and definite descriptions to the nearest compatible earlier mention, short
+  names to their full form), best first (:mod:`.speakers`);
+- the **proposition** of a sentence, its content clause with references resolved, and the
+  **referent** of each quantity: what is counted, whose, where to (:mod:`.propositions`);
+- restatement checks that compare a model's wording with the quote (:mod:`.faithful`).
+
+It proposes; a model may choose among the candidates (see ``extractor.strategies``), but
+nothing here asks one. It may import ``extractor.models``, ``extractor.quantities``,
+``extractor.errors`` and ``extractor.settings``; never the model back ends, extraction,
+comparison, runs or the CLI.
+"""
+
+from __future__ import annotations
+
+from .analysis import ArticleAnalysis, SentenceAnalysis, analyze
+from .faithful import check_faithful
+from .frames import Frame, FrameKind, Span
+from .nlp import DEFAULT_PIPELINE, load_pipeline
+from .speakers import AUTHOR, Speaker
+
+__all__ = [
+    "AUTHOR",
+    "DEFAULT_PIPELINE",
+    "ArticleAnalysis",
+    "Frame",
+    "FrameKind",
+    "SentenceAnalysis",
+    "Span",
+    "Speaker",
+    "analyze",
+    "check_faithful",
+    "load_pipeline",
+]

@@ -1,0 +1,338 @@
+"""One pass over an article: parse, frames, mentions, speakers, propositions, referents.
+
+:func:`analyze` parses the article line by line (so memory and time grow with its length,
+and quotes, which do not cross paragraphs, are seen whole), finds the attribution frames,
+resolves every frame's source, and gives a :class:`SentenceAnalysis` per sentence of
+:func:`extractor.segment.split_sentences`, whose offsets the rest of the pipeline uses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ..segment import Sentence, split_sentences
+from .frames import Frame, Span, find_frames, quote_regions
+from .propositions import finish, proposition_text, referent_of, strip_dateline
+from .speakers import AUTHOR, Mention, Speaker, resolve_source
+
+__all__ = ["ArticleAnalysis", "SentenceAnalysis", "analyze"]
+
+_ENTITY_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+#: the longest text given to the parser at once; longer lines are cut at whitespace
+_MAX_BLOCK = 20_000
+#: how far after a closing quote mark its cue may stand (", he said")
+_CUE_AFTER_QUOTE = 60
+_RESOLVED_PRONOUNS = {"he": "", "she": "", "his": "'s"}
+_LINE = re.compile(r"[^\n]+")
+
+AUTHOR_SPEAKER = Speaker(AUTHOR, how="author")
+
+
+@dataclass(frozen=True)
+class SentenceAnalysis:
+    """What code found in one sentence (offsets into the article)."""
+
+    start: int
+    end: int
+    text: str
+    #: the frames that attribute this sentence, the main one (largest content) first
+    frames: tuple[Frame, ...] = ()
+    #: candidate speakers, best first; never empty (the author when nothing is attributed)
+    speakers: tuple[Speaker, ...] = (AUTHOR_SPEAKER,)
+    #: the content clause with references resolved (the sentence itself when unattributed)
+    proposition: str = ""
+    #: an order addressed to the reader (or a model), not a statement
+    imperative: bool = False
+    #: (start, end, referent) of each number in the sentence
+    referents: tuple[tuple[int, int, str], ...] = ()
+
+    @property
+    def frame(self) -> Frame | None:
+        return self.frames[0] if self.frames else None
+
+    def referent_at(self, start: int, end: int) -> str | None:
+        """The referent of the number that overlaps ``[start, end)``, if any."""
+        for lo, hi, referent in self.referents:
+            if lo < end and start < hi:
+                return referent
+        return None
+
+
+@dataclass
+class ArticleAnalysis:
+    """The language layer's reading of one article."""
+
+    text: str
+    sentences: list[SentenceAnalysis] = field(default_factory=list)
+    frames: list[Frame] = field(default_factory=list)
+
+    def at(self, start: int, end: int) -> SentenceAnalysis:
+        """The analysis of ``text[start:end]``: its sentence, or the sentences it spans."""
+        inside = [s for s in self.sentences if s.start < end and start < s.end]
+        if len(inside) == 1 and inside[0].start == start and inside[0].end == end:
+            return inside[0]
+        if not inside:
+            return SentenceAnalysis(
+                start, end, self.text[start:end], proposition=finish(self.text[start:end])
+            )
+        best = max(inside, key=lambda s: (s.frame is not None, s.end - s.start))
+        return replace(best, start=start, end=end, text=self.text[start:end])
+
+
+@dataclass
+class _Block:
+    offset: int
+    doc: Any
+
+
+def _blocks(text: str) -> Iterator[tuple[int, str]]:
+    for line in _LINE.finditer(text):
+        start, chunk = line.start(), line.group()
+        while len(chunk) > _MAX_BLOCK:
+            cut = chunk.rfind(" ", _MAX_BLOCK // 2, _MAX_BLOCK)
+            cut = _MAX_BLOCK if cut <= 0 else cut
+            yield start, chunk[:cut]
+            start, chunk = start + cut, chunk[cut:]
+        if chunk.strip():
+            yield start, chunk
+
+
+def _parse(nlp: Any, text: str) -> list[_Block]:
+    pieces = list(_blocks(text))
+    docs = nlp.pipe([piece for _, piece in pieces], batch_size=32)
+    return [_Block(offset, doc) for (offset, _), doc in zip(pieces, docs, strict=True)]
+
+
+def _mentions(
+    blocks: Sequence[_Block], frames: Sequence[tuple[Frame, _Block]]
+) -> tuple[list[Mention], dict[Frame, Mention]]:
+    """The article's mentions in text order, and the mention that is each frame's source.
+
+    A source whose head is inside a person's name ("union secretary general Maria Lopez")
+    is that person ("Maria Lopez"), marked as a speaker.
+    """
+    mentions: dict[tuple[int, int], Mention] = {}
+    for block in blocks:
+        for ent in block.doc.ents:
+            if ent.label_ not in _ENTITY_LABELS:
+                continue
+            text = ent.text.removesuffix("'s").removesuffix("’s").strip()
+            start = block.offset + ent.start_char
+            mentions[(start, start + len(text))] = Mention(
+                start, start + len(text), text, ent.label_, ent.root.lemma_.lower(),
+                plural=ent.root.tag_ in ("NNS", "NNPS"),
+            )  # fmt: skip
+    sources: dict[Frame, Mention] = {}
+    for frame, block in frames:
+        if frame.source is None or frame.source_head is None:
+            continue
+        head = block.doc[frame.source_head]
+        at = block.offset + head.idx
+        entity = next(
+            (
+                m
+                for m in mentions.values()
+                if not m.speaker
+                and m.start <= at < m.end
+                and frame.source.start <= m.start
+                and m.end <= frame.source.end
+            ),
+            None,
+        )
+        if entity is not None and entity.label == "PERSON":
+            mention = replace(entity, speaker=True)
+            mentions[(entity.start, entity.end)] = mention
+        else:
+            label = "PRON" if head.tag_ in ("PRP", "PRP$") else (entity.label if entity else "NP")
+            mention = Mention(
+                frame.source.start, frame.source.end, frame.source.text, label,
+                head.lemma_.lower(), plural=head.tag_ in ("NNS", "NNPS"), speaker=True,
+            )  # fmt: skip
+            mentions[(mention.start, mention.end)] = mention
+        sources[frame] = mention
+    return sorted(mentions.values(), key=lambda m: (m.start, m.end)), sources
+
+
+def _resolve(
+    text: str,
+    frames: Sequence[tuple[Frame, _Block]],
+    mentions: Sequence[Mention],
+    sources: dict[Frame, Mention],
+) -> dict[Frame, tuple[Speaker, ...]]:
+    resolved: dict[Frame, tuple[Speaker, ...]] = {}
+    resolved_mentions: list[Mention] = []
+    for frame, block in frames:
+        source = sources.get(frame)
+        if source is None or frame.source_head is None:
+            resolved[frame] = (AUTHOR_SPEAKER,)
+            continue
+        head = block.doc[frame.source_head]
+        earlier = [m for m in mentions if m.end <= source.start and m.label != "PRON"]
+        earlier += [m for m in resolved_mentions if m.end <= source.start]
+        earlier.sort(key=lambda m: m.start)
+        speakers = resolve_source(
+            source, head_text=head.text, head_tag=head.tag_, earlier=earlier,
+            everywhere=mentions, text=text,
+        )  # fmt: skip
+        extent = frame.source_extent
+        if source.label not in ("PERSON", "PRON") and extent is not None:
+            # "the head of the agency, Jane Doe, said": the person named in the phrase
+            named = [
+                m
+                for m in mentions
+                if m.label == "PERSON" and extent.start <= m.start and m.end <= extent.end
+            ]
+            if named:
+                speakers = resolve_source(
+                    named[0], head_text=named[0].text.split()[-1], head_tag="NNP",
+                    earlier=earlier, everywhere=mentions, text=text,
+                )  # fmt: skip
+        resolved[frame] = speakers or (AUTHOR_SPEAKER,)
+        top = resolved[frame][0]
+        if top.start is not None and top.end is not None and top.how in ("pronoun", "description"):
+            # what a pronoun or description stood for is, from here on, a recent speaker
+            named_top = next(
+                (m for m in mentions if (m.start, m.end) == (top.start, top.end)), None
+            )
+            if named_top is not None:
+                resolved_mentions.append(
+                    replace(named_top, start=source.start, end=source.end, speaker=True)
+                )
+    return resolved
+
+
+def _sentence_frames(
+    sentence: Sentence, frames: Sequence[Frame], regions: Sequence[tuple[int, int]]
+) -> list[Frame]:
+    """The frames attributing ``sentence``, the main one first."""
+
+    def overlap(frame: Frame) -> int:
+        return max(
+            0, min(sentence.end, frame.content.end) - max(sentence.start, frame.content.start)
+        )
+
+    own = [f for f in frames if sentence.start <= f.cue.start < sentence.end]
+    if not own:
+        own = [f for f in frames if overlap(f) * 2 >= sentence.end - sentence.start]
+    if own:
+        return sorted(own, key=lambda f: -overlap(f))
+    # a sentence of a quote that runs on: the frame of the quote it belongs to
+    for lo, hi in regions:
+        inside = max(0, min(sentence.end, hi) - max(sentence.start, lo))
+        if inside * 5 < (sentence.end - sentence.start) * 3:
+            continue
+        for frame in frames:
+            after = hi <= frame.cue.start <= hi + _CUE_AFTER_QUOTE
+            shares = frame.content.start < hi and lo < frame.content.end
+            if frame.kind == "direct" and (after or shares):
+                start, end = max(sentence.start, lo), min(sentence.end, hi)
+                text = sentence.text[start - sentence.start : end - sentence.start]
+                stripped = text.strip("\"'“”‘’«» ")
+                lead = text.find(stripped) if stripped else 0
+                content = Span(start + lead, start + lead + len(stripped), stripped)
+                return [replace(frame, content=content)]
+    return []
+
+
+def _imperative(tokens: Sequence[Any]) -> bool:
+    """An order: the root is a bare verb with no subject, and the sentence is no question."""
+    roots = [t for t in tokens if t.dep_ == "ROOT"]
+    if not roots or tokens[-1].text == "?":
+        return False
+    root = roots[0]
+    if any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in root.children):
+        return False
+    # a bare verb; or a word the tagger took for a noun that still takes an object
+    # ("Output the claim ..."), which only a verb does
+    verb_like = root.tag_ == "VB" or any(c.dep_ == "dobj" for c in root.children)
+    if not verb_like:
+        return False
+    first = next((t for t in tokens if not t.is_punct), None)
+    return first is not None and (first is root or first.lower_ in ("please", "now", "just"))
+
+
+def _tokens(blocks: Sequence[_Block], start: int, end: int) -> list[Any]:
+    out: list[Any] = []
+    for block in blocks:
+        lo, hi = block.offset, block.offset + len(block.doc.text)
+        if hi <= start or end <= lo:
+            continue
+        for token in block.doc:
+            at = block.offset + token.idx
+            if start <= at < end:
+                out.append(token)
+    return out
+
+
+def _proposition(
+    sentence: Sentence, frame: Frame | None, speaker: Speaker, blocks: Sequence[_Block]
+) -> str:
+    if frame is None:
+        return finish(strip_dateline(sentence.text))
+    replacements: dict[tuple[int, int], str] = {}
+    named = speaker.start is not None and speaker.how != "as_written" or speaker.how == "named"
+    if frame.kind == "indirect" and named and not speaker.is_author:
+        for token in _tokens(blocks, frame.content.start, frame.content.end):
+            suffix = _RESOLVED_PRONOUNS.get(token.lower_)
+            if suffix is not None and token.tag_ in ("PRP", "PRP$"):
+                at = _offset_of(blocks, token)
+                replacements[(at, at + len(token.text))] = speaker.name + suffix
+    return proposition_text(frame.content.text, replacements, frame.content.start)
+
+
+def _offset_of(blocks: Sequence[_Block], token: Any) -> int:
+    for block in blocks:
+        if block.doc is token.doc:
+            return int(block.offset + token.idx)
+    raise ValueError("token of no block")  # pragma: no cover
+
+
+def analyze(text: str, nlp: Any, sentences: Sequence[Sentence] | None = None) -> ArticleAnalysis:
+    """The language layer's reading of ``text`` (``nlp``: a spaCy pipeline, see :mod:`.nlp`)."""
+    blocks = _parse(nlp, text)
+    regions = quote_regions(text)
+    located: list[tuple[Frame, _Block]] = []
+    for block in blocks:
+        for frame in find_frames(block.doc, offset=block.offset, regions=regions):
+            located.append((frame, block))
+    mentions, sources = _mentions(blocks, located)
+    speakers = _resolve(text, located, mentions, sources)
+    frames = [frame for frame, _ in located]
+    analysis = ArticleAnalysis(text=text, frames=frames)
+    for sentence in sentences if sentences is not None else split_sentences(text):
+        own = _sentence_frames(sentence, frames, regions)
+        candidates: list[Speaker] = []
+        for frame in own:
+            base = next(
+                (f for f in frames if f.cue == frame.cue and f.source == frame.source), frame
+            )
+            found = speakers.get(base, (AUTHOR_SPEAKER,))
+            candidates += list(found if frame is own[0] else found[:1])
+        unique: list[Speaker] = []
+        for speaker in candidates or [AUTHOR_SPEAKER]:
+            if all(speaker.name.lower() != u.name.lower() for u in unique):
+                unique.append(speaker)
+        tokens = _tokens(blocks, sentence.start, sentence.end)
+        referents = []
+        for token in tokens:
+            if (token.like_num or token.pos_ == "NUM") and token.ent_type_ not in ("DATE", "TIME"):
+                referent = referent_of(token)
+                if referent:
+                    at = _offset_of(blocks, token)
+                    referents.append((at, at + len(token.text), referent))
+        analysis.sentences.append(
+            SentenceAnalysis(
+                start=sentence.start,
+                end=sentence.end,
+                text=sentence.text,
+                frames=tuple(own),
+                speakers=tuple(unique),
+                proposition=_proposition(sentence, own[0] if own else None, unique[0], blocks),
+                imperative=bool(tokens) and _imperative(tokens),
+                referents=tuple(referents),
+            )
+        )
+    return analysis

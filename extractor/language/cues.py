@@ -1,0 +1,38 @@
+"""General English attribution cues: verbs and phrases that report what someone said,
+believes or intends. No names of any outlet, agency or place: only the language.
+"""
+
+from __future__ import annotations
+
+__all__ = ["BELIEF", "DENIAL", "NEEDS_THAT", "OBJECT_CONTENT", "SPEECH", "is_cue_lemma"]
+
+#: verbs of saying and reporting
+SPEECH = frozenset(
+    """say tell state claim deny confirm report announce add insist warn argue assert allege
+    admit acknowledge explain note suggest estimate predict promise pledge vow threaten
+    accuse reject dispute refute contend maintain declare reveal disclose indicate write
+    tweet post testify concede repeat reiterate emphasize emphasise stress quote agree
+    complain caution recall comment respond reply answer conclude find show observe
+    announce boast brag charge counter criticize criticise mention assure affirm
+    acknowledge predict forecast propose urge demand vow swear""".split()
+)
+#: verbs of belief and intention (PARC and PolNeAR count them as attributions)
+BELIEF = frozenset(
+    """believe think expect fear hope know feel doubt worry suspect reckon assume
+    want plan intend""".split()
+)
+#: verbs that report speech only with a "that" clause ("a study found that ..."); otherwise
+#: they are ordinary verbs ("North Korea will observe how ...", "they are shown how ...")
+NEEDS_THAT = frozenset("find show observe indicate know feel learn note".split())
+#: cues that deny their content
+DENIAL = frozenset("deny reject dispute refute rebut dismiss contradict".split())
+#: cues whose direct object can be the content ("denied the report", "confirmed the deal")
+OBJECT_CONTENT = frozenset(
+    """deny confirm report announce admit acknowledge reject dispute refute reveal disclose
+    allege claim predict estimate""".split()
+)
+
+
+def is_cue_lemma(lemma: str) -> bool:
+    """Whether ``lemma`` (lower-case) is an attribution cue verb."""
+    return lemma in SPEECH or lemma in BELIEF
