@@ -5,6 +5,7 @@
     PYTHONPATH=. python benchmarks/compare_scale.py              # lexical embedder
     PYTHONPATH=. python benchmarks/compare_scale.py --semantic   # MiniLM (much slower)
     PYTHONPATH=. python benchmarks/compare_scale.py --sizes 1000 2000
+    PYTHONPATH=. python benchmarks/compare_scale.py --syndicated   # one wire story, n outlets
 
 Claims are generated from a seed: facts (an actor doing something to a number of things
 in a place) reported by several outlets in several sentence shapes, with hedges
@@ -14,6 +15,10 @@ run includes parsing quantities and stance. Each size runs in a fresh process; m
 the peak resident set size of that process (``ru_maxrss``) and its growth over the
 resident size just before ``compare`` was called. A ratio near 2.0 for a doubling of
 claims (2.5 for 20k to 50k) means cost grows linearly.
+
+``--syndicated`` is the worst case for a cluster's pairwise checks: one sentence carried
+word for word by n outlets (1,000 to 20,000), plus a second figure from two agencies, all
+in one cluster. Time per claim should stay flat as n grows.
 """
 
 from __future__ import annotations
@@ -120,6 +125,38 @@ def synthetic(n: int, seed: int = 0) -> tuple[list[Claim], list[Article]]:
     return claims, list(articles.values())
 
 
+def syndicated(n: int) -> tuple[list[Claim], list[Article]]:
+    """One wire sentence carried by ``n`` outlets, and another figure from two agencies."""
+    day = date(2024, 10, 25)
+    outlets = [
+        Article(id=f"outlet-{k}", source=f"Outlet {k}", published=day, text="") for k in range(n)
+    ]
+    agencies = [
+        Article(id=f"agency-{k}", source=f"Agency {k}", published=day, text="") for k in range(2)
+    ]
+    wire = "North Korea has sent 10,000 troops to Russia, officials said."
+    other = "North Korea has sent 12,000 troops to Russia, officials said."
+    claims = [Claim(article_id=a.id, text=wire, quote=wire, speaker="author") for a in outlets]
+    claims += [Claim(article_id=a.id, text=other, quote=other, speaker="author") for a in agencies]
+    return claims, outlets + agencies
+
+
+def run_syndicated(sizes: list[int]) -> None:
+    """Time ``compare`` on :func:`syndicated` claims of each size (lexical embedder)."""
+    from extractor.compare import compare
+    from extractor.compare.embeddings import HashingEmbedder
+
+    print("compare() on one sentence syndicated by n outlets (one cluster), lexical embedder")
+    print(f"{'outlets':>8} {'seconds':>8} {'us/claim':>9} {'relation':>20}")
+    for n in sizes:
+        claims, articles = syndicated(n)
+        started = time.perf_counter()
+        comparison = compare(claims, articles=articles, embedder=HashingEmbedder())
+        seconds = time.perf_counter() - started
+        relations = ",".join(sorted({c.relation.value for c in comparison.clusters}))
+        print(f"{n:>8,} {seconds:>8.2f} {1e6 * seconds / len(claims):>9.0f} {relations:>20}")
+
+
 def _rss_mb() -> float:
     """The current resident set size in MiB (Linux)."""
     with open("/proc/self/statm", encoding="ascii") as statm:
@@ -158,9 +195,16 @@ def main(argv: list[str] | None = None) -> None:
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--semantic", action="store_true", help="embed with MiniLM")
     group.add_argument("--lexical", action="store_true", help="hashing embedder (default)")
-    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    parser.add_argument("--sizes", type=int, nargs="+")
+    parser.add_argument(
+        "--syndicated", action="store_true", help="one sentence carried by many outlets"
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.syndicated:
+        run_syndicated(args.sizes or [1_000, 5_000, 20_000])
+        return
+    args.sizes = args.sizes or list(SIZES)
     if args.one:
         print(json.dumps(run_one(args.one, args.semantic)))
         return

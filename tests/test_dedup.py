@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pytest
+from numpy.typing import NDArray
 
 from extractor.compare import compare
 from extractor.compare.clustering import neighbour_pairs
@@ -198,3 +202,75 @@ def test_every_claim_lands_in_exactly_one_group(minilm: MiniLMEmbedder) -> None:
     seen = sorted(i for g in groups for i in g.indices)
     assert seen == list(range(len(facts)))
     assert np.isclose(sum(sizes(groups)), len(facts))
+
+
+def test_one_sentence_syndicated_by_a_thousand_outlets_is_not_a_million_checks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from extractor.compare import dedup as dedup_module
+    from extractor.compare import rules
+
+    counts = {"compatible": 0, "conflict": 0}
+    compatible, conflict = dedup_module._compatible, rules.amount_conflict
+
+    def counted_compatible(a: Fact, b: Fact) -> bool:
+        counts["compatible"] += 1
+        return compatible(a, b)
+
+    def counted_conflict(*args: Any) -> Any:
+        counts["conflict"] += 1
+        return conflict(*args)
+
+    monkeypatch.setattr(dedup_module, "_compatible", counted_compatible)
+    monkeypatch.setattr(rules, "amount_conflict", counted_conflict)
+    outlets = [Article(id=f"outlet-{n}", source=f"Outlet {n}", text="") for n in range(1000)]
+    wire = "North Korea has sent 10,000 troops to Russia, officials said."
+    claims = [Claim(article_id=a.id, text=wire, quote=wire, speaker="author") for a in outlets]
+    other = "North Korea has sent 12,000 troops to Russia, officials said."
+    agency = [Article(id=f"agency-{n}", source=f"Agency {n}", text="") for n in range(2)]
+    claims += [Claim(article_id=a.id, text=other, quote=other, speaker="author") for a in agency]
+    comparison = compare(claims, articles=outlets + agency, embedder=HashingEmbedder())
+    assert comparison.claims == 2 and comparison.duplicates == 1000
+    (cluster,) = comparison.clusters
+    assert cluster.relation is Relation.numeric_discrepancy
+    assert len(cluster.sources) == 1002
+    # before: every claim joining the group was checked against all its members (~5 * 10^5)
+    assert counts["compatible"] < 5_000
+    assert counts["conflict"] < 100
+
+
+def test_opposite_wording_is_linear_in_the_number_of_texts() -> None:
+    from extractor.compare.rules import opposite_wording
+
+    texts = [f"Wheat prices rose in region {n} last month." for n in range(20_000)]
+    started = time.perf_counter()
+    assert not opposite_wording(texts)
+    assert opposite_wording([*texts, "Wheat prices fell last month."])
+    # all pairs would be 2 * 10^8 set comparisons: minutes, not this
+    assert time.perf_counter() - started < 5.0
+
+
+def test_minilm_is_loaded_once_per_process_across_instances_and_threads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from extractor.compare import embeddings
+
+    loads: list[int] = []
+
+    class Model:
+        def encode(self, texts: list[str], **_: Any) -> NDArray[np.float32]:
+            return np.ones((len(texts), 384), dtype=np.float32)
+
+    def load() -> Model:
+        loads.append(1)
+        time.sleep(0.05)  # a slow load: threads arriving meanwhile must wait for it
+        return Model()
+
+    monkeypatch.setattr(embeddings, "_load_minilm", load)
+    monkeypatch.setattr(embeddings, "_MINILM", [])
+    monkeypatch.setattr(embeddings, "semantic_available", lambda: True)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        rows = list(pool.map(lambda _: embeddings.default_embedder().encode(["x"]), range(16)))
+    assert MiniLMEmbedder().encode(["a", "b"]).shape == (2, 384)
+    assert len(loads) == 1
+    assert all(np.isclose(np.linalg.norm(r), 1.0) for r in rows)

