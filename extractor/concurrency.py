@@ -8,7 +8,8 @@ Two small tools the pipeline uses:
   so that reading the next articles overlaps with extracting the current one.
 
 Both stop cleanly when their iterator is closed or an exception (Ctrl-C) reaches it: no
-new work starts; calls already running finish in their threads and are discarded.
+new work starts; calls already running are told to stop (``on_close``), and what they
+still return is discarded.
 """
 
 from __future__ import annotations
@@ -27,13 +28,22 @@ R = TypeVar("R")
 
 
 def map_ordered(
-    fn: Callable[[T], R], items: Iterable[T], workers: int, *, window: int | None = None
+    fn: Callable[[T], R],
+    items: Iterable[T],
+    workers: int,
+    *,
+    window: int | None = None,
+    on_close: Callable[[], None] | None = None,
 ) -> Iterator[R]:
     """``map(fn, items)`` on ``workers`` threads, yielding results in input order.
 
     At most ``window`` items (default: twice ``workers``) are taken from ``items`` ahead of
     the result being waited for, so a slow item holds neither memory nor reading unbounded.
     An exception raised by ``fn`` is raised here, in its place in the order.
+
+    When the iterator is closed (or ``fn`` raised), the items not started are cancelled
+    and ``on_close`` is called: it should make the calls still running stop soon (the
+    pipeline's refuses their next model request), since nothing waits for them.
     """
     window = max(workers, window or 2 * workers)
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="extractor")
@@ -46,6 +56,8 @@ def map_ordered(
         while pending:
             yield pending.popleft().result()
     finally:
+        if on_close is not None:
+            on_close()
         pool.shutdown(wait=False, cancel_futures=True)
 
 

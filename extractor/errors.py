@@ -13,6 +13,7 @@
     │                              a malformed answer), or a refused request (401, 404)
     ├── ExtractionError            the model's answers never validated within the re-ask bound
     ├── BudgetExceeded             ``max_tokens_per_run`` is spent; remaining articles skipped
+    ├── Cancelled                  the batch was closed: an article in flight stops asking
     └── StoreError                 the store cannot be opened, is locked or is read-only
         └── StoreLocked            another run holds the store's lock (exit code 3)
 
@@ -26,6 +27,7 @@ from __future__ import annotations
 __all__ = [
     "BackendError",
     "BudgetExceeded",
+    "Cancelled",
     "ConfigError",
     "ExtractionError",
     "ExtractorError",
@@ -81,6 +83,10 @@ class ExtractionError(ExtractorError):
 
 class BudgetExceeded(ExtractorError):
     kind = "budget"
+
+
+class Cancelled(ExtractorError):
+    kind = "cancelled"
 
 
 class StoreError(ExtractorError):

@@ -183,6 +183,11 @@ CLAIM_SETTINGS: dict[str, Literal["always", "sentence", "article", "local", "nev
     "n_ctx": "local",
     "n_threads": "never",
     "sentence_prompt": "sentence",
+    "model_sentence_prompt": "sentence",
+    "speaker_prompt": "always",
+    "attribution": "always",
+    "spacy_pipeline": "always",
+    "speaker_prior": "always",
     "article_prompt": "article",
     "compare_prompt": "never",
     "judge": "never",
@@ -221,14 +226,14 @@ def _fingerprint_parts(settings: Settings) -> dict[str, Any]:
         "backend": s.resolved_backend,
         "strategy": s.resolved_strategy,
         "model": _model_label(s),  # model_path too
-        "sentence_prompt": _prompt_content(s.sentence_prompt),
-        "article_prompt": _prompt_content(s.article_prompt),
     }
     applies = {"always", s.resolved_strategy, s.resolved_backend}
     parts: dict[str, Any] = {}
-    for name, scope in CLAIM_SETTINGS.items():
-        if scope in applies and name != "model_path":
+    for name in type(s).model_fields:  # an unclassified field counts: safe, if wasteful
+        if CLAIM_SETTINGS.get(name, "always") in applies and name != "model_path":
             value = resolved[name] if name in resolved else getattr(s, name)
+            if name.endswith("_prompt"):
+                value = _prompt_content(value)
             parts[name] = json.loads(json.dumps(value, default=str))
     try:
         parts["extractor"] = metadata.version("extractor")

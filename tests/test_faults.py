@@ -18,10 +18,13 @@ from typing import Any
 
 import pytest
 
-from extractor import Article, ArticleResult, RunSummary, Settings, TransportError, extract
+from extractor import Article, ArticleResult, RunSummary, Settings, TransportError, extract, run
 from extractor.backends.base import CompletionRequest
 from extractor.backends.openai_backend import OpenAICompletionBackend
+from extractor.cli import main
+from extractor.jobs import Job
 from extractor.pipeline import extract_article
+from extractor.store import Store
 from extractor.transport import (
     MalformedResponse,
     Meter,
@@ -242,8 +245,11 @@ def claim_json(result: ArticleResult) -> list[str]:
 
 def run_faulty(feed: Path, max_retries: int, seed: int) -> tuple[list[ArticleResult], FaultServer]:
     server = FaultServer(fault_rate=0.3, seed=seed, slow_seconds=SLOW)
-    with fault_serving(server) as url:
-        results = list(extract([feed], settings_for(url, max_retries=max_retries)))
+    with fault_serving(server) as url:  # about retries: the circuit breaker is tested below
+        settings = settings_for(
+            url, max_retries=max_retries, max_consecutive_transport_failures=None
+        )
+        results = list(extract([feed], settings))
     return results, server
 
 
@@ -322,17 +328,15 @@ def test_batch_with_tight_retries_reports_exactly_the_articles_that_failed(
 def test_store_holds_each_claim_once_after_a_faulty_run_and_a_rerun(
     feed: Path, baseline: list[ArticleResult], tmp_path: Path
 ) -> None:
-    from extractor import run
-    from extractor.jobs import Job
-    from extractor.store import Store
-
     store_path = tmp_path / "store.sqlite"
     server = FaultServer(fault_rate=0.3, seed=3, slow_seconds=SLOW)
     with fault_serving(server) as url:
         job = Job(
             inputs=[feed],
             store=store_path,
-            settings=settings_for(url, max_retries=2, judge=False),
+            settings=settings_for(
+                url, max_retries=2, judge=False, max_consecutive_transport_failures=None
+            ),
             embedder="lexical",
         )
         first = run.run_job(job)
@@ -347,3 +351,66 @@ def test_store_holds_each_claim_once_after_a_faulty_run_and_a_rerun(
     assert len(ids) == len(set(ids))
     expected = {claim.id: claim for result in baseline for claim in result.claims}
     assert {claim.id: claim for claim in stored} == expected
+
+
+# -- the circuit breaker ---------------------------------------------------------------------
+
+
+def _copies(count: int) -> list[Article]:
+    return [
+        SHORT.model_copy(update={"id": f"a{n:02d}", "origin": f"a{n:02d}"}) for n in range(count)
+    ]
+
+
+def test_consecutive_transport_failures_stop_the_batch() -> None:
+    down, answered = ["503", "503"], [None, None]  # one article's first call, or all of it
+    schedule = down * 2 + answered + down * 2 + answered  # two failures in a row, twice
+    server = FaultServer(schedule=schedule, fault_rate=1.0, faults=["503"])  # then: down
+    with fault_serving(server) as url:
+        results = list(extract(_copies(11), settings_for(url, max_retries=1, concurrency=1)))
+    statuses = [r.status for r in results]
+    assert statuses == ["failed", "failed", "ok"] * 2 + ["failed"] * 3 + ["skipped"] * 2
+    assert len(server.log) == 12 + 3 * 2, "skipped articles asked nothing"
+    for skipped in results[-2:]:
+        [error] = skipped.errors
+        assert error.kind == "transport"
+        assert "3 articles in a row could not reach the model" in error.message
+        assert "HTTP 503" in error.message
+        assert skipped.usage.requests == 0
+
+
+def test_the_breaker_bounds_the_requests_of_concurrent_articles() -> None:
+    server = FaultServer(fault_rate=1.0, faults=["503"])
+    with fault_serving(server) as url:
+        settings = settings_for(url, max_retries=1, concurrency=4)
+        results = list(extract(_copies(30), settings))
+    skipped = sum(r.status == "skipped" for r in results)
+    failed = sum(r.status == "failed" for r in results)
+    assert failed + skipped == 30
+    assert 3 <= failed <= 3 + 4 - 1, "articles in flight when it trips still finish"
+    assert len(server.log) == 2 * failed
+
+
+def test_a_run_against_a_dead_server_stops_early_and_retries_next_time(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join(article_lines()[:6]) + "\n")
+    store = tmp_path / "store.sqlite"
+    argv = ["run", str(feed), "--store", str(store), "--embedder", "lexical",
+            "--backend", "openai", "--strategy", "sentence", "--model", "fake-model",
+            "--concurrency", "1"]  # fmt: skip
+    with fault_serving(FaultServer(fault_rate=1.0, faults=["503"])) as url:
+        assert main([*argv, "--base-url", url]) == 1
+    result = json.loads(capsys.readouterr().out)
+    assert (result["summary"]["failed"], result["summary"]["skipped"]) == (3, 3)
+    assert result["summary"]["usage"]["requests"] == 3 * 5  # max_retries 4: five attempts each
+    with Store(store, readonly=True) as opened:
+        kinds = [e.error.kind for e in opened.errors(result["run_id"])]
+        assert kinds == ["transport"] * 6
+        assert opened.done() == {}
+    server = FaultServer()
+    with fault_serving(server) as url:
+        assert main([*argv, "--base-url", url]) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert again["summary"]["ok"] == 6 and again["already_done"] == 0

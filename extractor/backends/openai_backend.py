@@ -7,6 +7,8 @@ through instructor instead (:mod:`extractor.strategies.article`).
 
 from __future__ import annotations
 
+import openai
+
 from ..chunking import estimate_tokens
 from ..errors import ConfigError
 from ..ratelimit import Limiter
@@ -40,6 +42,11 @@ class OpenAICompletionBackend:
     @property
     def model(self) -> str:
         return self._model
+
+    @property
+    def client(self) -> openai.OpenAI:
+        """The client it asks; the article strategy asks its chat endpoint through it."""
+        return self._client
 
     def complete(self, request: CompletionRequest) -> Completion:
         meter = Meter()

@@ -14,6 +14,7 @@ import time
 from typing import Any
 
 import instructor
+import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
 
@@ -138,14 +139,18 @@ class ArticleStrategy:
         settings: Settings,
         cache: ResponseCache | None = None,
         limiter: Limiter | None = None,
+        *,
+        client: openai.OpenAI | None = None,
+        model: str | None = None,
     ) -> None:
-        _, self._model = require_endpoint(settings)
+        """``client`` and ``model``: ask them (a back end's) instead of the settings' server."""
+        self._model = model if model is not None else require_endpoint(settings)[1]
         self._settings = settings
         self._cache: ChatCache | None = None
         if cache is not None:
             self._cache = ChatCache(cache, prompt_version=self.prompt_version)
         self._limiter = limiter
-        self._client = make_openai_client(settings, limiter)
+        self._client = client if client is not None else make_openai_client(settings, limiter)
         self._output = StrategyOutput()
         self._asked = False
         mode = instructor.Mode.JSON
