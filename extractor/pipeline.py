@@ -23,12 +23,12 @@ from .cache import CachedBackend, ResponseCache
 from .concurrency import map_ordered, read_ahead
 from .errors import Cancelled, ConfigError, ExtractorError
 from .ingest import read_articles
-from .models import Article, ArticleError, ArticleResult, Claim, Timings
+from .models import Article, ArticleError, ArticleResult, Claim, Quantity, Stance, Timings
 from .quantities import parse_quantities
 from .ratelimit import Limiter, RateLimiter
 from .settings import Settings
 from .stance import detect_stance
-from .strategies.base import Strategy, StrategyOutput
+from .strategies.base import Draft, Strategy, StrategyOutput
 from .strategies.sentence import SentenceStrategy
 
 __all__ = ["extract", "extract_article", "make_strategy"]
@@ -64,10 +64,37 @@ def make_strategy(
         return ArticleStrategy(
             settings, cache=cache, limiter=limiter, client=backend.client, model=backend.model
         )
+    owned = backend is None  # one made here is closed with the strategy; a passed one is not
     backend = backend or make_backend(settings, limiter)
     if cache is not None:
         backend = CachedBackend(backend, cache, strategy="sentence")
-    return SentenceStrategy(backend, settings)
+    return SentenceStrategy(backend, settings, owns_backend=owned)
+
+
+def _quantities(quote: str, start: int, draft: Draft) -> list[Quantity]:
+    """The quote's quantities, each with the referent code found for its number."""
+    quantities = parse_quantities(quote)
+    if not draft.referents:
+        return quantities
+    out = []
+    for quantity in quantities:
+        at = quote.find(quantity.raw)
+        referent = None
+        if at != -1:
+            lo, hi = start + at, start + at + len(quantity.raw)
+            referent = next((r for a, b, r in draft.referents if a < hi and lo < b), None)
+        out.append(quantity.model_copy(update={"referent": referent}) if referent else quantity)
+    return out
+
+
+def _stance(quote: str, draft: Draft) -> Stance:
+    """The quote's stance; a denying cue found by code makes it a denial."""
+    stance = detect_stance(quote)
+    if draft.denial:
+        return Stance.denied
+    if draft.cue and stance is Stance.asserted:
+        return Stance.reported
+    return stance
 
 
 def _claims(article: Article, output: StrategyOutput, strategy: Strategy) -> list[Claim]:
@@ -84,8 +111,12 @@ def _claims(article: Article, output: StrategyOutput, strategy: Strategy) -> lis
             end=draft.end,
             match=draft.match,
             speaker=draft.speaker,
-            stance=detect_stance(quote),
-            quantities=parse_quantities(quote),
+            speaker_start=draft.speaker_start,
+            speaker_end=draft.speaker_end,
+            cue=draft.cue,
+            proposition=draft.proposition,
+            stance=_stance(quote, draft),
+            quantities=_quantities(quote, draft.start, draft),
             checkworthy=draft.checkworthy,
             prompt_version=strategy.prompt_version,
             model=strategy.model,
@@ -133,7 +164,11 @@ def extract_article(
 ) -> ArticleResult:
     """Extract the grounded claims of one article."""
     settings = settings or Settings()
-    return _run(article, make_strategy(settings, backend, cache))
+    strategy = make_strategy(settings, backend, cache)
+    try:
+        return _run(article, strategy)
+    finally:
+        strategy.close()
 
 
 def _failed(error: ArticleError) -> ArticleResult:
@@ -230,10 +265,16 @@ class _Batch:
         self._unreachable = 0  # articles in a row that could not reach the model
         self._last_unreachable = ""
         self._tripped = False
+        self._made: list[Strategy] = []  # closed by close()
 
     def close(self) -> None:
-        """No request starts any more: articles in flight fail at their next request."""
+        """No request starts any more: articles in flight fail at their next request. The
+        strategies this batch made are closed, and with them their clients and models."""
         self._closed.set()
+        with self._lock:
+            made, self._made = self._made, []
+        for strategy in made:
+            strategy.close()
 
     def _strategy(self) -> Strategy:
         strategy: Strategy | None = getattr(self._local, "strategy", None)
@@ -241,9 +282,11 @@ class _Batch:
             with self._lock:  # the first one loads the model; a config or load error ends the run
                 # the article strategy keeps per-call state: one per thread
                 if self._shared is None or self._settings.resolved_strategy == "article":
+                    self._limiter.check()  # closed: nothing new is opened
                     self._shared = make_strategy(
                         self._settings, self._passed_backend(), self._cache, self._limiter
                     )
+                    self._made.append(self._shared)
                 strategy = self._local.strategy = self._shared
         return strategy
 
