@@ -124,9 +124,9 @@ def test_a_chat_answer_cut_off_at_max_tokens_is_a_rejection_not_a_crash() -> Non
 def test_a_refused_request_is_not_retried() -> None:
     server = FaultServer(status=400)
     with fault_serving(server) as url:
-        backend = OpenAICompletionBackend(settings_for(url))
-        with pytest.raises(TransportError, match="refused the request: HTTP 400") as caught:
-            backend.complete(CompletionRequest(prompt="Sentence: x\nSpeaker:", max_tokens=8))
+        with OpenAICompletionBackend(settings_for(url)) as backend:
+            with pytest.raises(TransportError, match="refused the request: HTTP 400") as caught:
+                backend.complete(CompletionRequest(prompt="Sentence: x\nSpeaker:", max_tokens=8))
     assert len(server.log) == 1
     assert (caught.value.requests, caught.value.retries) == (1, 0)
 
@@ -136,15 +136,15 @@ def test_retry_after_is_honoured_and_capped() -> None:
     waits: list[float] = []
     with fault_serving(server) as url:
         settings = settings_for(url, retry_max_wait=0.5, max_retries=3)
-        client = make_openai_client(settings)
         meter = Meter()
-        response = call_with_retries(
-            lambda: client.completions.create(model="m", prompt="Sentence: x\nSpeaker:"),
-            settings,
-            meter,
-            check=check_text_completion,
-            sleep=waits.append,
-        )
+        with make_openai_client(settings) as client:
+            response = call_with_retries(
+                lambda: client.completions.create(model="m", prompt="Sentence: x\nSpeaker:"),
+                settings,
+                meter,
+                check=check_text_completion,
+                sleep=waits.append,
+            )
     assert response.choices[0].text == " author\nClaim: x"
     assert (meter.requests, meter.retries) == (4, 3)
     assert waits[:2] == [0.5, 0.5]  # Retry-After: 1, capped by retry_max_wait

@@ -109,9 +109,9 @@ def test_ungrounded_quote_is_sent_back_and_never_emitted(cassette: Any) -> None:
 
 
 def test_rate_limit_then_success(cassette: Any) -> None:
-    backend = OpenAICompletionBackend(openai_settings("fault429", retry_max_wait=1.5))
     request = CompletionRequest(prompt="Sentence: Troops arrived.\nSpeaker:", max_tokens=16)
-    with cassette("completion_429"):
+    settings = openai_settings("fault429", retry_max_wait=1.5)
+    with cassette("completion_429"), OpenAICompletionBackend(settings) as backend:
         completion = backend.complete(request)
     statuses = [
         item["response"]["status"]["code"]
@@ -127,9 +127,8 @@ def test_timeout_is_retried_then_succeeds() -> None:
     bodies = recorded_bodies(CASSETTES / "sentence_completions.yaml")
     with serving(ReplayServer(bodies, delays=[2.0, 0.0])) as url:
         settings = openai_settings(base_url=url, request_timeout=0.5, max_retries=2)
-        completion = OpenAICompletionBackend(settings).complete(
-            CompletionRequest(prompt="x", max_tokens=8)
-        )
+        with OpenAICompletionBackend(settings) as backend:
+            completion = backend.complete(CompletionRequest(prompt="x", max_tokens=8))
     assert completion.retries == 1 and completion.requests == 2
     assert completion.text
 
@@ -139,8 +138,9 @@ def test_timeouts_past_the_retry_bound_fail_clearly() -> None:
     bodies = recorded_bodies(CASSETTES / "sentence_completions.yaml")
     with serving(ReplayServer(bodies, delays=[2.0, 2.0, 2.0])) as url:
         settings = openai_settings(base_url=url, request_timeout=0.3, max_retries=1)
-        with pytest.raises(TransportError, match="after 2 attempts"):
-            OpenAICompletionBackend(settings).complete(CompletionRequest(prompt="x", max_tokens=8))
+        with OpenAICompletionBackend(settings) as backend:
+            with pytest.raises(TransportError, match="after 2 attempts"):
+                backend.complete(CompletionRequest(prompt="x", max_tokens=8))
 
 
 def test_long_article_is_chunked_with_offsets_in_the_whole_article(cassette: Any) -> None:

@@ -96,8 +96,9 @@ def test_a_401_that_echoes_the_key_is_reported_without_it(
     server = FaultServer(status=401)
     with fault_serving(server) as url:
         result = extract_article(ARTICLE, keyed(url, strategy=strategy))
-        with pytest.raises(TransportError) as caught:
-            OpenAICompletionBackend(keyed(url)).complete(CompletionRequest("x", max_tokens=4))
+        with OpenAICompletionBackend(keyed(url)) as backend:
+            with pytest.raises(TransportError) as caught:
+                backend.complete(CompletionRequest("x", max_tokens=4))
     assert_received_key(server)
     [error] = result.errors
     assert "HTTP 401" in error.message and "Incorrect API key provided: Bearer ***" in error.message

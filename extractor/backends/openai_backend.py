@@ -48,6 +48,16 @@ class OpenAICompletionBackend:
         """The client it asks; the article strategy asks its chat endpoint through it."""
         return self._client
 
+    def close(self) -> None:
+        """Close the client and its keep-alive connections (idempotent)."""
+        self._client.close()
+
+    def __enter__(self) -> OpenAICompletionBackend:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     def complete(self, request: CompletionRequest) -> Completion:
         meter = Meter()
         response = call_with_retries(

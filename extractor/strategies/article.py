@@ -151,6 +151,7 @@ class ArticleStrategy:
             self._cache = ChatCache(cache, prompt_version=self.prompt_version)
         self._limiter = limiter
         self._client = client if client is not None else make_openai_client(settings, limiter)
+        self._owns_client = client is None  # a passed client is its owner's to close
         self._output = StrategyOutput()
         self._asked = False
         mode = instructor.Mode.JSON
@@ -167,6 +168,17 @@ class ArticleStrategy:
     @property
     def model(self) -> str:
         return self._model
+
+    def close(self) -> None:
+        """Close the client this strategy made, and its keep-alive connections."""
+        if self._owns_client:
+            self._client.close()
+
+    def __enter__(self) -> ArticleStrategy:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def _create(self, **kwargs: Any) -> Any:
         """Every HTTP call, first asks and re-asks alike: transport retries and usage."""
