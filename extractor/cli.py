@@ -162,11 +162,63 @@ def _settings(args: argparse.Namespace) -> Settings:
         raise ConfigError(f"invalid settings: {exc}") from exc
 
 
-def _open(path: str, stack: ExitStack) -> IO[str]:
+class _WriteFailed(ConfigError):
+    """An output could not be written (exit 2); what was written before it stays."""
+
+
+def _cannot_write(path: str, exc: OSError) -> _WriteFailed:
+    return _WriteFailed(f"cannot write {path}: {exc.strerror or exc}")
+
+
+class _Output:
+    """A streamed output file (or stdout): each ``write`` is flushed at once."""
+
+    def __init__(self, path: str, stack: ExitStack) -> None:
+        self.path = path
+        self._stream: IO[str] = sys.stdout
+        if path != "-":
+            try:
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+                self._stream = open(path, "w", encoding="utf-8")  # noqa: SIM115
+            except OSError as exc:
+                raise _cannot_write(path, exc) from exc
+            stack.callback(self._close)
+
+    def _close(self) -> None:
+        try:
+            self._stream.close()  # flushes what is left
+        except OSError as exc:
+            raise _cannot_write(self.path, exc) from exc
+
+    def write(self, text: str) -> None:
+        try:
+            self._stream.write(text)
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise _cannot_write(self.path, exc) from exc
+
+
+def _write_file(path: str, text: str) -> None:
+    """Write a whole output: to stdout for "-"; a file is replaced atomically, so a failed
+    write (a full disk) leaves the older file as it was and no temporary behind."""
     if path == "-":
-        return sys.stdout
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    return stack.enter_context(open(path, "w", encoding="utf-8"))
+        sys.stdout.write(text)
+        return
+    target = Path(path)
+    temporary = target.with_name(f".{target.name}.tmp")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists() and not target.is_file():  # a device or pipe: write through
+            with open(target, "w", encoding="utf-8") as stream:
+                stream.write(text)
+            return
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, target)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise _cannot_write(path, exc) from exc
 
 
 def _with_progress(
@@ -198,20 +250,22 @@ def _extract(args: argparse.Namespace) -> int:
     began = time.perf_counter()
     try:
         with stop_on_signals() as guard, ExitStack() as stack:
-            claims_out = _open(args.output, stack)
-            results_out = _open(args.results, stack) if args.results else None
+            claims_out = _Output(args.output, stack)
+            results_out = _Output(args.results, stack) if args.results else None
             results = _results(args, settings)
             stack.callback(results.close)  # closing it abandons the articles in flight
             for result in _with_progress(results, args):
                 with guard.atomic():  # a signal waits until the article is written
                     summary.add(result)
                     claims_out.write("".join(c.model_dump_json() + "\n" for c in result.claims))
-                    claims_out.flush()
                     if results_out is not None:
                         results_out.write(result.model_dump_json() + "\n")
-                        results_out.flush()
                 for error in result.errors:
                     print(f"extractor: {error.origin or '?'}: {error.message}", file=sys.stderr)
+    except _WriteFailed:  # what is written stays written; say how far it got
+        summary.seconds = round(time.perf_counter() - began, 3)
+        print(_summary_line(summary), file=sys.stderr)
+        raise
     except KeyboardInterrupt as stop:  # Ctrl-C or SIGTERM: what is written stays written
         summary.seconds = round(time.perf_counter() - began, 3)
         print(_summary_line(summary), file=sys.stderr)
@@ -246,8 +300,7 @@ def _compare(args: argparse.Namespace) -> int:
         judge = CompletionJudge.from_settings(settings, sources=sources)
     comparison = compare(found.claims, settings, articles=articles, judge=judge)
     if args.output:
-        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.output).write_text(comparison.model_dump_json(indent=2) + "\n", "utf-8")
+        _write_file(args.output, comparison.model_dump_json(indent=2) + "\n")
     show_table = args.table if args.table is not None else sys.stdout.isatty() or not args.output
     if show_table:
         from rich.console import Console
@@ -276,8 +329,7 @@ def _report(args: argparse.Namespace) -> int:
     if args.comparison:
         comparison = load_comparison(args.comparison)
     html = render_report(articles, claims, comparison)
-    with ExitStack() as stack:
-        _open(args.output, stack).write(html)
+    _write_file(args.output, html)
     clusters = len(comparison.clusters) if comparison else 0
     print(
         f"extractor: wrote {args.output}: {len(articles)} articles, {len(claims)} claims, "
@@ -363,8 +415,7 @@ def _eval(args: argparse.Namespace) -> int:
     aliases = load_aliases(args.aliases) if args.aliases else None
     report = evaluate(gold, claims, comparison, aliases=aliases)
     if args.json_out:
-        Path(args.json_out).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json_out).write_text(report.model_dump_json(indent=2) + "\n", "utf-8")
+        _write_file(args.json_out, report.model_dump_json(indent=2) + "\n")
     Console(width=None if sys.stdout.isatty() else 120).print(render_eval_table(report))
     return EXIT_PARTIAL if failed else EXIT_OK
 
@@ -383,7 +434,8 @@ def _summary_line(summary: RunSummary) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code.
 
-    0 ok, 1 partial failure, 2 usage, configuration or store error, 3 the store is locked,
+    0 ok, 1 partial failure, 2 usage, configuration, store or output error (an output that
+    cannot be written: what was written before stays), 3 the store is locked,
     130 after Ctrl-C and 143 after SIGTERM: the process then exits at once, abandoning the
     requests in flight instead of waiting for them.
     """
@@ -408,6 +460,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_PARTIAL
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:  # a file the command had to read or write; never a traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"extractor: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt as exc:  # outputs are flushed and closed by now
         sys.stdout.flush()
         sys.stderr.flush()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +13,7 @@ import pytest
 
 from extractor.cli import main
 from extractor.models import Claim
+from extractor.testing import FakeCompletionServer
 
 SENTENCE = (
     "The National Intelligence Service of South Korea reported that the DPRK has already "
@@ -101,3 +104,74 @@ def test_console_script_runs_as_a_module() -> None:
     )
     assert done.returncode == 0
     assert "extract" in done.stdout
+
+
+# -- outputs that cannot be written: exit 2, a clear message, nothing already written lost ----
+
+
+def _extract_argv(url: str, *paths: Path) -> list[str]:
+    return ["extract", *map(str, paths), "--base-url", url, "--model", "fake",
+            "--strategy", "sentence", "--concurrency", "1", "--quiet"]  # fmt: skip
+
+
+def test_a_full_disk_while_extracting_is_exit_2_and_keeps_what_was_written(
+    article_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    results = tmp_path / "results.jsonl"
+    with FakeCompletionServer().running() as url:
+        argv = [*_extract_argv(url, article_file), "--results", str(results)]
+        assert main([*argv, "-o", str(tmp_path / "claims.jsonl")]) == 0
+        capsys.readouterr()
+        written = results.read_text()
+        assert written
+        # claims to a full device: the first article's write fails
+        code = main([*argv, "-o", "/dev/full"])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "cannot write /dev/full: No space left on device" in err
+    assert "Traceback" not in err
+    assert "1 articles (1 ok" in err, "the summary says how far it got"
+
+
+@pytest.mark.parametrize("command", ["report", "compare"])
+def test_a_failed_write_of_a_whole_output_leaves_the_old_file(
+    command: str,
+    article_file: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    results = tmp_path / "results.jsonl"
+    with FakeCompletionServer().running() as url:
+        assert main([*_extract_argv(url, article_file), "--results", str(results)]) == 0
+    output = tmp_path / "out" / "existing"
+    output.parent.mkdir()
+    output.write_text("the older output\n")
+    argv = {
+        "report": ["report", "--results", str(results), "-o", str(output)],
+        "compare": ["compare", str(results), "--no-judge", "--no-table", "-o", str(output)],
+    }[command]
+    capsys.readouterr()
+
+    def full_disk(source: object, target: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    code = main(argv)
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert f"cannot write {output}: No space left on device" in err
+    assert "Traceback" not in err
+    assert output.read_text() == "the older output\n"
+    assert [p.name for p in output.parent.iterdir()] == ["existing"], "a temporary was left"
+
+
+def test_an_output_that_is_a_directory_is_exit_2(
+    article_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "claims.jsonl").mkdir()
+    with FakeCompletionServer().running() as url:
+        code = main([*_extract_argv(url, article_file), "-o", str(tmp_path / "claims.jsonl")])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert f"cannot write {tmp_path / 'claims.jsonl'}: Is a directory" in err
