@@ -322,8 +322,10 @@ def test_article_strategy_checks_the_speaker_at_the_occurrence_it_emits() -> Non
         return json.dumps({"claims": [claim] if "4,000 cars" in prompt else []})
 
     server = FaultServer(chat=answer)
-    with fault_serving(server) as url:  # one paragraph per chunk
-        settings = fake_settings(url, strategy="article", chunk_tokens=64, chunk_overlap_chars=0)
+    with fault_serving(server) as url:  # one paragraph per chunk; the model names the speaker
+        settings = fake_settings(
+            url, strategy="article", attribution="model", chunk_tokens=64, chunk_overlap_chars=0
+        )
         result = extract_article(article, settings)
     assert result.ok
     # emitted only where the speaker is named: the first occurrence, never the second
