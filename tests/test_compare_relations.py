@@ -20,12 +20,14 @@ from rich.console import Console
 
 from extractor.compare import compare, load_articles_metadata, render_table
 from extractor.compare.clustering import cluster_facts, neighbour_pairs
-from extractor.compare.facts import Amount, amounts_compatible, make_fact, quantity_kind
+from extractor.compare.facts import Amount, Fact, amounts_compatible, make_fact, quantity_kind
 from extractor.compare.judge import parse_judgement
+from extractor.compare.rules import decide
 from extractor.errors import InputError, PromptError
 from extractor.models import Article, Claim, Quantity, Relation, Stance, content_hash
 from extractor.prompts import render_prompt
 from extractor.quantities import parse_quantities
+from extractor.stance import detect_stance
 
 
 class FixedSimilarity:
@@ -135,8 +137,9 @@ def test_ten_thousand_and_twelve_thousand_are_a_discrepancy() -> None:
     (cluster,) = comparison.clusters
     assert cluster.relation is Relation.numeric_discrepancy
     assert cluster.explanation == (
-        "NIS (Babel, 2024-10-25): 12,000 troops; "
-        "Pentagon (Breitbart, 2024-11-22): up to 10,000 troops: bounds do not overlap"
+        "NIS (Babel, 2024-10-25): 12,000 troops “Pyongyang sent 12,000 troops to Russia.”; "
+        "Pentagon (Breitbart, 2024-11-22): up to 10,000 troops "
+        "“Pyongyang sent up to 10,000 troops to Russia.”: bounds do not overlap"
     )
 
 
@@ -198,6 +201,70 @@ def test_not_confirmed_then_confirmed_is_superseded() -> None:
     assert cluster.relation is Relation.superseded
     assert [m.source for m in cluster.members] == ["Breitbart", "Nairobi outlet"]
     assert "later" in cluster.explanation and "2025-04-28" in cluster.explanation
+
+
+def test_a_negation_in_another_clause_does_not_deny_the_number() -> None:
+    # "didn't move them" is about where the troops are, not whether 10,000 were readied
+    arts = [INDEPENDENT, BREITBART]
+    claims = [
+        claim(
+            INDEPENDENT,
+            "They are preparing on their land 10,000 soldiers but they didn't move them "
+            "already to Ukraine or to Russia.",
+            "Volodymyr Zelensky",
+        ),
+        claim(
+            BREITBART, "As many as 10,000 North Korean soldiers were sent to Russia.", "Pentagon"
+        ),
+    ]
+    (cluster,) = compare(claims, articles=arts, embedder=FixedSimilarity()).clusters
+    assert cluster.relation is Relation.agree
+    assert "10,000 soldiers" in cluster.explanation
+
+
+def test_a_denial_in_the_clause_of_the_number_still_denies_it() -> None:
+    assert run(
+        [
+            (
+                BREITBART,
+                "The ministry denied that 10,000 soldiers were sent, but it gave no details.",
+            ),
+            (INDEPENDENT, "As many as 10,000 soldiers were sent to Russia, the Pentagon said."),
+        ]
+    ) == [Relation.contradiction]
+
+
+def test_superseded_only_when_the_later_claim_affirms_the_denied_proposition() -> None:
+    def fact(art: Article, quote: str) -> Fact:
+        c = claim(art, quote).model_copy(
+            update={"quantities": parse_quantities(quote), "stance": detect_stance(quote)}
+        )
+        return make_fact(c, source=art.source, published=art.published)
+
+    early = fact(
+        INDEPENDENT, "North Korea has not confirmed it sent 1,500 special forces to Russia."
+    )
+    other = fact(BREITBART, "North Korea sent 6,000 workers to Russia, officials said.")
+    same = fact(BREITBART, "North Korea sent 1,500 special forces to Russia, officials said.")
+    for later, expected in ((other, False), (same, True)):
+        decision = decide(
+            [early, later], sources=[early.source, later.source], weakest_similarity=0.9, sure=0.65
+        )
+        assert (decision.relation is Relation.superseded) is expected
+        assert decision.relation is not Relation.contradiction
+
+
+def test_explanations_cite_both_quotes_with_their_sources_and_dates() -> None:
+    undated = article("Aardvark News")
+    arts = [BABEL, undated]
+    claims = [
+        claim(BABEL, "The DPRK has already sent 1,500 special forces to Russia.", "NIS"),
+        claim(undated, "Pyongyang had shipped 1,500 special forces troops to Russia."),
+    ]
+    (cluster,) = compare(claims, articles=arts, embedder=FixedSimilarity()).clusters
+    assert cluster.relation is Relation.agree
+    assert "NIS (Babel, 2024-10-25): “The DPRK has already sent 1,500" in cluster.explanation
+    assert "Aardvark News (undated): “Pyongyang had shipped 1,500" in cluster.explanation
 
 
 def test_without_dates_the_reversal_is_a_contradiction() -> None:

@@ -18,7 +18,7 @@ from datetime import date
 from enum import IntEnum
 
 from ..models import Claim, Quantity, Stance
-from ..stance import is_negated
+from ..stance import detect_stance, is_negated
 
 __all__ = [
     "Amount",
@@ -228,16 +228,46 @@ def _polarity(stance: Stance | None, negated: bool) -> Polarity:
     return Polarity.positive
 
 
+#: where a coordinated clause begins: "10,000 soldiers[, but] they didn't move them"
+_CLAUSE_BREAK = re.compile(
+    r"\s*;\s*|\s+[—–]\s+|,?\s+\b(?:but|yet|whereas|although|though)\b\s+", re.IGNORECASE
+)
+
+
+def _scope(claim: Claim) -> str | None:
+    """The clauses of the claim's sentence that state its numbers, when others do not.
+
+    A negation or denial in another clause is about something else: in "they are
+    preparing 10,000 soldiers but they didn't move them", "didn't" does not deny the
+    10,000 soldiers. ``None`` when the sentence is one clause (or states no number).
+    """
+    if not claim.quantities:
+        return None
+    clauses = [c for c in _CLAUSE_BREAK.split(claim.quote) if c.strip()]
+    if len(clauses) < 2:
+        return None
+    holding = [c for c in clauses if any(q.raw in c for q in claim.quantities)]
+    return " ".join(holding) if 0 < len(holding) < len(clauses) else None
+
+
 def make_fact(claim: Claim, *, source: str, published: date | None) -> Fact:
-    """Reduce a claim (quantities and stance already filled) to what the rules use."""
-    negated = is_negated(claim.quote)
+    """Reduce a claim (quantities and stance already filled) to what the rules use.
+
+    Negation is read in the quote (a proposition drops a negated cue: "X did not confirm
+    Y" states "Y"), and, when the claim gives numbers, only in the clauses that state them.
+    """
+    scope = _scope(claim)
+    negated = is_negated(scope or claim.quote)
+    stance = claim.stance
+    if scope is not None and stance is Stance.denied and detect_stance(scope) is not stance:
+        stance = None  # the denial is in another clause: about something else
     amounts = tuple(a for a in map(_amount, claim.quantities) if a is not None)
     return Fact(
         claim=claim,
         source=source,
         published=published,
         negated=negated,
-        polarity=_polarity(claim.stance, negated),
+        polarity=_polarity(stance, negated),
         amounts=amounts,
         terms=_terms(claim.text),
     )

@@ -3,9 +3,9 @@
 The rules, in order (the first that fires wins):
 
 1. ``single_source`` -- every claim (duplicates included) comes from one outlet;
-2. ``superseded`` -- every negative claim (denied, or negated: "has not confirmed") is
-   dated, and a claim published after the last of them affirms it (a denial, then a
-   confirmation);
+2. ``superseded`` -- a claim affirms the very proposition that earlier claims denied or
+   left unconfirmed ("has not confirmed"), every one of those denials dated and published
+   before it;
 3. ``contradiction`` -- one source affirms what another denies or negates;
 4. ``numeric_discrepancy`` -- two sources give quantities of the same kind whose
    ``[lower, upper]`` intervals do not overlap (``upper=None`` is unbounded above);
@@ -13,7 +13,13 @@ The rules, in order (the first that fires wins):
    not conflict with affirmations: they are reported with a caveat. When nothing was
    checkable (no shared quantities, no stance cue) and the claims are only loosely
    similar or worded as opposites, the decision is marked uncertain and a
-   :data:`Judge` (a model) may overrule it.
+   :data:`~extractor.compare.judge.Judge` (a model) may overrule it.
+
+Rules 2 and 3 read only pairs that state one proposition (:func:`same_proposition`: the
+same count, a shared key term), and a negation counts only in the clauses that state the
+claim's numbers: "10,000 soldiers ... but they didn't move them" affirms the 10,000 (see
+:func:`~extractor.compare.facts.make_fact`). Every explanation cites the claims it rests
+on: speaker, outlet, date and quote.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from dataclasses import dataclass
 from ..models import Relation, Stance
 from .facts import Fact, Polarity, amount_conflict, member_order
 
-__all__ = ["Decision", "decide", "opposite_wording"]
+__all__ = ["Decision", "antonym_words", "decide", "opposite_wording", "same_proposition"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,9 +90,16 @@ def opposite_wording(texts: Sequence[str]) -> bool:
 def _cite(fact: Fact) -> str:
     """``Speaker (Source, date)``, or ``Source (date)`` when the outlet says it itself."""
     where = [] if fact.who == fact.source else [fact.source]
-    if fact.published:
-        where.append(fact.published.isoformat())
-    return f"{fact.who} ({', '.join(where)})" if where else fact.who
+    where.append(fact.published.isoformat() if fact.published else "undated")
+    return f"{fact.who} ({', '.join(where)})"
+
+
+def _both(facts: Sequence[Fact]) -> str:
+    """The first two claims from different outlets, each cited with its quote."""
+    first = facts[0]
+    second = next((f for f in facts if f.source != first.source), None)
+    shown = [first] if second is None else [first, second]
+    return "; ".join(f"{_cite(f)}: {_snippet(f)}" for f in shown)
 
 
 def _snippet(fact: Fact, limit: int = 70) -> str:
@@ -117,23 +130,56 @@ def _single_source(facts: Sequence[Fact], source: str) -> Decision:
     return Decision(Relation.single_source, text)
 
 
-def _superseded(facts: Sequence[Fact]) -> Decision | None:
-    """An earlier denial or negation, then a later affirmation (all denials dated)."""
-    negative = [f for f in facts if f.polarity is Polarity.negative]
-    if not negative or any(f.published is None for f in negative):
+def same_proposition(a: Fact, b: Fact, ratio: float = 3.0) -> bool:
+    """Whether two claims of a cluster can state one proposition: the same count when
+    either gives one (same kind, values within ``ratio``) and a shared key term when both
+    name any. A denial or a reversal is read only between claims that pass this."""
+    if (a.amounts or b.amounts) and not any(
+        x.comparable(y, ratio) for x in a.amounts for y in b.amounts
+    ):
+        return False
+    return not (a.terms and b.terms) or bool(a.terms & b.terms)
+
+
+Signature = tuple[tuple[tuple[str, float, float, float], ...], frozenset[str]]
+
+
+def _by_signature(facts: Iterable[Fact]) -> dict[Signature, list[Fact]]:
+    """Facts grouped by what :func:`same_proposition` reads (numbers and key terms), in
+    order: the rules compare distinct signatures, not every pair of claims."""
+    groups: dict[Signature, list[Fact]] = {}
+    for fact in facts:
+        numbers = tuple((a.kind, a.value, a.lower, a.upper) for a in fact.amounts)
+        groups.setdefault((numbers, fact.terms), []).append(fact)
+    return groups
+
+
+def _superseded(facts: Sequence[Fact], ratio: float) -> Decision | None:
+    """A denial or negation, then a later affirmation of the same proposition.
+
+    For each affirmation's proposition, every denial of it must be dated and the
+    affirmation published after the last of them.
+    """
+    negative = _by_signature(f for f in facts if f.polarity is Polarity.negative)
+    positive = _by_signature(f for f in facts if f.polarity is Polarity.positive)
+    found: list[tuple[Fact, Fact]] = []
+    for affirming in positive.values():
+        denials = [
+            n
+            for group in negative.values()
+            if same_proposition(group[0], affirming[0], ratio)
+            for n in group
+        ]
+        if not denials or any(n.published is None for n in denials):
+            continue
+        before = max(denials, key=member_order)
+        assert before.published is not None
+        later = [f for f in affirming if f.published is not None and f.published > before.published]
+        if later:
+            found.append((before, min(later, key=member_order)))
+    if not found:
         return None
-    before = max(negative, key=member_order)
-    assert before.published is not None
-    later = [
-        f
-        for f in facts
-        if f.polarity is Polarity.positive
-        and f.published is not None
-        and f.published > before.published
-    ]
-    if not later:
-        return None
-    after = min(later, key=member_order)
+    before, after = min(found, key=lambda pair: member_order(pair[1]))
     return Decision(
         Relation.superseded,
         f"{_cite(before)} {_verb(before)}: {_snippet(before)}; later {_cite(after)} affirms: "
@@ -141,23 +187,40 @@ def _superseded(facts: Sequence[Fact]) -> Decision | None:
     )
 
 
-def _contradiction(facts: Sequence[Fact]) -> Decision | None:
-    # the first denial of each of the first two outlets that deny: one of them is from
-    # another outlet than any affirming claim's, so each claim costs two looks, not n
+def _two_sources(group: Sequence[Fact]) -> list[Fact]:
+    """The first claim of each of the first two outlets in ``group``."""
     firsts: dict[str, Fact] = {}
-    for fact in facts:
-        if fact.polarity is Polarity.negative and len(firsts) < 2:
-            firsts.setdefault(fact.source, fact)
-    for pos in (f for f in facts if f.polarity is Polarity.positive):
-        neg = next((n for n in firsts.values() if n.source != pos.source), None)
-        if neg is not None:
-            first, second = sorted((pos, neg), key=member_order)
-            return Decision(
-                Relation.contradiction,
-                f"{_cite(first)} {_verb(first)}: {_snippet(first)}; {_cite(second)} "
-                f"{_verb(second)}: {_snippet(second)}: stances conflict",
+    for fact in group:
+        if len(firsts) == 2:
+            break
+        firsts.setdefault(fact.source, fact)
+    return list(firsts.values())
+
+
+def _contradiction(facts: Sequence[Fact], ratio: float) -> Decision | None:
+    """One outlet affirms what another denies or negates: the same proposition."""
+    negative = _by_signature(f for f in facts if f.polarity is Polarity.negative)
+    positive = _by_signature(f for f in facts if f.polarity is Polarity.positive)
+    found: list[tuple[Fact, Fact]] = []
+    for affirming in positive.values():
+        for denying in negative.values():
+            if not same_proposition(affirming[0], denying[0], ratio):
+                continue
+            found.extend(
+                (pos, neg)
+                for pos in _two_sources(affirming)
+                for neg in _two_sources(denying)
+                if pos.source != neg.source
             )
-    return None
+    if not found:
+        return None
+    pos, neg = min(found, key=lambda pair: (member_order(pair[0]), member_order(pair[1])))
+    first, second = sorted((pos, neg), key=member_order)
+    return Decision(
+        Relation.contradiction,
+        f"{_cite(first)} {_verb(first)}: {_snippet(first)}; {_cite(second)} "
+        f"{_verb(second)}: {_snippet(second)}: stances conflict",
+    )
 
 
 def _listing(facts: Iterable[Fact], kind: str, limit: int = 4) -> list[str]:
@@ -205,7 +268,7 @@ def _discrepancy(facts: Sequence[Fact], ratio: float) -> Decision | None:
             first = f"{_cite(a)}: {pair[0].raw}"
             second = f"{_cite(b)}: {pair[1].raw}"
             others = [e for e in _listing(facts, pair[0].kind) if e not in (first, second)]
-            shown = "; ".join([first, second, *others[:2]])
+            shown = "; ".join([f"{first} {_snippet(a)}", f"{second} {_snippet(b)}", *others[:2]])
             return Decision(Relation.numeric_discrepancy, f"{shown}: bounds do not overlap")
     return None
 
@@ -242,7 +305,9 @@ def decide(
     distinct = sorted(set(sources))
     if len(distinct) < 2:
         return _single_source(facts, distinct[0] if distinct else "one source")
-    decision = _superseded(facts) or _contradiction(facts) or _discrepancy(facts, ratio)
+    decision = (
+        _superseded(facts, ratio) or _contradiction(facts, ratio) or _discrepancy(facts, ratio)
+    )
     if decision is not None:
         return decision
     names = ", ".join(distinct)
@@ -253,13 +318,14 @@ def decide(
         return Decision(
             Relation.agree,
             f"{names} state a similar fact with no conflicting stance or numbers "
-            f"(unchecked: {why})",
+            f"(unchecked: {why}): {_both(facts)}",
             certain=False,
         )
     if kind is not None:
         numbers = "; ".join(_listing(facts, kind))
-        return Decision(Relation.agree, f"{names} agree{_caveat(facts)}: {numbers}")
+        return Decision(Relation.agree, f"{names} agree{_caveat(facts)}: {numbers}; {_both(facts)}")
     return Decision(
         Relation.agree,
-        f"{names} state the same fact{_caveat(facts)} with no conflicting stance or numbers",
+        f"{names} state the same fact{_caveat(facts)} with no conflicting stance or numbers: "
+        f"{_both(facts)}",
     )

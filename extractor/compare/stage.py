@@ -17,7 +17,6 @@ id is a hash of its sorted member claim ids.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal
 
@@ -25,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import ExtractorError
+from ..language.propositions import strip_dateline
 from ..models import (
     Article,
     Claim,
@@ -56,10 +56,6 @@ RELATION_ORDER = {
     Relation.agree: 3,
     Relation.single_source: 4,
 }
-#: a news dateline opening a sentence: "NAIROBI, Kenya — ", "LIMA (Reuters) - "
-_DATELINE = re.compile(
-    r"^\s*[A-Z][A-Z .'-]{2,}(?:,\s*[A-Z][\w .'-]*)?\s*(?:\([^)]*\)\s*)?[—–-]+\s+"
-)
 _MAX_WEAKEST = 256  # clusters larger than this use centroid similarity for the weakest link
 
 
@@ -91,7 +87,7 @@ def _facts(claims: Iterable[Claim], meta: Mapping[str, Article]) -> list[Fact]:
 
 def _embedding_text(claim: Claim) -> str:
     """The claim's text without a leading dateline, which says nothing about the fact."""
-    return _DATELINE.sub("", claim.text, count=1)
+    return strip_dateline(claim.text)
 
 
 def _weakest(facts: Sequence[Fact], vectors: NDArray[np.float32]) -> float:
