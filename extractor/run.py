@@ -33,11 +33,11 @@ from filelock import FileLock, Timeout
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import prompts
-from .backends import Completion, CompletionBackend, CompletionRequest, make_backend
+from .backends import CompletionBackend, make_backend
 from .cache import CachedBackend, ResponseCache
 from .compare import CompletionJudge, compare
 from .compare.embeddings import Embedder, HashingEmbedder, MiniLMEmbedder, default_embedder
-from .errors import ConfigError, StoreError, StoreLocked, TransportError
+from .errors import ConfigError, StoreError, StoreLocked
 from .ingest import read_articles
 from .interrupts import Interrupted, exit_code
 from .jobs import Job
@@ -155,6 +155,8 @@ def _model_label(settings: Settings) -> str:
 def _prompt_version(settings: Settings) -> str:
     if settings.resolved_strategy == "article":
         return settings.article_prompt
+    if settings.attribution == "model":
+        return settings.model_sentence_prompt
     return settings.sentence_prompt
 
 
@@ -286,37 +288,6 @@ def _embedder(kind: str) -> Embedder:
     return default_embedder()
 
 
-class _Metered:
-    """A back end that adds up what its calls cost (the judge's requests, in the run's usage)."""
-
-    def __init__(self, backend: CompletionBackend) -> None:
-        self._backend = backend
-        self.usage = Usage()
-
-    @property
-    def name(self) -> str:
-        return self._backend.name
-
-    @property
-    def model(self) -> str:
-        return self._backend.model
-
-    def complete(self, request: CompletionRequest) -> Completion:
-        try:
-            completion = self._backend.complete(request)
-        except TransportError as exc:
-            self.usage = self.usage + Usage(requests=exc.requests, retries=exc.retries)
-            raise
-        self.usage = self.usage + Usage(
-            prompt_tokens=0 if completion.cached else completion.prompt_tokens,
-            completion_tokens=0 if completion.cached else completion.completion_tokens,
-            requests=completion.requests,
-            retries=completion.retries,
-            cached=int(completion.cached),
-        )
-        return completion
-
-
 def _compare(
     job: Job,
     claims: list[Claim],
@@ -325,13 +296,10 @@ def _compare(
     backend: CompletionBackend | None,
 ) -> tuple[Comparison, Usage]:
     """The comparison of ``claims``, and what the judge spent on it."""
-    judge, metered = None, None
+    judge = None
     if job.settings.judge:
-        metered = _Metered(
-            CachedBackend(backend or make_backend(job.settings), cache, strategy="compare")
-        )
         judge = CompletionJudge(
-            metered,
+            CachedBackend(backend or make_backend(job.settings), cache, strategy="compare"),
             prompt=job.settings.compare_prompt,
             sources={article.id: article.source for article in articles},
             seed=job.settings.seed,
@@ -343,7 +311,7 @@ def _compare(
         embedder=_embedder(job.embedder),
         judge=judge,
     )
-    return comparison, metered.usage if metered is not None else Usage()
+    return comparison, judge.usage if judge is not None else Usage()
 
 
 def _write(path: Path, text: str) -> None:

@@ -35,16 +35,21 @@ __all__ = ["FakeCompletionServer", "fake_answer", "sentence_of"]
 
 #: the sentence a ``sentence``-strategy prompt asks about: its last line but "Speaker:"
 _SENTENCE = re.compile(r"Sentence: (?P<sentence>[^\n]*)\nSpeaker:\s*\Z")
+#: the same with the speaker given (``extract_sentence.v2``): only "Claim:" is asked
+_GIVEN_SPEAKER = re.compile(r"Sentence: (?P<sentence>[^\n]*)\nSpeaker: [^\n]*\nClaim:\s*\Z")
 
 
 def sentence_of(prompt: str) -> str:
     """The sentence a ``sentence``-strategy prompt asks about ('' when there is none)."""
-    found = _SENTENCE.search(prompt)
+    found = _SENTENCE.search(prompt) or _GIVEN_SPEAKER.search(prompt)
     return found["sentence"].strip() if found else ""
 
 
 def fake_answer(prompt: str) -> str:
-    """The completion of a sentence-strategy prompt: ``" author\\nClaim: <sentence>"``."""
+    """The completion of a sentence-strategy prompt: ``" author\\nClaim: <sentence>"``, or
+    ``" <sentence>"`` when the prompt gives the speaker and asks for the claim alone."""
+    if _GIVEN_SPEAKER.search(prompt):
+        return f" {sentence_of(prompt)}"
     return f" author\nClaim: {sentence_of(prompt) or prompt.strip()[-200:]}"
 
 

@@ -114,20 +114,25 @@ def test_settings_that_change_no_request_are_answered_from_the_cache(
     assert _claims(tmp_path) == claims, "re-extraction replaced the claims, no duplicates"
 
 
+#: the sentence prompt a run uses by default, and a new version of it the tests write
+DEFAULT_PROMPT = Settings().sentence_prompt
+NEW_PROMPT = DEFAULT_PROMPT.rsplit(".v", 1)[0] + ".v99"
+
+
 @pytest.fixture
 def prompt_v2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A prompts directory with the shipped v1 and a changed v2 of the sentence prompt."""
+    """A prompts directory with the shipped templates and a changed copy of the default
+    sentence prompt under a new version."""
     directory = tmp_path / "prompts"
     directory.mkdir()
     for template in (ROOT / "prompts").glob("*.jinja"):
         (directory / template.name).write_text(template.read_text("utf-8"), "utf-8")
-    v1 = (ROOT / "prompts" / "extract_sentence.v1.jinja").read_text("utf-8")
-    v2 = v1.replace("Each sentence", "Every sentence", 1)
-    assert v2 != v1
-    (directory / "extract_sentence.v2.jinja").write_text(v2, "utf-8")
+    shipped = (ROOT / "prompts" / f"{DEFAULT_PROMPT}.jinja").read_text("utf-8")
+    changed = "Read the sentence below carefully.\n" + shipped
+    (directory / f"{NEW_PROMPT}.jinja").write_text(changed, "utf-8")
     monkeypatch.setattr(prompts, "prompt_dir", lambda: directory)
     prompts._environment.cache_clear()  # the Jinja environment is built once per directory
-    yield "extract_sentence.v2"
+    yield NEW_PROMPT
     prompts._environment.cache_clear()
 
 
@@ -147,7 +152,7 @@ def test_a_new_prompt_version_re_extracts_every_article_once(
     back = run_job(load_job(_job(tmp_path, corpus, url)))
     assert back.summary.ok == ARTICLES and back.summary.usage.requests == 0
     assert fake.requests == 2 * ARTICLES * SENTENCES
-    assert {c.prompt_version for c in _claims(tmp_path)} == {"extract_sentence.v1"}
+    assert {c.prompt_version for c in _claims(tmp_path)} == {DEFAULT_PROMPT}
 
 
 def test_a_new_article_or_model_re_extracts_only_what_it_affects(
@@ -371,7 +376,7 @@ def test_an_edited_prompt_template_changes_the_fingerprint(
         (directory / template.name).write_text(template.read_text("utf-8"), "utf-8")
     monkeypatch.setattr(prompts, "prompt_dir", lambda: directory)
     assert extraction_fingerprint(settings) == before, "same content, same fingerprint"
-    template = directory / "extract_sentence.v1.jinja"
+    template = directory / f"{DEFAULT_PROMPT}.jinja"
     template.write_text(template.read_text("utf-8") + "\nBe brief.", "utf-8")
     assert extraction_fingerprint(settings) != before, "same name, other content"
 
