@@ -152,7 +152,10 @@ def _store_error(exc: sqlite3.Error, path: Path) -> StoreError:
             "(a new store is created) or restore it from a backup"
         )
     if "unable to open" in text:
-        return StoreError(f"cannot open the store {path} ({text}); check the path")
+        return StoreError(
+            f"cannot open the store {path} ({text}); check the path, and that its directory "
+            f"is writable: SQLite keeps {path.name}-wal and {path.name}-shm next to it"
+        )
     if "locked" in text or "busy" in text:
         return StoreError(f"the store {path} is busy ({text}); try again when the run ends")
     return StoreError(f"the store {path} cannot be used: {text}")
