@@ -10,7 +10,8 @@ Content-Security-Policy allows exactly those two (by hash) and nothing else, so 
 that slipped into the page could not run or load anything. Every piece of article- and
 model-derived text is escaped (Jinja2 autoescape, or :func:`markupsafe.escape`).
 
-Each claim's quote is highlighted at its ``start``/``end`` in ``Article.text``. Spans
+Each claim's quote is highlighted at its ``start``/``end`` in ``Article.text``, and its
+speaker, where code found it named, at ``speaker_start``/``speaker_end`` (underlined). Spans
 that nest are drawn nested; a span that crosses another one (starts inside it and ends
 after it) is not drawn, and neither is one without offsets or outside the text: such
 claims are still listed under their article with the reason. Claims with the very same
@@ -117,6 +118,8 @@ class _Mark:
     end: int
     anchors: list[str]
     children: list[_Mark] = field(default_factory=list)
+    #: "quote" (a claim's evidence) or "speaker" (where a claim's speaker is named)
+    kind: str = "quote"
 
 
 @dataclass(frozen=True)
@@ -128,7 +131,7 @@ class _ArticleView:
 
 def _article_view(article: Article, claims: list[_ClaimView]) -> _ArticleView:
     size = len(article.text)
-    spans: dict[tuple[int, int], list[str]] = {}
+    spans: dict[tuple[int, int, str], list[str]] = {}
     unmarked: dict[str, str] = {}
     for view in claims:
         start, end = view.claim.start, view.claim.end
@@ -137,7 +140,10 @@ def _article_view(article: Article, claims: list[_ClaimView]) -> _ArticleView:
         elif not 0 <= start < end <= size:
             unmarked[view.anchor] = f"offsets {start}..{end} are outside the text"
         else:
-            spans.setdefault((start, end), []).append(view.anchor)
+            spans.setdefault((start, end, "quote"), []).append(view.anchor)
+        s_start, s_end = view.claim.speaker_start, view.claim.speaker_end
+        if s_start is not None and s_end is not None and 0 <= s_start < s_end <= size:
+            spans.setdefault((s_start, s_end, "speaker"), []).append(view.anchor)
     roots, crossing = _nest(spans)
     for anchor in crossing:
         unmarked[anchor] = "overlaps another highlight: not highlighted"
@@ -151,21 +157,24 @@ def _article_view(article: Article, claims: list[_ClaimView]) -> _ArticleView:
     )
 
 
-def _nest(spans: Mapping[tuple[int, int], list[str]]) -> tuple[list[_Mark], list[str]]:
+def _nest(spans: Mapping[tuple[int, int, str], list[str]]) -> tuple[list[_Mark], list[str]]:
     """Arrange spans as a forest of nested marks; spans crossing an earlier one are left out.
 
-    Returns the top-level marks and the anchors of the spans left out.
+    Returns the top-level marks and the anchors of the quote spans left out (a speaker span
+    that crosses a quote is simply not drawn: the claim still names its speaker).
     """
     roots: list[_Mark] = []
     crossing: list[str] = []
     open_marks: list[_Mark] = []  # the chain of marks enclosing the current position
-    for (start, end), anchors in sorted(spans.items(), key=lambda s: (s[0][0], -s[0][1])):
+    ordered = sorted(spans.items(), key=lambda s: (s[0][0], -s[0][1], s[0][2] != "quote"))
+    for (start, end, kind), anchors in ordered:
         while open_marks and open_marks[-1].end <= start:
             open_marks.pop()
         if open_marks and end > open_marks[-1].end:
-            crossing.extend(anchors)
+            if kind == "quote":
+                crossing.extend(anchors)
             continue
-        mark = _Mark(start, end, anchors)
+        mark = _Mark(start, end, anchors, kind=kind)
         (open_marks[-1].children if open_marks else roots).append(mark)
         open_marks.append(mark)
     return roots, crossing
@@ -177,11 +186,12 @@ def _highlight(text: str, marks: Sequence[_Mark], start: int, end: int) -> Marku
     at = start
     for mark in marks:
         parts.append(_text(text[at : mark.start]))
-        parts.append(
-            Markup('<mark class="hl" tabindex="0" data-claims="{}">{}</mark>').format(
-                " ".join(mark.anchors), _highlight(text, mark.children, mark.start, mark.end)
-            )
-        )
+        inner = _highlight(text, mark.children, mark.start, mark.end)
+        if mark.kind == "speaker":
+            tag = Markup('<mark class="speaker" title="speaker" data-speaker-of="{}">{}</mark>')
+        else:
+            tag = Markup('<mark class="hl" tabindex="0" data-claims="{}">{}</mark>')
+        parts.append(tag.format(" ".join(mark.anchors), inner))
         at = mark.end
     parts.append(_text(text[at:end]))
     return Markup("").join(parts)

@@ -99,11 +99,8 @@ class Settings(BaseSettings):
     # -- prompts ------------------------------------------------------------------------------
     sentence_prompt: str = Field(
         default="extract_sentence.v2",
-        description="Restatement prompt of the sentence strategy (the speaker is given).",
-    )
-    speaker_prompt: str = Field(
-        default="choose_speaker.v1",
-        description="Prompt under which candidate speakers are scored by the local model.",
+        description="Prompt of the sentence strategy: candidate speakers are scored after "
+        "it, and the restatement is asked after it and the chosen speaker.",
     )
     model_sentence_prompt: str = Field(
         default="extract_sentence.v1",

@@ -120,7 +120,18 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         );
         """,
     ),
+    (
+        "speaker spans of claims",
+        # claims written before keep their ids (article, quote and text); new ones are
+        # span-based, so an article that repeats a sentence keeps both claims
+        """
+        ALTER TABLE claims ADD COLUMN speaker_start INTEGER;
+        ALTER TABLE claims ADD COLUMN speaker_end INTEGER
+        """,
+    ),
 )
+#: the oldest schema the read-only commands can read (their queries use no later column)
+READABLE_FROM = 1
 
 _BOOTSTRAP = """
 CREATE TABLE IF NOT EXISTS migrations (
@@ -295,7 +306,7 @@ class Store:
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'"
             ).fetchone()
             applied = len(self.migrations()) if exists else 0
-            if applied < len(MIGRATIONS):
+            if applied < READABLE_FROM:
                 raise StoreError(
                     f"the store {self.path} needs an upgrade; run `extractor run` on it first"
                 )
@@ -307,6 +318,8 @@ class Store:
                 f"the store {self.path} was written by a newer extractor "
                 f"(schema {applied}, this version knows {len(MIGRATIONS)}); upgrade extractor"
             )
+        if self.readonly:
+            return  # an older schema is read as it is (see READABLE_FROM)
         for number, (name, script) in enumerate(MIGRATIONS, start=1):
             if number <= applied:
                 continue
@@ -527,8 +540,8 @@ class Store:
             db.execute("DELETE FROM extractions WHERE article_id = ?", (article.id,))
             db.executemany(
                 "INSERT INTO claims (id, fingerprint, article_id, run_id, speaker, stance, "
-                'prompt_version, model, start, "end", data) '
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                'prompt_version, model, start, "end", speaker_start, speaker_end, data) '
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 [
                     (
                         c.id,
@@ -541,6 +554,8 @@ class Store:
                         c.model,
                         c.start,
                         c.end,
+                        c.speaker_start,
+                        c.speaker_end,
                         c.model_dump_json(),
                     )  # fmt: skip
                     for c in result.claims

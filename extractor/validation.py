@@ -27,6 +27,7 @@ __all__ = [
     "ExtractedClaim",
     "ExtractedClaims",
     "SentenceAnswer",
+    "check_candidate",
     "check_numbers",
     "check_restatement",
     "check_speaker",
@@ -84,6 +85,18 @@ def check_speaker(speaker: str, window: str) -> str:
             f"(no {', '.join(repr(w) for w in missing)}); name who makes the claim, or 'author'"
         )
     return speaker
+
+
+def check_candidate(speaker: str, candidates: list[str]) -> str:
+    """The speaker, as code names it, when it is one of ``candidates`` (or 'author')."""
+    wanted = " ".join(speaker.strip().strip(".,;:\"'“”").split()).casefold()
+    for name in [*candidates, "author"]:
+        if " ".join(name.split()).casefold() == wanted:
+            return name
+    names = ", ".join(repr(n) for n in [*candidates, "author"])
+    raise ValueError(
+        f"the speaker {speaker!r} is not one of this quote's candidates; choose one of {names}"
+    )
 
 
 def check_restatement(claim: str, sentence: str, article_text: str) -> None:
@@ -159,6 +172,12 @@ class ExtractedClaim(BaseModel):
                 f"the quote {self.quote[:80]!r} is not in the article; copy a sentence verbatim"
             )
         sentence = text[span.start : span.end]
+        candidates = context.get("speakers_of")
+        if candidates is not None:
+            # attribution from code: the speaker is one of its names, and a restatement
+            # that fails is replaced by code's proposition later, not re-asked
+            self.speaker = check_candidate(self.speaker, candidates(span.start, span.end))
+            return self
         self.speaker = check_speaker(self.speaker, speaker_window(text, span.start, span.end))
         check_restatement(self.claim, sentence, text)
         check_numbers(self.claim, sentence)

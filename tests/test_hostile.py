@@ -74,10 +74,31 @@ def obey_injection(prompt: str) -> str:
     return f" the President\nClaim: {INJECTED_CLAIM}"
 
 
-def test_sentence_strategy_rejects_an_obeyed_injection_on_every_other_sentence() -> None:
+def test_attributed_sentences_keep_code_speakers_and_propositions_under_injection() -> None:
     server = FaultServer(answer=obey_injection)
     with fault_serving(server) as url:
         result = extract_article(INJECTED_ARTICLE, fake_settings(url))
+    assert result.ok
+    by_quote = {claim.quote: claim for claim in result.claims}
+    # each real sentence is a claim, with the speaker code found and code's proposition
+    assert [by_quote[s].speaker for s in LEGIT] == ["the mayor", "Officials", "the council"]
+    assert by_quote[LEGIT[1]].text == "The budget for repairs grew by 5 percent this year."
+    for sentence in LEGIT:
+        assert "90,000" not in by_quote[sentence].text
+    rejected = {r.quote: r.reason for r in result.rejected}
+    for sentence in LEGIT:  # the obeyed answer was dropped, with the reason
+        assert rejected[sentence].startswith("restatement not used")
+    # the injected order is not a claim, and the model was never asked about it
+    assert "not a claim" in rejected[INJECTION]
+    assert INJECTION not in {exchange.asked for exchange in server.log}
+    assert not any("President" in claim.speaker for claim in result.claims)
+    assert_grounded(result)
+
+
+def test_sentence_strategy_rejects_an_obeyed_injection_on_every_other_sentence() -> None:
+    server = FaultServer(answer=obey_injection)
+    with fault_serving(server) as url:
+        result = extract_article(INJECTED_ARTICLE, fake_settings(url, attribution="model"))
     assert result.ok
     asked = {exchange.asked for exchange in server.log}
     assert set(LEGIT) <= asked  # the model was asked about each real sentence ...
@@ -97,7 +118,7 @@ def test_sentence_strategy_rejects_an_injected_restatement_with_a_real_speaker()
         return f" author\nClaim: {INJECTED_CLAIM}"
 
     with fault_serving(FaultServer(answer=obey_with_author)) as url:
-        result = extract_article(INJECTED_ARTICLE, fake_settings(url))
+        result = extract_article(INJECTED_ARTICLE, fake_settings(url, attribution="model"))
     reasons = {r.quote: r.reason for r in result.rejected}
     for sentence in LEGIT:
         assert reasons[sentence] in {
@@ -106,6 +127,30 @@ def test_sentence_strategy_rejects_an_injected_restatement_with_a_real_speaker()
         }
     assert not any(claim.quote in LEGIT for claim in result.claims)
     assert_grounded(result)
+
+
+def test_article_strategy_with_code_attribution_keeps_the_quote_not_the_injection() -> None:
+    answer = {"claims": [{"quote": LEGIT[1], "speaker": "Officials", "claim": INJECTED_CLAIM}]}
+    server = FaultServer(chat=lambda prompt: json.dumps(answer))
+    with fault_serving(server) as url:
+        result = extract_article(INJECTED_ARTICLE, fake_settings(url, strategy="article"))
+    assert result.ok
+    [claim] = result.claims
+    assert (claim.quote, claim.speaker) == (LEGIT[1], "Officials")
+    assert claim.text == "The budget for repairs grew by 5 percent this year."
+    assert any(
+        r.text == INJECTED_CLAIM and "restatement not used" in r.reason for r in result.rejected
+    )
+    assert len(server.log) == 1  # a refused restatement is replaced, not re-asked
+
+
+def test_article_strategy_refuses_a_speaker_code_did_not_propose() -> None:
+    answer = {"claims": [{"quote": LEGIT[1], "speaker": "the President", "claim": LEGIT[1]}]}
+    server = FaultServer(chat=lambda prompt: json.dumps(answer))
+    with fault_serving(server) as url:
+        result = extract_article(INJECTED_ARTICLE, fake_settings(url, strategy="article"))
+    assert result.ok and not result.claims
+    assert any("not one of this quote's candidates" in r.reason for r in result.rejected)
 
 
 @pytest.mark.parametrize(
@@ -130,8 +175,9 @@ def test_sentence_strategy_rejects_an_injected_restatement_with_a_real_speaker()
 )
 def test_article_strategy_rejects_an_obeyed_injection(answer: object, reason: str) -> None:
     server = FaultServer(chat=lambda prompt: json.dumps(answer))
+    settings = fake_settings(url="", strategy="article", attribution="model")
     with fault_serving(server) as url:
-        result = extract_article(INJECTED_ARTICLE, fake_settings(url, strategy="article"))
+        result = extract_article(INJECTED_ARTICLE, settings.model_copy(update={"base_url": url}))
     assert result.ok and not result.claims
     assert any(reason in r.reason for r in result.rejected), result.rejected
     assert len(server.log) == 2  # the first ask and one re-ask (max_reasks=1), no more

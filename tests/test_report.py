@@ -361,3 +361,20 @@ def test_cli_needs_one_input(capsys: pytest.CaptureFixture[str]) -> None:
         main(["report", "--results", "r.jsonl", "--store", "s.db"])
     assert exit_.value.code == 2
     assert "not allowed with" in capsys.readouterr().err
+
+
+def test_speaker_spans_are_marked_beside_their_quotes() -> None:
+    text = "Maria Lopez runs the port. She said 40 ships docked. Rain fell."
+    article = Article.from_text(text, source="S")
+    quote_start = text.index("She said")
+    quote_end = text.index("Rain") - 1
+    named = Claim(
+        article_id=article.id, text="40 ships docked.", quote=text[quote_start:quote_end],
+        start=quote_start, end=quote_end, speaker="Maria Lopez", speaker_start=0, speaker_end=11,
+    )  # fmt: skip
+    author = _claim(article, text.index("Rain"), len(text), "rain")
+    html = render_report([article], [named, author], None)
+    speaker_mark = r'<mark class="speaker"[^>]*data-speaker-of="([^"]*)"[^>]*>([^<]*)</mark>'
+    marks = re.findall(speaker_mark, html)
+    assert marks == [("claim-0", "Maria Lopez")]  # the author has no span, so no mark
+    assert _page(html).bodies == [text]  # marks change nothing a reader sees of the text

@@ -132,7 +132,8 @@ def test_read_ahead_keeps_order_raises_in_place_and_stops_when_closed() -> None:
 def test_concurrent_extraction_equals_sequential_in_input_order(tmp_path: Path) -> None:
     corpus = write_corpus(tmp_path / "corpus", 12)
     inputs = [corpus, SAMPLES / "002_2733dd465fd278a3.txt", tmp_path / "missing.txt"]
-    one, four = FakeCompletionServer(latency=0.01), FakeCompletionServer(latency=0.01)
+    # requests slow enough that four articles' requests overlap while others are parsed
+    one, four = FakeCompletionServer(latency=0.2), FakeCompletionServer(latency=0.2)
     with one.running() as url:
         sequential = list(extract(inputs, fake_settings(url, concurrency=1)))
     with four.running() as url:

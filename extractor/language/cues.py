@@ -4,7 +4,15 @@ believes or intends. No names of any outlet, agency or place: only the language.
 
 from __future__ import annotations
 
-__all__ = ["BELIEF", "DENIAL", "NEEDS_THAT", "OBJECT_CONTENT", "SPEECH", "is_cue_lemma"]
+__all__ = [
+    "BELIEF",
+    "DENIAL",
+    "NEEDS_THAT",
+    "OBJECT_CONTENT",
+    "SPEECH",
+    "XCOMP_CONTENT",
+    "is_cue_lemma",
+]
 
 #: verbs of saying and reporting
 SPEECH = frozenset(
@@ -14,7 +22,10 @@ SPEECH = frozenset(
     tweet post testify concede repeat reiterate emphasize emphasise stress quote agree
     complain caution recall comment respond reply answer conclude find show observe
     announce boast brag charge counter criticize criticise mention assure affirm
-    acknowledge predict forecast propose urge demand vow swear""".split()
+    acknowledge predict forecast propose urge demand vow swear cite dismiss advocate
+    describe characterize characterise blame praise condemn question defend welcome
+    endorse oppose support recommend insist request ask order instruct advise call
+    decide vote pitch refuse offer signal hint imply joke quip tout lament""".split()
 )
 #: verbs of belief and intention (PARC and PolNeAR count them as attributions)
 BELIEF = frozenset(
@@ -29,7 +40,13 @@ DENIAL = frozenset("deny reject dispute refute rebut dismiss contradict".split()
 #: cues whose direct object can be the content ("denied the report", "confirmed the deal")
 OBJECT_CONTENT = frozenset(
     """deny confirm report announce admit acknowledge reject dispute refute reveal disclose
-    allege claim predict estimate""".split()
+    allege claim predict estimate cite dismiss propose advocate describe blame praise
+    condemn question defend welcome endorse oppose support recommend criticize criticise
+    accuse call tout""".split()
+)
+#: cues whose infinitive complement is the content ("told his aides to leave")
+XCOMP_CONTENT = frozenset(
+    "tell urge ask order instruct advise warn promise vow pledge decide refuse offer".split()
 )
 
 

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .cues import BELIEF, DENIAL, NEEDS_THAT, OBJECT_CONTENT, is_cue_lemma
+from .cues import BELIEF, DENIAL, NEEDS_THAT, OBJECT_CONTENT, XCOMP_CONTENT, is_cue_lemma
 
 __all__ = ["Frame", "FrameKind", "Span", "find_frames", "quote_regions"]
 
@@ -178,11 +178,22 @@ def _subject(cue: Any) -> tuple[Any | None, bool]:
     return None, False
 
 
+def _name_before(cue: Any) -> Any | None:
+    """A name standing right before a subjectless cue ("... the Post Trump said that"):
+    the parser attached it elsewhere, but it is who speaks."""
+    if cue.i == 0:
+        return None
+    before = cue.doc[cue.i - 1]
+    if before.pos_ == "PROPN" and before.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+        return before
+    return None
+
+
 def _content_tokens(cue: Any) -> list[Any]:
     """The tokens of what the cue introduces (empty when it introduces nothing)."""
     lemma = cue.lemma_.lower()
     clauses = [c for c in cue.children if c.dep_ == "ccomp"]
-    if not clauses and lemma in BELIEF:
+    if not clauses and (lemma in BELIEF or lemma in XCOMP_CONTENT):
         clauses = [c for c in cue.children if c.dep_ == "xcomp"]
     if not clauses and lemma in OBJECT_CONTENT:
         clauses = [c for c in cue.children if c.dep_ == "dobj"]
@@ -198,7 +209,21 @@ def _content_tokens(cue: Any) -> list[Any]:
         # "Y, X said, ..." and "Y,” X said.": the content is the clause around the cue
         own = {t.i for t in cue.subtree}
         return [t for t in cue.head.subtree if t.i not in own]
-    return []
+    return _quote_after(cue)
+
+
+def _quote_after(cue: Any) -> list[Any]:
+    """``X recalled, “Y”`` / ``X said: “Y”``: a quotation that opens right after the cue."""
+    doc = cue.doc
+    i = cue.i + 1
+    while i < len(doc) and doc[i].is_punct and not doc[i].is_quote and i - cue.i <= 2:
+        i += 1
+    if i >= len(doc) or not doc[i].is_quote:
+        return []
+    j = i + 1
+    while j < len(doc) and not doc[j].is_quote and doc[j].sent is doc[i].sent:
+        j += 1
+    return [doc[k] for k in range(i + 1, j)]
 
 
 def _contiguous(tokens: list[Any]) -> list[Any]:
@@ -225,6 +250,9 @@ def _verb_frame(cue: Any, offset: int, regions: Sequence[tuple[int, int]]) -> Fr
     doc = cue.doc
     lemma = cue.lemma_.lower()
     source_tok, has_subject = _subject(cue)
+    if not has_subject:
+        source_tok = _name_before(cue)
+        has_subject = source_tok is not None
     cue_tokens = [cue]
     content = _content_tokens(cue)
     if lemma == "quote":  # "the ministry quoted Kim as saying Y": the source is Kim

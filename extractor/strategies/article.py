@@ -22,6 +22,8 @@ from ..backends.openai_backend import require_endpoint
 from ..cache import ChatCache, ResponseCache
 from ..chunking import chunk_text, estimate_tokens
 from ..grounding import ground
+from ..language import ArticleAnalysis, analyze
+from ..language import load_pipeline as load_nlp
 from ..models import Article, Rejection, Usage
 from ..prompts import render_prompt
 from ..ratelimit import Limiter
@@ -29,6 +31,7 @@ from ..segment import split_sentences
 from ..settings import Settings
 from ..transport import Meter, call_with_retries, check_chat_completion, make_openai_client
 from ..validation import ExtractedClaim
+from .attributed import attributed_draft, faithful_or_none, speaker_named
 from .base import Draft, StrategyOutput
 
 __all__ = ["ArticleStrategy", "ClaimBatch"]
@@ -83,28 +86,36 @@ def _estimate_chat(request: dict[str, Any]) -> int:
     return estimate_tokens(text) + int(request.get("max_tokens") or 0)
 
 
-def response_schema(quotes_from: str | None = None) -> dict[str, Any]:
+def response_schema(
+    quotes_from: str | None = None, speakers: list[str] | None = None
+) -> dict[str, Any]:
     """The JSON Schema sent in ``response_format`` for servers that decode to a schema.
 
     With ``quotes_from`` (a chunk's text), ``quote`` may only be one of its sentences and
     the list holds at most :data:`MAX_CLAIMS_PER_CHUNK` claims: a grammar-constrained
-    server then cannot return a quote that is not in the article. Validation still runs.
+    server then cannot return a quote that is not in the article. With ``speakers`` (the
+    language layer's candidates in the chunk), ``speaker`` is an enum of them and
+    "author". Validation still runs.
     """
     schema = ClaimBatch.model_json_schema()
+    if speakers is not None:
+        names = list(dict.fromkeys(["author", *speakers]))
+        schema["$defs"]["RawClaim"]["properties"]["speaker"] = {"enum": names}
     if quotes_from is not None:
         properties = schema["$defs"]["RawClaim"]["properties"]
         sentences = sorted({s.text for s in split_sentences(quotes_from)})
         if sentences:
             properties["quote"] = {"enum": sentences}
-        properties["speaker"] = {"enum": ["author", *names_in(quotes_from)]}
+        if speakers is None:
+            properties["speaker"] = {"enum": ["author", *names_in(quotes_from)]}
         schema["properties"]["claims"]["maxItems"] = MAX_CLAIMS_PER_CHUNK
     return schema
 
 
-#: a run of capitalised words ("Valery Gerasimov", "South Korea's National Intelligence
-#: Service"), allowing "of"/"the" inside; the first word of a sentence alone is not a name
+#: a run of capitalised words ("Maria Lopez", "the Bank of England"), allowing "of"/"the"
+#: inside; the first word of a sentence alone is not a name
 _NAME = re.compile(r"(?<![\w’'])[A-Z][\w’'-]*(?:[ \t]+(?:(?:of|the|for)[ \t]+)?[A-Z][\w’'-]*)*")
-#: who a verb of saying follows: "Western officials estimate", "the Kremlin said"
+#: who a verb of saying follows: "city officials estimate", "the ministry said"
 _SAYER = re.compile(
     r"(?<![\w’'])((?:[Tt]he[ \t]+)?[A-Z][\w’'-]*(?:[ \t]+[a-z]+)?)[ \t]+"
     r"(?:said|says|say|estimated?|estimates|claimed|claims|reported|reports|told|denied|"
@@ -154,6 +165,7 @@ class ArticleStrategy:
         self._owns_client = client is None  # a passed client is its owner's to close
         self._output = StrategyOutput()
         self._asked = False
+        self._nlp: Any = None
         mode = instructor.Mode.JSON
         self._instructor = instructor.Instructor(
             client=self._client,
@@ -216,6 +228,11 @@ class ArticleStrategy:
 
     def run(self, article: Article, output: StrategyOutput) -> None:
         self._output = output
+        analysis = None
+        if self._settings.attribution == "frames":
+            if self._nlp is None:
+                self._nlp = load_nlp(self._settings.spacy_pipeline)
+            analysis = analyze(article.text, self._nlp, split_sentences(article.text))
         chunks = chunk_text(
             article.text,
             max_tokens=self._settings.chunk_tokens,
@@ -224,7 +241,7 @@ class ArticleStrategy:
         )
         for chunk in chunks:
             self._asked = False  # the first call per chunk is an ask, later ones re-asks
-            kept, failed = self._ask(article, chunk.text, chunk.context, chunk.start)
+            kept, failed = self._ask(article, chunk.text, chunk.context, chunk.start, analysis)
             for claim in kept:
                 span = ground(
                     claim.quote,
@@ -235,8 +252,18 @@ class ArticleStrategy:
                 if span is None:  # validated against the same text, so this cannot happen
                     continue
                 # the validator checked the speaker at this same occurrence (``near``)
+                if analysis is None:
+                    output.drafts.append(
+                        Draft(span.start, span.end, span.match, claim.speaker, claim.claim)
+                    )
+                    continue
+                sentence = analysis.at(span.start, span.end)
+                text, error = faithful_or_none(claim.claim, sentence, article.text, self._nlp)
                 output.drafts.append(
-                    Draft(span.start, span.end, span.match, claim.speaker, claim.claim)
+                    attributed_draft(
+                        sentence, span, speaker_named(sentence, claim.speaker), text, error,
+                        claim.claim, output,
+                    )  # fmt: skip
                 )
             output.rejected.extend(failed)
 
@@ -248,7 +275,12 @@ class ArticleStrategy:
         )
 
     def _ask(
-        self, article: Article, text: str, context: str, near: int
+        self,
+        article: Article,
+        text: str,
+        context: str,
+        near: int,
+        analysis: ArticleAnalysis | None = None,
     ) -> tuple[list[ExtractedClaim], list[Rejection]]:
         prompt = render_prompt(
             self.prompt_version, text=text, context=context, max_claims=MAX_CLAIMS_PER_CHUNK
@@ -261,9 +293,25 @@ class ArticleStrategy:
             "kept": {},
             "failed": [],
         }
+        speakers: list[str] | None = None
+        if analysis is not None:
+            found = analysis
+
+            def speakers_of(start: int, end: int) -> list[str]:
+                return [s.name for s in found.at(start, end).speakers if not s.is_author]
+
+            ctx["speakers_of"] = speakers_of
+            speakers = [
+                speaker.name
+                for sentence in analysis.sentences
+                if near <= sentence.start < near + len(text)
+                for speaker in sentence.speakers
+                if not speaker.is_author
+            ]
         extra_body = None
         if self._settings.response_format_schema:
-            schema = response_schema(text if self._settings.constrain_quotes else None)
+            quotes_from = text if self._settings.constrain_quotes else None
+            schema = response_schema(quotes_from, speakers)
             extra_body = {"response_format": {"type": "json_object", "schema": schema}}
         rejected: list[Rejection] = []
         try:

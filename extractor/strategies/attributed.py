@@ -6,14 +6,16 @@ sentence's proposition. Per candidate sentence:
 
 1. **Speaker.** One candidate: it is the speaker. Several (two frames, or a pronoun with
    more than one compatible antecedent): a back end that can score continuations (the
-   embedded llama.cpp model) scores each candidate's log-likelihood under
-   ``choose_speaker.v1``; the model's choice wins when it beats code's order by
-   ``speaker_prior`` nats per token per rank. A back end that cannot score keeps code's
-   order. The model never writes a speaker.
-2. **Restatement.** The model writes one ``Claim:`` line with the speaker given
-   (``extract_sentence.v2``). It is kept only when :func:`~extractor.language.check_faithful`
-   accepts it; otherwise the proposition from code is the claim's text, and the dropped
-   restatement is recorded in ``rejected`` with the reason.
+   embedded llama.cpp model) scores each candidate's log-likelihood after the few-shot
+   prompt ``extract_sentence.v2``, which ends in "Speaker:"; the model's choice wins when
+   it beats code's order by ``speaker_prior`` nats per token per rank. A back end that
+   cannot score keeps code's order. The model never writes a speaker.
+2. **Restatement.** The model writes one ``Claim:`` line after the same prompt and the
+   chosen speaker (so llama.cpp reuses the prompt from its KV cache). It is kept only when
+   :func:`~extractor.language.check_faithful` accepts it; otherwise the proposition from
+   code is the claim's text, and the dropped restatement is recorded in ``rejected`` with
+   the reason. There is no re-ask: code's proposition is a better fallback than a
+   resampled guess, and it keeps the cost at one completion per sentence.
 
 A sentence that is an order (an imperative, such as an injected "Output the claim ...")
 is not a claim: it is recorded in ``rejected`` and never asked about.
@@ -26,9 +28,10 @@ from typing import Any
 
 from ..backends.base import CompletionBackend, CompletionRequest
 from ..errors import TransportError
-from ..grounding import ground
+from ..grounding import Span, ground
 from ..language import AUTHOR, ArticleAnalysis, SentenceAnalysis, Speaker, analyze, check_faithful
 from ..language import load_pipeline as load_nlp
+from ..language.analysis import AUTHOR_SPEAKER
 from ..models import Article, Rejection, Usage
 from ..prompts import render_prompt
 from ..segment import Candidate, Sentence, checkworthiness, split_sentences
@@ -36,7 +39,13 @@ from ..settings import Settings
 from ..validation import check_restatement
 from .base import Draft, StrategyOutput, usage_of
 
-__all__ = ["AttributedSentences", "select_attributed"]
+__all__ = [
+    "AttributedSentences",
+    "attributed_draft",
+    "faithful_or_none",
+    "select_attributed",
+    "speaker_named",
+]
 
 _STOP = ("\n",)
 #: weight an attribution frame adds to a sentence's check-worthiness
@@ -61,6 +70,21 @@ def select_attributed(
         best = sorted(chosen, key=lambda c: (-c[0].score, c[0].sentence.start))[: max(0, limit)]
         chosen = sorted(best, key=lambda c: c[0].sentence.start)
     return chosen
+
+
+def faithful_or_none(
+    answer: str, sentence: SentenceAnalysis, article_text: str, nlp: Any
+) -> tuple[str | None, str]:
+    """``(answer, "")`` when the restatement is faithful, else ``(None, why not)``."""
+    references = [s.name for s in sentence.speakers if s.name != AUTHOR]
+    try:
+        if not answer:
+            raise ValueError("the answer is empty")
+        check_restatement(answer, sentence.text, article_text)
+        check_faithful(answer, sentence.text, references, nlp)
+    except ValueError as exc:
+        return None, str(exc)
+    return answer, ""
 
 
 class AttributedSentences:
@@ -106,15 +130,19 @@ class AttributedSentences:
         finally:
             output.model_s += time.perf_counter() - began
 
+    def _prompt(self, sentence: SentenceAnalysis, before: str) -> str:
+        """The few-shot prompt, up to and with "Speaker:" (shared by scoring and restating)."""
+        return render_prompt(
+            self._settings.sentence_prompt, sentence=sentence.text, before=before or "(start)"
+        )
+
     def _speaker(self, sentence: SentenceAnalysis, before: str, output: StrategyOutput) -> Speaker:
         speakers = sentence.speakers
         score = getattr(self._backend, "score", None)
         can_score = getattr(self._backend, "can_score", callable(score))
         if len(speakers) == 1 or score is None or not can_score:
             return speakers[0]
-        prompt = render_prompt(
-            self._settings.speaker_prompt, sentence=sentence.text, before=before or "(start)"
-        )
+        prompt = self._prompt(sentence, before)
         names = tuple(f" {s.name}\n" for s in speakers)
         scores = self._call(output, score, prompt, names)
         if not scores.cached:
@@ -134,69 +162,89 @@ class AttributedSentences:
         output: StrategyOutput,
     ) -> None:
         speaker = self._speaker(sentence, before, output)
-        references = [s.name for s in sentence.speakers if s.name != AUTHOR]
-        prompt = render_prompt(
-            self._settings.sentence_prompt, sentence=sentence.text, speaker=speaker.name
+        # the speaker's line is given, so the prompt up to it is the one scoring just
+        # evaluated: llama.cpp reuses it from its KV cache
+        prompt = f"{self._prompt(sentence, before)} {speaker.name}\nClaim:"
+        # no re-ask: a restatement that fails validation gives way to code's proposition
+        request = CompletionRequest(
+            prompt=prompt,
+            max_tokens=self._settings.max_output_tokens,
+            stop=_STOP,
+            temperature=self._settings.temperature,
+            seed=self._settings.seed,
+            prompt_version=self._settings.sentence_prompt,
         )
-        text: str | None = None
-        error = "no answer"
-        last: str | None = None
-        for attempt in range(min(self._settings.max_reasks, 1) + 1):
-            if attempt:
-                output.usage = output.usage.model_copy(update={"reasks": output.usage.reasks + 1})
-            request = CompletionRequest(
-                prompt=prompt,
-                max_tokens=self._settings.max_output_tokens,
-                stop=_STOP,
-                temperature=self._settings.reask_temperature
-                if attempt
-                else self._settings.temperature,
-                seed=self._settings.seed + attempt,
-                prompt_version=self._settings.sentence_prompt,
-            )
-            completion = self._call(output, self._backend.complete, request)
-            output.usage = output.usage + usage_of(completion)
-            answer = completion.text.strip()
-            last = answer or last
-            try:
-                if not answer:
-                    raise ValueError("the answer is empty")
-                check_restatement(answer, sentence.text, article.text)
-                check_faithful(answer, sentence.text, references, self.nlp)
-            except ValueError as exc:
-                error = str(exc)
-                continue
-            text = answer
-            break
-        if text is None:
-            output.rejected.append(
-                Rejection(
-                    quote=sentence.text,
-                    text=last,
-                    reason=f"restatement not used ({error}); the claim states code's proposition",
-                )
-            )
-            text = sentence.proposition or sentence.text
+        completion = self._call(output, self._backend.complete, request)
+        output.usage = output.usage + usage_of(completion)
+        last = completion.text.strip()
+        text, error = faithful_or_none(last, sentence, article.text, self.nlp)
         span = ground(sentence.text, article.text, near=sentence.start)
         if span is None:  # segmentation keeps offsets, so this means a bug upstream
             output.rejected.append(
                 Rejection(quote=sentence.text, reason="the sentence could not be located")
             )
             return
-        frame = sentence.frame
         output.drafts.append(
-            Draft(
-                start=span.start,
-                end=span.end,
-                match=span.match,
-                speaker=speaker.name,
-                text=text,
-                checkworthy=round(candidate.score, 3),
-                speaker_start=speaker.start,
-                speaker_end=speaker.end,
-                proposition=sentence.proposition or None,
-                cue=frame.cue.text if frame is not None and not speaker.is_author else None,
-                denial=frame.denial if frame is not None else False,
-                referents=sentence.referents,
+            attributed_draft(
+                sentence,
+                span,
+                speaker,
+                text,
+                error,
+                last or None,
+                output,
+                checkworthy=candidate.score,
             )
         )
+
+
+def speaker_named(sentence: SentenceAnalysis, name: str) -> Speaker:
+    """The candidate of ``sentence`` called ``name`` (any case), else the author."""
+    wanted = name.casefold()
+    return next(
+        (s for s in sentence.speakers if s.name.casefold() == wanted),
+        AUTHOR_SPEAKER,
+    )
+
+
+def attributed_draft(
+    sentence: SentenceAnalysis,
+    span: Span,
+    speaker: Speaker,
+    restatement: str | None,
+    error: str,
+    answer: str | None,
+    output: StrategyOutput,
+    *,
+    checkworthy: float | None = None,
+) -> Draft:
+    """The draft of a grounded quote: the restatement if it passed, else code's proposition.
+
+    A refused restatement (``restatement`` None) is recorded in ``output.rejected`` with
+    ``error``, the reason it was refused.
+    """
+    text = restatement
+    if text is None:
+        output.rejected.append(
+            Rejection(
+                quote=sentence.text,
+                text=answer,
+                reason=f"restatement not used ({error}); the claim states code's proposition",
+            )
+        )
+        text = sentence.proposition or sentence.text
+    frame = sentence.frame
+    return Draft(
+        start=span.start,
+        end=span.end,
+        match=span.match,
+        speaker=speaker.name,
+        text=text,
+        checkworthy=None if checkworthy is None else round(checkworthy, 3),
+        speaker_start=speaker.start,
+        speaker_end=speaker.end,
+        proposition=sentence.proposition or None,
+        cue=frame.cue.text if frame is not None and not speaker.is_author else None,
+        denial=frame.denial if frame is not None else False,
+        referents=sentence.referents,
+    )
