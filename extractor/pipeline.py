@@ -311,9 +311,11 @@ class _Batch:
         with self._lock:
             self._spent += result.usage.total_tokens
             message = _unreachable(result)
-            if message is None:
+            if self._tripped:
+                pass  # the count that tripped it stands (articles in flight still finish)
+            elif message is None:
                 self._unreachable = 0
-            elif not self._tripped:
+            else:
                 self._unreachable += 1
                 self._last_unreachable = message
                 self._tripped = limit is not None and self._unreachable >= limit
