@@ -364,9 +364,7 @@ def _under_unreadable(origin: str | None, unreadable: list[str]) -> bool:
     """Whether ``origin`` is, or is inside, an input that could not be read this time."""
     if origin is None:
         return False
-    return any(
-        origin == bad or origin.startswith((bad + os.sep, bad + ":")) for bad in unreadable
-    )
+    return any(origin == bad or origin.startswith((bad + os.sep, bad + ":")) for bad in unreadable)
 
 
 def _gone(stored: list[Article], seen: set[str], unreadable: list[str]) -> list[Article]:

@@ -463,9 +463,7 @@ def _reorder_rows(path: Path, table: str) -> None:
     cells = int.from_bytes(data[start + 3 : start + 5], "big")
     assert cells >= 2, "needs two rows to reorder"
     pointers = data[start + 8 : start + 8 + 2 * cells]
-    reversed_pointers = b"".join(
-        bytes(pointers[i : i + 2]) for i in range(2 * (cells - 1), -1, -2)
-    )
+    reversed_pointers = b"".join(bytes(pointers[i : i + 2]) for i in range(2 * (cells - 1), -1, -2))
     data[start + 8 : start + 8 + 2 * cells] = reversed_pointers
     path.write_bytes(bytes(data))
 
