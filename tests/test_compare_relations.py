@@ -607,3 +607,67 @@ def test_claims_with_and_without_counts_never_link() -> None:
     ]
     comparison = compare(claims, articles=[BABEL, BREITBART], embedder=FixedSimilarity(0.95))
     assert [c.relation for c in comparison.clusters] == [Relation.single_source] * 2
+
+
+# -- propositions, referents and in-text time ------------------------------------------------
+
+
+def counted(art: Article, quote: str, referent: str | None) -> Claim:
+    quantities = [q.model_copy(update={"referent": referent}) for q in parse_quantities(quote)]
+    return claim(art, quote).model_copy(update={"quantities": quantities})
+
+
+def test_two_counts_of_one_unit_with_different_referents_are_two_facts() -> None:
+    sent = "North Korea sent 10,000 troops, officials said."
+    killed = "Officials said 12,000 troops were killed."
+    arts = [BABEL, BREITBART]
+    for referents, expected in (
+        ((None, None), [Relation.numeric_discrepancy]),
+        (("troops sent", "troops killed"), [Relation.single_source] * 2),
+    ):
+        claims = [counted(BABEL, sent, referents[0]), counted(BREITBART, killed, referents[1])]
+        comparison = compare(claims, articles=arts, embedder=FixedSimilarity())
+        assert [c.relation for c in comparison.clusters] == expected
+
+
+def test_two_incidents_on_different_days_are_not_one_fact() -> None:
+    assert (
+        run(
+            [
+                (BABEL, "The navy captured 23 pirates in the Gulf of Aden on Saturday."),
+                (BREITBART, "The navy captured 26 pirates in the Gulf of Aden on Thursday."),
+            ]
+        )
+        == [Relation.single_source] * 2
+    )
+    assert run(
+        [
+            (BABEL, "The navy captured 23 pirates in the Gulf of Aden on Saturday."),
+            (BREITBART, "The navy captured 26 pirates in the Gulf of Aden."),
+        ]
+    ) == [Relation.numeric_discrepancy]
+
+
+def test_the_restatement_is_not_what_is_embedded() -> None:
+    seen: list[str] = []
+
+    class Recording(FixedSimilarity):
+        def encode(self, texts: list[str]) -> NDArray[np.float32]:
+            seen.extend(texts)
+            return super().encode(texts)
+
+    quote = "NAIROBI, Kenya — North Korea has officially confirmed it sent soldiers to Russia."
+    claims = [
+        Claim(article_id=BABEL.id, text="A restatement.", quote=quote),
+        Claim(
+            article_id=BREITBART.id,
+            text="Another restatement.",
+            quote="Officials said Pyongyang sent soldiers.",
+            proposition="Pyongyang sent soldiers.",
+        ),
+    ]
+    compare(claims, articles=[BABEL, BREITBART], embedder=Recording())
+    assert seen == [
+        "North Korea has officially confirmed it sent soldiers to Russia.",
+        "Pyongyang sent soldiers.",
+    ]

@@ -243,3 +243,34 @@ def test_compare_command_reads_claims_and_metadata_from_a_store(
     assert cluster.relation is Relation.superseded
     assert cluster.sources == ["Breitbart", "Nairobi-datelined outlet"]
     assert main(["compare", "-o", str(out)]) == 2  # neither files nor a store
+
+
+#: the facts of CLAIMS, by index, as a reader of the five articles groups them
+GOLD = [{0, 1, 3, 8, 13}, {4, 9}, {2, 14}, {5}, {6}, {7}, {10}, {11}, {12}, {15}]
+
+
+def pairwise_f1(predicted: list[set[int]], gold: list[set[int]]) -> float:
+    def pairs(groups: list[set[int]]) -> set[tuple[int, int]]:
+        return {(a, b) for g in groups for a in g for b in g if a < b}
+
+    got, want = pairs(predicted), pairs(gold)
+    if not got or not want:
+        return 0.0
+    precision, recall = len(got & want) / len(got), len(got & want) / len(want)
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def test_clusters_match_the_samples_facts(claims: list[Claim], comparison: Comparison) -> None:
+    assert sum(map(len, GOLD)) == len(CLAIMS)
+    index = {c.id: n for n, c in enumerate(claims)}
+    predicted = [
+        {index[i] for m in c.members for i in (m.claim_id, *m.duplicates)}
+        for c in comparison.clusters
+    ]
+    assert pairwise_f1(predicted, GOLD) >= 0.8
+    relations = {
+        frozenset(g): c.relation for g, c in zip(predicted, comparison.clusters, strict=True)
+    }
+    assert relations[frozenset(GOLD[0])] is Relation.numeric_discrepancy
+    assert relations[frozenset(GOLD[1])] is Relation.agree
+    assert relations[frozenset(GOLD[2])] is Relation.superseded

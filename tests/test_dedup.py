@@ -64,9 +64,10 @@ def test_normalise_text_folds_case_punctuation_spaces_and_digit_separators() -> 
 
 
 def test_exact_duplicates_across_articles_keep_provenance() -> None:
+    # the quote is the key: the restatements differ, the quotes are the same words
     facts = [
-        fact(BREITBART, "Pyongyang sent 10,000 troops to Russia.", quote="Q-breitbart"),
-        fact(BABEL, "pyongyang sent 10,000 troops to Russia", quote="Q-babel"),
+        fact(BREITBART, "Troops went to Russia.", quote="Pyongyang sent 10,000 troops to Russia."),
+        fact(BABEL, "Pyongyang sent troops.", quote="pyongyang sent 10,000 troops to Russia"),
         fact(BABEL, "The Kremlin denied it."),
     ]
     groups = dedup(facts)
@@ -75,9 +76,36 @@ def test_exact_duplicates_across_articles_keep_provenance() -> None:
     assert group.kept.source == "Babel"  # the earliest report is kept
     (duplicate,) = group.duplicates
     assert duplicate.how == "exact" and duplicate.score == 100.0
-    assert duplicate.article_id == "breitbart-1" and duplicate.quote == "Q-breitbart"
+    assert duplicate.article_id == "breitbart-1"
+    assert duplicate.quote == "Pyongyang sent 10,000 troops to Russia."
     assert group.sources == ["Babel", "Breitbart"]
     assert group.indices == (1, 0)
+
+
+def test_one_restatement_of_two_different_quotes_is_not_a_duplicate() -> None:
+    facts = [
+        fact(BABEL, "North Korea sent troops.", quote="North Korea sent soldiers to Kursk."),
+        fact(BREITBART, "North Korea sent troops.", quote="North Korea sent workers to Moscow."),
+    ]
+    assert sizes(dedup(facts)) == [1, 1]
+
+
+def test_the_proposition_is_the_key_when_the_language_layer_gave_one() -> None:
+    said = "Officials said on Friday that North Korea has sent 1,500 special forces to Russia."
+    wrote = "North Korea has sent 1,500 special forces to Russia, Babel reported."
+    facts = [
+        make_fact(
+            Claim(article_id=a.id, text="x", quote=q, proposition=p, stance=detect_stance(q)),
+            source=a.source,
+            published=a.published,
+        )
+        for a, q, p in (
+            (BABEL, said, "North Korea has sent 1,500 special forces to Russia."),
+            (BREITBART, wrote, "North Korea has sent 1,500 special forces to Russia."),
+        )
+    ]
+    assert facts[0].key == facts[1].key == "North Korea has sent 1,500 special forces to Russia."
+    assert sizes(dedup(facts)) == [2]
 
 
 def test_near_duplicates_are_found_lexically() -> None:
@@ -159,19 +187,19 @@ def test_compare_reports_duplicates_with_their_outlets(minilm: MiniLMEmbedder) -
         Claim(
             article_id="babel-1",
             text="North Korea has sent 1,500 special forces to Russia.",
-            quote="q1",
+            quote="North Korea has sent 1,500 special forces to Russia.",
             speaker="NIS",
         ),
         Claim(
             article_id="breitbart-1",
             text="North Korea has sent 1,500 special forces to Russia.",
-            quote="q2",
+            quote="North Korea has sent 1,500 special forces to Russia.",
             speaker="NIS",
         ),
         Claim(
             article_id="babel-1",
             text="North Korea has sent 1,500 special forces to Russia!",
-            quote="q3",
+            quote="North Korea has sent 1,500 special forces to Russia!",
             speaker="NIS",
         ),
     ]
@@ -180,7 +208,7 @@ def test_compare_reports_duplicates_with_their_outlets(minilm: MiniLMEmbedder) -
     (cluster,) = comparison.clusters
     (member,) = cluster.members
     assert member.source == "Babel"
-    assert sorted(member.duplicates) == sorted([claims[1].id, claims[2].id])
+    assert sorted([member.claim_id, *member.duplicates]) == sorted(c.id for c in claims)
     assert cluster.sources == ["Babel", "Breitbart"]
     # the duplicate's outlet counts: two outlets report it, so it is not single-source
     assert cluster.relation is Relation.agree

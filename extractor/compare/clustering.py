@@ -206,6 +206,8 @@ def _same_topic(a: Fact, b: Fact, ratio: float) -> bool:
     claims without counts must share one)."""
     if not _same_count(a, b, ratio):
         return False
+    if not a.same_time(b):
+        return False  # "on Saturday" and "on Thursday", "in 2008" and "in 2011": two events
     if a.amounts:
         return not (a.terms and b.terms) or bool(a.terms & b.terms)
     return bool(a.terms & b.terms)
@@ -255,7 +257,10 @@ class _Groups:
         right = _spread(self.members.get(b, [b]), self._SAMPLE)
         sims = self.vectors[left] @ self.vectors[right].T
         coherent = float(sims.min()) >= floor and all(
-            _same_count(self.facts[x], self.facts[y], self.ratio) for x in left for y in right
+            _same_count(self.facts[x], self.facts[y], self.ratio)
+            and self.facts[x].same_time(self.facts[y])
+            for x in left
+            for y in right
         )
         if not coherent:
             self.failed.add(key)

@@ -102,7 +102,7 @@ def _profile(fact: Fact) -> Profile:
         fact.negated,
         _speaker(fact),
         fact.amounts,
-        antonym_words(fact.claim.text),
+        antonym_words(fact.key),
         fact.terms,
     )
 
@@ -114,7 +114,7 @@ def _compatible(a: Fact, b: Fact) -> bool:
         and _speaker(a) == _speaker(b)
         and len(a.amounts) == len(b.amounts)
         and amounts_compatible(a.amounts, b.amounts)
-        and not opposite_wording([a.claim.text, b.claim.text])
+        and not opposite_wording([a.key, b.key])
         and (not a.terms or not b.terms or bool(a.terms & b.terms))
     )
 
@@ -220,7 +220,7 @@ def _merge(
     seed: int,
 ) -> _Merger:
     """Merge exact duplicates, then near ones (between distinct texts), then paraphrases."""
-    texts = [normalise_text(f.claim.text) for f in facts]
+    texts = [normalise_text(f.key) for f in facts]
     merger = _Merger(facts)
     #: per distinct text, the first claim of each (speaker, polarity, negation)
     first_of: dict[str, dict[tuple[str, int, bool], int]] = {}

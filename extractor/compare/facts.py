@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
 
+from ..language.propositions import strip_dateline
 from ..models import Claim, Quantity, Stance
 from ..stance import detect_stance, is_negated
 
@@ -26,6 +27,7 @@ __all__ = [
     "Polarity",
     "amount_conflict",
     "amounts_compatible",
+    "key_text",
     "make_fact",
     "member_order",
     "quantity_kind",
@@ -49,6 +51,8 @@ class Amount:
     lower: float
     upper: float
     raw: str
+    #: what is counted beyond the unit, as word stems ("sent", "russi"); empty when unknown
+    referent: frozenset[str] = frozenset()
 
     def overlaps(self, other: Amount) -> bool:
         """Whether the two intervals share at least one value."""
@@ -59,9 +63,12 @@ class Amount:
         """Same kind and stated values within ``ratio`` of each other: plausibly one count.
 
         10,000 and 12,000 troops are one count reported differently; six and 115,000
-        soldiers are two different counts.
+        soldiers are two different counts. When both referents are known they must share a
+        word: "troops sent to Russia" and "troops killed" are two counts.
         """
         small, large = sorted((abs(self.value), abs(other.value)))
+        if self.referent and other.referent and not self.referent & other.referent:
+            return False
         return self.kind == other.kind and large <= ratio * small
 
 
@@ -76,6 +83,15 @@ class Fact:
     polarity: Polarity
     amounts: tuple[Amount, ...]
     terms: frozenset[str]
+    #: when, in the proposition's own words: years and weekdays ("2008", "saturday")
+    when: frozenset[str] = frozenset()
+    #: what the comparison keys on (:func:`key_text`): the proposition, else the quote
+    key: str = ""
+
+    def same_time(self, other: Fact) -> bool:
+        """Unless both say when and share no year or day: "on Saturday" and "on Thursday"
+        are two events (a fact's day is its own, whenever it was reported)."""
+        return not (self.when and other.when) or bool(self.when & other.when)
 
     @property
     def kinds(self) -> frozenset[str]:
@@ -146,6 +162,25 @@ def quantity_kind(unit: str | None) -> str | None:
     return "/".join([head, *subtypes])
 
 
+_REFERENT_STOP = frozenset(
+    """a an the of to in into on at from for by with and or its their his her our who that
+    which were was been has have had be being is are""".split()
+)
+
+
+def _referent(quantity: Quantity) -> frozenset[str]:
+    """Word stems of what ``quantity`` counts, beyond its unit ("sent", "russi")."""
+    if not quantity.referent:
+        return frozenset()
+    unit = set(_UNIT_WORD.findall((quantity.unit or "").casefold()))
+    words = _UNIT_WORD.findall(quantity.referent.casefold())
+    return frozenset(
+        w[:5]
+        for w in words
+        if w not in unit and _singular(w) not in unit and w not in _REFERENT_STOP and len(w) > 1
+    )
+
+
 def _amount(quantity: Quantity) -> Amount | None:
     kind = quantity_kind(quantity.unit)
     if kind is None:
@@ -159,6 +194,7 @@ def _amount(quantity: Quantity) -> Amount | None:
         lower=-math.inf if lower is None else lower,
         upper=math.inf if upper is None else upper,
         raw=quantity.raw,
+        referent=_referent(quantity),
     )
 
 
@@ -228,6 +264,20 @@ def _polarity(stance: Stance | None, negated: bool) -> Polarity:
     return Polarity.positive
 
 
+#: in-text time: a year, or a day of the week ("Saturday", "on Thursday night")
+_WHEN = re.compile(
+    r"\b(?:1[89]\d\d|20\d\d|monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?=s?\b)",
+    re.IGNORECASE,
+)
+
+
+def key_text(claim: Claim) -> str:
+    """What the comparison keys on: the proposition the language layer built (the content
+    clause, references resolved), else the quote -- never the model's restatement -- with
+    no leading dateline."""
+    return strip_dateline(claim.proposition or claim.quote)
+
+
 #: where a coordinated clause begins: "10,000 soldiers[, but] they didn't move them"
 _CLAUSE_BREAK = re.compile(
     r"\s*;\s*|\s+[—–]\s+|,?\s+\b(?:but|yet|whereas|although|though)\b\s+", re.IGNORECASE
@@ -256,6 +306,7 @@ def make_fact(claim: Claim, *, source: str, published: date | None) -> Fact:
     Negation is read in the quote (a proposition drops a negated cue: "X did not confirm
     Y" states "Y"), and, when the claim gives numbers, only in the clauses that state them.
     """
+    key = key_text(claim)
     scope = _scope(claim)
     negated = is_negated(scope or claim.quote)
     stance = claim.stance
@@ -269,7 +320,9 @@ def make_fact(claim: Claim, *, source: str, published: date | None) -> Fact:
         negated=negated,
         polarity=_polarity(stance, negated),
         amounts=amounts,
-        terms=_terms(claim.text),
+        terms=_terms(key),
+        when=frozenset(m.casefold() for m in _WHEN.findall(key)),
+        key=key,
     )
 
 

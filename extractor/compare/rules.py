@@ -138,10 +138,14 @@ def same_proposition(a: Fact, b: Fact, ratio: float = 3.0) -> bool:
         x.comparable(y, ratio) for x in a.amounts for y in b.amounts
     ):
         return False
+    if not a.same_time(b):
+        return False
     return not (a.terms and b.terms) or bool(a.terms & b.terms)
 
 
-Signature = tuple[tuple[tuple[str, float, float, float], ...], frozenset[str]]
+Signature = tuple[
+    tuple[tuple[str, float, float, float, frozenset[str]], ...], frozenset[str], frozenset[str]
+]
 
 
 def _by_signature(facts: Iterable[Fact]) -> dict[Signature, list[Fact]]:
@@ -149,8 +153,8 @@ def _by_signature(facts: Iterable[Fact]) -> dict[Signature, list[Fact]]:
     order: the rules compare distinct signatures, not every pair of claims."""
     groups: dict[Signature, list[Fact]] = {}
     for fact in facts:
-        numbers = tuple((a.kind, a.value, a.lower, a.upper) for a in fact.amounts)
-        groups.setdefault((numbers, fact.terms), []).append(fact)
+        numbers = tuple((a.kind, a.value, a.lower, a.upper, a.referent) for a in fact.amounts)
+        groups.setdefault((numbers, fact.terms, fact.when), []).append(fact)
     return groups
 
 
@@ -312,7 +316,7 @@ def decide(
         return decision
     names = ", ".join(distinct)
     kind = _checked_kind(facts)
-    opposite = opposite_wording([f.claim.text for f in facts])
+    opposite = opposite_wording([f.key for f in facts])
     if opposite or (kind is None and weakest_similarity < sure):
         why = "opposite wording" if opposite else f"similarity {weakest_similarity:.2f}"
         return Decision(

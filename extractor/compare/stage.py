@@ -24,7 +24,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import ExtractorError
-from ..language.propositions import strip_dateline
 from ..models import (
     Article,
     Claim,
@@ -83,11 +82,6 @@ def _facts(claims: Iterable[Claim], meta: Mapping[str, Article]) -> list[Fact]:
             )
         )
     return facts
-
-
-def _embedding_text(claim: Claim) -> str:
-    """The claim's text without a leading dateline, which says nothing about the fact."""
-    return strip_dateline(claim.text)
 
 
 def _weakest(facts: Sequence[Fact], vectors: NDArray[np.float32]) -> float:
@@ -199,7 +193,7 @@ def compare(
         return Comparison()
     embedder = embedder or default_embedder()
     thresholds = options.thresholds(embedder.kind)
-    vectors = embedder.encode([_embedding_text(f.claim) for f in facts])
+    vectors = embedder.encode([f.key for f in facts])
     pairs = neighbour_pairs(
         vectors,
         k=options.neighbours,
