@@ -701,3 +701,15 @@ def test_the_comparison_stage_imports_no_later_layer() -> None:
                         found.append((module.name, parts[1]))
     assert len(list(package.glob("*.py"))) >= 10
     assert found == []
+
+
+def test_the_day_a_report_was_made_does_not_date_the_event() -> None:
+    assert run(
+        [
+            (BABEL, "The Pentagon said on Monday that 10,000 troops were sent to Russia."),
+            (
+                BREITBART,
+                "Seoul's spy agency told lawmakers Wednesday 12,000 troops went to Russia.",
+            ),
+        ]
+    ) == [Relation.numeric_discrepancy]

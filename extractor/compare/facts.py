@@ -271,6 +271,19 @@ _WHEN = re.compile(
 )
 
 
+_DAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_REPORTING = (
+    r"(?:said|says|told|announced|reported|stated|added|confirmed|claimed|warned|estimated"
+    r"|denied|insisted|revealed|declared)"
+)
+#: a day that dates the report, not the event: "officials said on Monday", "on Monday said"
+_REPORTED_WHEN = re.compile(
+    rf"\b{_REPORTING}\s+(?:\w+\s+){{0,2}}?(?:on\s+|late\s+|early\s+)?{_DAY}\b"
+    rf"|\b(?:on\s+)?{_DAY}\s+(?:(?:night|morning|evening)\s+)?{_REPORTING}\b",
+    re.IGNORECASE,
+)
+
+
 def key_text(claim: Claim) -> str:
     """What the comparison keys on: the proposition the language layer built (the content
     clause, references resolved), else the quote -- never the model's restatement -- with
@@ -321,7 +334,7 @@ def make_fact(claim: Claim, *, source: str, published: date | None) -> Fact:
         polarity=_polarity(stance, negated),
         amounts=amounts,
         terms=_terms(key),
-        when=frozenset(m.casefold() for m in _WHEN.findall(key)),
+        when=frozenset(m.casefold() for m in _WHEN.findall(_REPORTED_WHEN.sub(" ", key))),
         key=key,
     )
 

@@ -27,7 +27,7 @@ class Thresholds:
 class CompareOptions:
     """Thresholds and sizes of dedup, clustering and relations, with measured defaults."""
 
-    semantic: Thresholds = Thresholds(link=0.5, plain_link=0.5, paraphrase=0.88, sure=0.65)
+    semantic: Thresholds = Thresholds(link=0.5, plain_link=0.55, paraphrase=0.88, sure=0.65)
     lexical: Thresholds = Thresholds(link=0.3, plain_link=0.4, paraphrase=0.9, sure=0.6)
     #: a merge of two groups needs every cross pair's cosine >= link - this margin
     linkage_margin: float = 0.2
