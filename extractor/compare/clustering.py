@@ -201,6 +201,11 @@ def _same_count(a: Fact, b: Fact, ratio: float) -> bool:
     return True
 
 
+def _same_referent(a: Fact, b: Fact, ratio: float) -> bool:
+    """Some count of ``a`` and of ``b`` is one count with referents sharing a word."""
+    return any(x.comparable(y, ratio) and x.same_referent(y) for x in a.amounts for y in b.amounts)
+
+
 def _same_topic(a: Fact, b: Fact, ratio: float) -> bool:
     """The same count (if any) and a shared key entity term (unless one names none;
     claims without counts must share one)."""
@@ -284,16 +289,20 @@ def cluster_facts(
 
     A pair links at cosine ``link`` when both claims give the same count (same kind,
     values within ``ratio``), at ``plain_link`` when neither gives a count and they share
-    a key term, never when only one gives a count. Groups join only if every pair across
-    them has a cosine of at least the link threshold minus ``margin``. Groups are sorted
-    lists, ordered by their first index.
+    a key term, never when only one gives a count; ``margin`` lower when the language
+    layer's referents of the count share a word. Claims naming disjoint years or event
+    weekdays never link. Groups join only if every pair across them has a cosine of at
+    least the link threshold minus ``margin``. Groups are sorted lists, ordered by their
+    first index.
     """
     groups = _Groups(facts, vectors, ratio)
-    strong = pairs.above(min(link, plain_link))
+    strong = pairs.above(min(link, plain_link) - margin)
     for i, j, sim in zip(
         strong.left.tolist(), strong.right.tolist(), strong.similarity.tolist(), strict=True
     ):
         threshold = link if facts[i].amounts else plain_link
+        if _same_referent(facts[i], facts[j], ratio):
+            threshold -= margin  # the parse says they count the same thing: trust it more
         if sim < threshold or not _same_topic(facts[i], facts[j], ratio):
             continue
         a, b = groups.find(i), groups.find(j)

@@ -54,6 +54,11 @@ class Amount:
     #: what is counted beyond the unit, as word stems ("sent", "russi"); empty when unknown
     referent: frozenset[str] = frozenset()
 
+    def same_referent(self, other: Amount) -> bool:
+        """Both referents known and sharing a word: "troops sent to Russia" and "soldiers
+        sent to Russia". Support for a link, never a veto: wordings of one count differ."""
+        return bool(self.referent & other.referent)
+
     def overlaps(self, other: Amount) -> bool:
         """Whether the two intervals share at least one value."""
         slack = 1e-9 * max(1.0, abs(self.lower), abs(other.lower))
@@ -63,12 +68,9 @@ class Amount:
         """Same kind and stated values within ``ratio`` of each other: plausibly one count.
 
         10,000 and 12,000 troops are one count reported differently; six and 115,000
-        soldiers are two different counts. When both referents are known they must share a
-        word: "troops sent to Russia" and "troops killed" are two counts.
+        soldiers are two different counts.
         """
         small, large = sorted((abs(self.value), abs(other.value)))
-        if self.referent and other.referent and not self.referent & other.referent:
-            return False
         return self.kind == other.kind and large <= ratio * small
 
 

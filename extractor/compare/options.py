@@ -30,7 +30,7 @@ class CompareOptions:
     semantic: Thresholds = Thresholds(link=0.5, plain_link=0.55, paraphrase=0.88, sure=0.65)
     lexical: Thresholds = Thresholds(link=0.3, plain_link=0.4, paraphrase=0.9, sure=0.6)
     #: a merge of two groups needs every cross pair's cosine >= link - this margin
-    linkage_margin: float = 0.2
+    linkage_margin: float = 0.1
     #: two amounts of one kind describe the same count only within this ratio of values
     magnitude_ratio: float = 3.0
     #: nearest neighbours kept per claim, and the size of a blocking cell

@@ -197,7 +197,8 @@ def compare(
     pairs = neighbour_pairs(
         vectors,
         k=options.neighbours,
-        floor=min(thresholds.link, thresholds.plain_link, thresholds.paraphrase),
+        floor=min(thresholds.link, thresholds.plain_link, thresholds.paraphrase)
+        - options.linkage_margin,
         cell_size=options.cell_size,
         probes=options.probes,
         seed=options.seed,
