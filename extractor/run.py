@@ -186,7 +186,6 @@ CLAIM_SETTINGS: dict[str, Literal["always", "sentence", "article", "local", "nev
     "n_threads": "never",
     "sentence_prompt": "sentence",
     "model_sentence_prompt": "sentence",
-    "speaker_prompt": "always",
     "attribution": "always",
     "spacy_pipeline": "always",
     "speaker_prior": "always",

@@ -196,3 +196,19 @@ def test_no_corpus_specific_word_list_in_the_package() -> None:
             if re.search(rf"\b{re.escape(name)}", text):
                 offenders.append(f"{Path(path).relative_to(ROOT)}: {name}")
     assert not offenders, offenders
+
+
+def test_a_second_attribution_with_its_own_content_is_proposed_apart(nlp: Any) -> None:
+    text = (
+        "The union said that 400 workers had walked out on Monday, "
+        "but the company denied that any strike had begun at the plant."
+    )
+    sentence = analyze(text, nlp).sentences[0]
+    [other] = sentence.secondary
+    assert other.speaker.name == "the company"
+    assert other.frame.denial
+    assert other.frame.content.text == "that any strike had begun at the plant"
+    assert other.proposition == "Any strike had begun at the plant."
+    # a second cue whose content is inside the main one's is not a claim apart
+    nested = analyze("Officials said the mayor had claimed victory.", nlp).sentences[0]
+    assert nested.secondary == ()

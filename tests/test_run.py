@@ -337,6 +337,8 @@ def test_the_example_job_file_loads() -> None:
 def test_every_setting_is_classified_for_the_fingerprint() -> None:
     unclassified = set(Settings.model_fields) - set(CLAIM_SETTINGS)
     assert not unclassified, f"classify these Settings fields in run.CLAIM_SETTINGS: {unclassified}"
+    stale = set(CLAIM_SETTINGS) - set(Settings.model_fields)
+    assert not stale, f"run.CLAIM_SETTINGS classifies settings that do not exist: {stale}"
 
 
 @pytest.mark.parametrize(

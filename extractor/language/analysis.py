@@ -18,7 +18,7 @@ from .frames import Frame, Span, find_frames, quote_regions
 from .propositions import finish, proposition_text, referent_of, strip_dateline
 from .speakers import AUTHOR, Mention, Speaker, resolve_source
 
-__all__ = ["ArticleAnalysis", "SentenceAnalysis", "analyze"]
+__all__ = ["ArticleAnalysis", "Secondary", "SentenceAnalysis", "analyze"]
 
 _ENTITY_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 #: the longest text given to the parser at once; longer lines are cut at whitespace
@@ -29,6 +29,16 @@ _RESOLVED_PRONOUNS = {"he": "", "she": "", "his": "'s"}
 _LINE = re.compile(r"[^\n]+")
 
 AUTHOR_SPEAKER = Speaker(AUTHOR, how="author")
+
+
+@dataclass(frozen=True)
+class Secondary:
+    """Another attribution in a sentence, with content apart from the main frame's:
+    "The union said 400 workers walked out, but the company denied that any strike began"."""
+
+    frame: Frame
+    speaker: Speaker
+    proposition: str
 
 
 @dataclass(frozen=True)
@@ -48,6 +58,8 @@ class SentenceAnalysis:
     imperative: bool = False
     #: (start, end, referent) of each number in the sentence
     referents: tuple[tuple[int, int, str], ...] = ()
+    #: the sentence's other attributions whose content stands apart from the main one's
+    secondary: tuple[Secondary, ...] = ()
 
     @property
     def frame(self) -> Frame | None:
@@ -305,12 +317,17 @@ def analyze(text: str, nlp: Any, sentences: Sequence[Sentence] | None = None) ->
     for sentence in sentences if sentences is not None else split_sentences(text):
         own = _sentence_frames(sentence, frames, regions)
         candidates: list[Speaker] = []
+        secondary: list[Secondary] = []
         for frame in own:
             base = next(
                 (f for f in frames if f.cue == frame.cue and f.source == frame.source), frame
             )
             found = speakers.get(base, (AUTHOR_SPEAKER,))
             candidates += list(found if frame is own[0] else found[:1])
+            if frame is not own[0] and _stands_apart(frame, own, secondary):
+                secondary.append(
+                    Secondary(frame, found[0], _proposition(sentence, frame, found[0], blocks))
+                )
         unique: list[Speaker] = []
         for speaker in candidates or [AUTHOR_SPEAKER]:
             if all(speaker.name.lower() != u.name.lower() for u in unique):
@@ -333,6 +350,19 @@ def analyze(text: str, nlp: Any, sentences: Sequence[Sentence] | None = None) ->
                 proposition=_proposition(sentence, own[0] if own else None, unique[0], blocks),
                 imperative=bool(tokens) and _imperative(tokens),
                 referents=tuple(referents),
+                secondary=tuple(secondary),
             )
         )
     return analysis
+
+
+#: the fewest words a second attribution's content needs to be a claim of its own
+_MIN_SECONDARY_WORDS = 4
+
+
+def _stands_apart(frame: Frame, own: Sequence[Frame], taken: Sequence[Secondary]) -> bool:
+    """A second attribution of a sentence with content of its own: a claim by itself."""
+    if len(frame.content.text.split()) < _MIN_SECONDARY_WORDS:
+        return False
+    others = [own[0].content, *(s.frame.content for s in taken)]
+    return all(frame.content.end <= o.start or o.end <= frame.content.start for o in others)

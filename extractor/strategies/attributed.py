@@ -32,7 +32,7 @@ from ..grounding import Span, ground
 from ..language import AUTHOR, ArticleAnalysis, SentenceAnalysis, Speaker, analyze, check_faithful
 from ..language import load_pipeline as load_nlp
 from ..language.analysis import AUTHOR_SPEAKER
-from ..models import Article, Rejection, Usage
+from ..models import Article, MatchKind, Rejection, Usage
 from ..prompts import render_prompt
 from ..segment import Candidate, Sentence, checkworthiness, split_sentences
 from ..settings import Settings
@@ -196,6 +196,37 @@ class AttributedSentences:
                 checkworthy=candidate.score,
             )
         )
+        output.drafts.extend(secondary_drafts(sentence, candidate.score))
+
+
+def secondary_drafts(sentence: SentenceAnalysis, checkworthy: float) -> list[Draft]:
+    """One claim per further attribution of the sentence, from code alone.
+
+    Its quote is that attribution's content (a verbatim span, offsets by code), its speaker
+    that frame's, its text code's proposition: no model call, so no restatement to check.
+    """
+    drafts = []
+    for other in sentence.secondary:
+        content = other.frame.content
+        drafts.append(
+            Draft(
+                start=content.start,
+                end=content.end,
+                match=MatchKind.exact,
+                speaker=other.speaker.name,
+                text=other.proposition,
+                checkworthy=round(checkworthy, 3),
+                speaker_start=other.speaker.start,
+                speaker_end=other.speaker.end,
+                proposition=other.proposition,
+                cue=other.frame.cue.text if not other.speaker.is_author else None,
+                denial=other.frame.denial,
+                referents=tuple(
+                    r for r in sentence.referents if content.start <= r[0] < content.end
+                ),
+            )
+        )
+    return drafts
 
 
 def speaker_named(sentence: SentenceAnalysis, name: str) -> Speaker:
