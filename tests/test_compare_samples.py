@@ -274,3 +274,46 @@ def test_clusters_match_the_samples_facts(claims: list[Claim], comparison: Compa
     assert relations[frozenset(GOLD[0])] is Relation.numeric_discrepancy
     assert relations[frozenset(GOLD[1])] is Relation.agree
     assert relations[frozenset(GOLD[2])] is Relation.superseded
+
+
+# -- on the embedded model's own extractions ---------------------------------------------------
+
+#: ``extractor extract samples/ --results ...`` with the embedded gemma-3-270m, 2026-12-02
+#: (114 claims; re-record when the extraction prompts or the language layer change)
+RECORDED = Path(__file__).resolve().parent / "recorded" / "samples_extracted.jsonl"
+
+
+@pytest.fixture(scope="module")
+def extracted(embedder: MiniLMEmbedder) -> Comparison:
+    results = [
+        ArticleResult.model_validate_json(line)
+        for line in RECORDED.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    claims = [claim for result in results for claim in result.claims]
+    assert len(results) == 5 and len(claims) > 50
+    return compare(claims, articles=[r.article for r in results], embedder=embedder)
+
+
+def test_extracted_deployment_sizes_are_one_discrepancy_across_outlets(
+    extracted: Comparison,
+) -> None:
+    cluster = _containing(
+        extracted, "12 thousand soldiers", "as many as 10,000 North Korean soldiers", "11,000"
+    )
+    assert cluster.relation is Relation.numeric_discrepancy
+    assert len(set(cluster.sources)) >= 3
+    # "they didn't move them" is in it as an affirmation of the 10,000, not a denial
+    assert any("didn’t move them" in m.quote for m in cluster.members)
+
+
+def test_extracted_special_forces_agree(extracted: Comparison) -> None:
+    cluster = _containing(extracted, "1,500 special forces")
+    assert cluster.relation is Relation.agree
+    assert {"Babel", "The Independent"} <= set(cluster.sources)
+
+
+def test_extracted_denial_is_superseded_by_the_confirmation(extracted: Comparison) -> None:
+    cluster = _containing(extracted, "has not confirmed formally", "has officially confirmed")
+    assert cluster.relation is Relation.superseded
+    assert cluster.sources == ["Breitbart", "Nairobi-datelined outlet"]
