@@ -714,3 +714,17 @@ def test_the_day_a_report_was_made_does_not_date_the_event() -> None:
             ),
         ]
     ) == [Relation.numeric_discrepancy]
+
+
+def test_entities_of_the_quote_count_when_the_proposition_leaves_them_out() -> None:
+    claims = [
+        Claim(
+            article_id=a.id,
+            text="x",
+            quote=f"Officials in Norland confirmed that the {who} left the capital.",
+            proposition=f"The {who} left the capital.",
+        )
+        for a, who in ((BABEL, "delegation"), (BREITBART, "envoys"))
+    ]
+    (cluster,) = compare(claims, articles=[BABEL, BREITBART], embedder=FixedSimilarity()).clusters
+    assert cluster.relation is Relation.agree and len(cluster.sources) == 2

@@ -318,7 +318,9 @@ def _scope(claim: Claim) -> str | None:
 def make_fact(claim: Claim, *, source: str, published: date | None) -> Fact:
     """Reduce a claim (quantities and stance already filled) to what the rules use.
 
-    Negation is read in the quote (a proposition drops a negated cue: "X did not confirm
+    Key entity terms come from the proposition and the quote (a proposition leaves out who
+    said it and where: "Officials in Norland said the envoys left" states "The envoys
+    left"). Negation is read in the quote (a proposition drops a negated cue: "X did not confirm
     Y" states "Y"), and, when the claim gives numbers, only in the clauses that state them.
     """
     key = key_text(claim)
@@ -335,7 +337,7 @@ def make_fact(claim: Claim, *, source: str, published: date | None) -> Fact:
         negated=negated,
         polarity=_polarity(stance, negated),
         amounts=amounts,
-        terms=_terms(key),
+        terms=_terms(key) | _terms(strip_dateline(claim.quote)),
         when=frozenset(m.casefold() for m in _WHEN.findall(_REPORTED_WHEN.sub(" ", key))),
         key=key,
     )
