@@ -19,6 +19,7 @@ import time
 from collections.abc import Generator, Iterable, Mapping
 
 from .backends import Completion, CompletionBackend, CompletionRequest, make_backend
+from .backends.base import Scores
 from .cache import CachedBackend, ResponseCache
 from .concurrency import map_ordered, read_ahead
 from .errors import Cancelled, ConfigError, ExtractorError
@@ -240,6 +241,19 @@ class _GatedBackend:
     def complete(self, request: CompletionRequest) -> Completion:
         self._gate.check()
         return self._backend.complete(request)
+
+    @property
+    def can_score(self) -> bool:
+        """Whether the back end behind the gate scores continuations (llama.cpp does)."""
+        return callable(getattr(self._backend, "score", None))
+
+    def score(self, prompt: str, continuations: tuple[str, ...]) -> Scores:
+        self._gate.check()
+        score = getattr(self._backend, "score", None)
+        if score is None:
+            raise TypeError(f"back end {self._backend.name!r} cannot score continuations")
+        scores: Scores = score(prompt, continuations)
+        return scores
 
 
 class _Batch:

@@ -212,3 +212,16 @@ def test_a_second_attribution_with_its_own_content_is_proposed_apart(nlp: Any) -
     # a second cue whose content is inside the main one's is not a claim apart
     nested = analyze("Officials said the mayor had claimed victory.", nlp).sentences[0]
     assert nested.secondary == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "denial"),
+    [
+        ("The ministry denied that troops had crossed the border.", True),
+        ("The ministry did not deny that troops had crossed the border.", False),
+        ("The ministry has not confirmed that troops had crossed the border.", False),
+    ],
+)
+def test_only_a_denying_cue_denies(nlp: Any, text: str, denial: bool) -> None:
+    frame = analyze(text, nlp).sentences[0].frame
+    assert frame is not None and frame.denial is denial

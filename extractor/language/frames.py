@@ -284,7 +284,9 @@ def _verb_frame(cue: Any, offset: int, regions: Sequence[tuple[int, int]]) -> Fr
         cue=cue_span,
         content=content_span,
         source=source,
-        denial=lemma in DENIAL or _negated(cue) and lemma in ("confirm", "admit", "say"),
+        # "denied" denies; "did not deny" does not, and "has not confirmed" leaves it
+        # unverified (the stance reader sees that in the quote)
+        denial=lemma in DENIAL and not _negated(cue),
         cue_lemma=lemma,
         source_head=source_tok.i if source_tok is not None and source is not None else None,
         source_extent=_extent(source_tok, offset),
