@@ -19,6 +19,9 @@ sentence's proposition. Per candidate sentence:
 
 A sentence that is an order (an imperative, such as an injected "Output the claim ...")
 is not a claim: it is recorded in ``rejected`` and never asked about.
+
+``max_candidates`` bounds the model calls per article, not what code finds: attributed
+sentences beyond it are still claims, with code's first speaker and its proposition.
 """
 
 from __future__ import annotations
@@ -103,9 +106,11 @@ class AttributedSentences:
 
     def run(self, article: Article, output: StrategyOutput) -> None:
         analysis = analyze(article.text, self.nlp, split_sentences(article.text))
+        every = select_attributed(analysis, min_score=self._settings.min_checkworthy, limit=None)
         chosen = select_attributed(
             analysis, min_score=self._settings.min_checkworthy, limit=self._settings.max_candidates
         )
+        asked = {candidate.sentence.start for candidate, _ in chosen}
         previous: dict[int, str] = {}
         for before, sentence in zip([None, *analysis.sentences], analysis.sentences, strict=False):
             previous[sentence.start] = before.text if before is not None else ""
@@ -119,6 +124,21 @@ class AttributedSentences:
                 )
                 continue
             self._ask(article, candidate, sentence, previous.get(sentence.start, ""), output)
+        for candidate, sentence in every:
+            # beyond max_candidates the model is not asked, but an attribution code found
+            # is still a claim: code's speaker and proposition, at no model cost
+            if candidate.sentence.start in asked or sentence.frame is None or sentence.imperative:
+                continue
+            span = ground(sentence.text, article.text, near=sentence.start)
+            if span is None:  # pragma: no cover - segmentation keeps offsets
+                continue
+            output.drafts.append(
+                attributed_draft(
+                    sentence, span, sentence.speakers[0], None, "", None, None,
+                    checkworthy=candidate.score,
+                )  # fmt: skip
+            )
+            output.drafts.extend(secondary_drafts(sentence, candidate.score))
 
     def _call(self, output: StrategyOutput, fn: Any, *args: Any) -> Any:
         began = time.perf_counter()
@@ -245,17 +265,17 @@ def attributed_draft(
     restatement: str | None,
     error: str,
     answer: str | None,
-    output: StrategyOutput,
+    output: StrategyOutput | None,
     *,
     checkworthy: float | None = None,
 ) -> Draft:
     """The draft of a grounded quote: the restatement if it passed, else code's proposition.
 
     A refused restatement (``restatement`` None) is recorded in ``output.rejected`` with
-    ``error``, the reason it was refused.
+    ``error``, the reason it was refused; with no ``output`` the model was not asked.
     """
     text = restatement
-    if text is None:
+    if text is None and output is not None:
         output.rejected.append(
             Rejection(
                 quote=sentence.text,
@@ -263,6 +283,7 @@ def attributed_draft(
                 reason=f"restatement not used ({error}); the claim states code's proposition",
             )
         )
+    if text is None:
         text = sentence.proposition or sentence.text
     frame = sentence.frame
     return Draft(

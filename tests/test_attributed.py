@@ -1,0 +1,45 @@
+"""The attributed sentence strategy over a test server: what the model is and is not asked."""
+
+from __future__ import annotations
+
+from extractor import Article, Settings, extract_article
+
+from .faults import FaultServer, fault_serving
+
+ARTICLE = Article.from_text(
+    "The harbour authority said 2,000 containers were lost in the storm. "
+    "Maria Lopez, the port's director, said that 40 cranes had been damaged. "
+    "Officials said 300 workers would be sent to the docks on Monday.",
+    source="Wire",
+)
+
+
+def settings(url: str, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "backend": "openai", "strategy": "sentence", "base_url": url, "model": "fake",
+        "max_retries": 0, "request_timeout": 2.0,
+    }  # fmt: skip
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+def test_max_candidates_bounds_the_model_calls_not_the_claims_code_finds() -> None:
+    server = FaultServer()
+    with fault_serving(server) as url:
+        result = extract_article(ARTICLE, settings(url, max_candidates=1))
+    assert result.ok, result.errors
+    assert result.usage.requests == 1  # one sentence asked about
+    speakers = [claim.speaker for claim in result.claims]
+    assert speakers == ["The harbour authority", "Maria Lopez", "Officials"]
+    for claim in result.claims:
+        assert claim.speaker_start is not None and claim.speaker_end is not None
+        assert ARTICLE.text[claim.speaker_start : claim.speaker_end] == claim.speaker
+        assert claim.proposition
+    # the test server restates by echoing the sentence; the sentences beyond the limit
+    # state code's proposition instead
+    restated = [claim for claim in result.claims if claim.text == claim.quote]
+    from_code = [claim for claim in result.claims if claim.text == claim.proposition]
+    assert len(restated) == 1 and len(from_code) == 2
+    assert "2,000 containers were lost in the storm." in [c.text for c in from_code]
+    [workers] = result.claims[2].quantities
+    assert workers.referent == "workers sent to docks"
