@@ -225,3 +225,16 @@ def test_a_second_attribution_with_its_own_content_is_proposed_apart(nlp: Any) -
 def test_only_a_denying_cue_denies(nlp: Any, text: str, denial: bool) -> None:
     frame = analyze(text, nlp).sentences[0].frame
     assert frame is not None and frame.denial is denial
+
+
+@pytest.mark.parametrize(
+    ("text", "proposition"),
+    [
+        ("Officials said they had found 20 boats.", "Officials had found 20 boats."),
+        ("Peter Brandt said he would resign.", "Peter Brandt would resign."),
+        # an organisation is neither "he" nor "they"
+        ("The ministry said he would resign.", "He would resign."),
+    ],
+)
+def test_reported_pronouns_stand_for_their_speaker(nlp: Any, text: str, proposition: str) -> None:
+    assert analyze(text, nlp).sentences[0].proposition == proposition

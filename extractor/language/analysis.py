@@ -25,7 +25,9 @@ _ENTITY_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 _MAX_BLOCK = 20_000
 #: how far after a closing quote mark its cue may stand (", he said")
 _CUE_AFTER_QUOTE = 60
-_RESOLVED_PRONOUNS = {"he": "", "she": "", "his": "'s"}
+#: pronouns of reported speech that stand for its speaker: a person's, a group's
+_PERSON_PRONOUNS = {"he": "", "she": "", "his": "'s"}
+_GROUP_PRONOUNS = {"they": "", "their": "'s"}
 _LINE = re.compile(r"[^\n]+")
 
 AUTHOR_SPEAKER = Speaker(AUTHOR, how="author")
@@ -285,14 +287,26 @@ def _proposition(
     if frame is None:
         return finish(strip_dateline(sentence.text))
     replacements: dict[tuple[int, int], str] = {}
-    named = speaker.start is not None and speaker.how != "as_written" or speaker.how == "named"
-    if frame.kind == "indirect" and named and not speaker.is_author:
-        for token in _tokens(blocks, frame.content.start, frame.content.end):
-            suffix = _RESOLVED_PRONOUNS.get(token.lower_)
-            if suffix is not None and token.tag_ in ("PRP", "PRP$"):
-                at = _offset_of(blocks, token)
-                replacements[(at, at + len(token.text))] = speaker.name + suffix
+    pronouns = _pronouns_for(speaker, blocks) if frame.kind == "indirect" else {}
+    for token in _tokens(blocks, frame.content.start, frame.content.end) if pronouns else ():
+        suffix = pronouns.get(token.lower_)
+        if suffix is not None and token.tag_ in ("PRP", "PRP$"):
+            at = _offset_of(blocks, token)
+            replacements[(at, at + len(token.text))] = speaker.name + suffix
     return proposition_text(frame.content.text, replacements, frame.content.start)
+
+
+def _pronouns_for(speaker: Speaker, blocks: Sequence[_Block]) -> dict[str, str]:
+    """The pronouns that, in the speaker's own reported words, stand for the speaker:
+    he/she for a person, they/their for a group or a plural ("officials said they ...")."""
+    if speaker.is_author or speaker.start is None or speaker.end is None:
+        return {}
+    tokens = _tokens(blocks, speaker.start, speaker.end)
+    if any(t.ent_type_ == "PERSON" for t in tokens):
+        return _PERSON_PRONOUNS
+    if tokens and tokens[-1].tag_ in ("NNS", "NNPS"):
+        return _GROUP_PRONOUNS
+    return {}
 
 
 def _offset_of(blocks: Sequence[_Block], token: Any) -> int:
