@@ -298,7 +298,11 @@ def _compare(args: argparse.Namespace) -> int:
     if settings.judge:
         sources = {key: article.source for key, article in articles.items()}
         judge = CompletionJudge.from_settings(settings, sources=sources)
-    comparison = compare(found.claims, settings, articles=articles, judge=judge)
+    try:
+        comparison = compare(found.claims, settings, articles=articles, judge=judge)
+    finally:
+        if judge is not None:
+            judge.close()
     if args.output:
         _write_file(args.output, comparison.model_dump_json(indent=2) + "\n")
     show_table = args.table if args.table is not None else sys.stdout.isatty() or not args.output
@@ -411,7 +415,11 @@ def _eval(args: argparse.Namespace) -> int:
         if settings.judge:
             sources = {article.id: article.source for article in articles}
             judge = CompletionJudge.from_settings(settings, sources=sources)
-        comparison = compare(claims, settings, articles=articles, judge=judge)
+        try:
+            comparison = compare(claims, settings, articles=articles, judge=judge)
+        finally:
+            if judge is not None:
+                judge.close()
     aliases = load_aliases(args.aliases) if args.aliases else None
     report = evaluate(gold, claims, comparison, aliases=aliases)
     if args.json_out:

@@ -297,19 +297,25 @@ def _compare(
     """The comparison of ``claims``, and what the judge spent on it."""
     judge = None
     if job.settings.judge:
+        # a back end made here is the judge's to close; a passed one stays its owner's
         judge = CompletionJudge(
             CachedBackend(backend or make_backend(job.settings), cache, strategy="compare"),
             prompt=job.settings.compare_prompt,
             sources={article.id: article.source for article in articles},
             seed=job.settings.seed,
+            owns_backend=backend is None,
         )
-    comparison = compare(
-        claims,
-        job.settings,
-        articles=articles,
-        embedder=_embedder(job.embedder),
-        judge=judge,
-    )
+    try:
+        comparison = compare(
+            claims,
+            job.settings,
+            articles=articles,
+            embedder=_embedder(job.embedder),
+            judge=judge,
+        )
+    finally:
+        if judge is not None:
+            judge.close()
     return comparison, judge.usage if judge is not None else Usage()
 
 

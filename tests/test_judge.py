@@ -139,3 +139,27 @@ def test_the_judge_counts_readable_and_decisive_answers_and_usage() -> None:
     assert (judge.calls, judge.readable, judge.decisive, judge.unreadable) == (3, 2, 1, 1)
     assert (judge.usage.prompt_tokens, judge.usage.completion_tokens) == (30, 6)
     assert judge.usage.requests == 3
+
+
+class _Closable:
+    name = "stub"
+    model = "stub-model"
+
+    def __init__(self) -> None:
+        self.closed = 0
+
+    def complete(self, request: object) -> object:  # pragma: no cover - never asked here
+        raise AssertionError("not asked")
+
+    def close(self) -> None:
+        self.closed += 1
+
+
+def test_a_judge_closes_the_back_end_it_made_and_leaves_a_passed_one() -> None:
+    made, passed = _Closable(), _Closable()
+    with CompletionJudge(made, owns_backend=True):  # type: ignore[arg-type]
+        pass
+    judge = CompletionJudge(passed)  # type: ignore[arg-type]
+    judge.close()
+    judge.close()
+    assert (made.closed, passed.closed) == (1, 0)

@@ -73,8 +73,11 @@ class CompletionJudge:
         prompt: str = "compare_claims.v1",
         sources: dict[str, str] | None = None,
         seed: int = 0,
+        owns_backend: bool = False,
     ) -> None:
+        """``owns_backend``: :meth:`close` closes ``backend`` (else it is its owner's)."""
         self._backend = backend
+        self._owns_backend = owns_backend
         self.prompt_version = prompt
         self._sources = sources or {}
         self._seed = seed
@@ -100,7 +103,21 @@ class CompletionJudge:
             prompt=settings.compare_prompt,
             sources=sources,
             seed=settings.seed,
+            owns_backend=True,
         )
+
+    def close(self) -> None:
+        """Close the back end this judge made (a passed one is left to its owner)."""
+        close = getattr(self._backend, "close", None)
+        if self._owns_backend and callable(close):
+            self._owns_backend = False
+            close()
+
+    def __enter__(self) -> CompletionJudge:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     @property
     def model(self) -> str:
