@@ -9,6 +9,7 @@ resolves every frame's source, and gives a :class:`SentenceAnalysis` per sentenc
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 from ..segment import Sentence, split_sentences
 from .frames import Frame, Span, find_frames, quote_regions
 from .propositions import finish, proposition_text, referent_of, strip_dateline
-from .speakers import AUTHOR, Mention, Speaker, resolve_source
+from .speakers import AUTHOR, Mention, People, Speaker, resolve_source
 
 __all__ = ["ArticleAnalysis", "Secondary", "SentenceAnalysis", "analyze"]
 
@@ -29,6 +30,8 @@ _CUE_AFTER_QUOTE = 60
 _PERSON_PRONOUNS = {"he": "", "she": "", "his": "'s"}
 _GROUP_PRONOUNS = {"they": "", "their": "'s"}
 _LINE = re.compile(r"[^\n]+")
+#: mentions before a source that resolution looks back over (speakers.py looks at fewer)
+_WINDOW = 200
 
 AUTHOR_SPEAKER = Speaker(AUTHOR, how="author")
 
@@ -139,6 +142,13 @@ def _mentions(
                 start, start + len(text), text, ent.label_, ent.root.lemma_.lower(),
                 plural=ent.root.tag_ in ("NNS", "NNPS"),
             )  # fmt: skip
+    entities = sorted(mentions.values(), key=lambda m: m.start)
+    entity_starts = [m.start for m in entities]
+
+    def entities_in(start: int, end: int) -> list[Mention]:
+        lo, hi = bisect_left(entity_starts, start), bisect_left(entity_starts, end)
+        return [m for m in entities[lo:hi] if m.end <= end]
+
     sources: dict[Frame, Mention] = {}
     for frame, block in frames:
         if frame.source is None or frame.source_head is None:
@@ -148,11 +158,8 @@ def _mentions(
         entity = next(
             (
                 m
-                for m in mentions.values()
-                if not m.speaker
-                and m.start <= at < m.end
-                and frame.source.start <= m.start
-                and m.end <= frame.source.end
+                for m in entities_in(frame.source.start, frame.source.end)
+                if not m.speaker and m.start <= at < m.end
             ),
             None,
         )
@@ -178,39 +185,44 @@ def _resolve(
 ) -> dict[Frame, tuple[Speaker, ...]]:
     resolved: dict[Frame, tuple[Speaker, ...]] = {}
     resolved_mentions: list[Mention] = []
+    named_mentions = [m for m in mentions if m.label != "PRON"]
+    named_starts = [m.start for m in named_mentions]
+    by_span = {(m.start, m.end): m for m in mentions}
+    people = People(mentions)
     for frame, block in frames:
         source = sources.get(frame)
         if source is None or frame.source_head is None:
             resolved[frame] = (AUTHOR_SPEAKER,)
             continue
         head = block.doc[frame.source_head]
-        earlier = [m for m in mentions if m.end <= source.start and m.label != "PRON"]
-        earlier += [m for m in resolved_mentions if m.end <= source.start]
+        # the mentions before the source (resolve_source looks back over the last ones)
+        cut = bisect_left(named_starts, source.start)
+        window = named_mentions[max(0, cut - _WINDOW) : cut]
+        earlier = [m for m in window if m.end <= source.start]
+        earlier += [m for m in resolved_mentions[-_WINDOW:] if m.end <= source.start]
         earlier.sort(key=lambda m: m.start)
         speakers = resolve_source(
             source, head_text=head.text, head_tag=head.tag_, earlier=earlier,
-            everywhere=mentions, text=text,
+            everywhere=people, text=text,
         )  # fmt: skip
         extent = frame.source_extent
         if source.label not in ("PERSON", "PRON") and extent is not None:
             # "the head of the agency, Jane Doe, said": the person named in the phrase
-            named = [
-                m
-                for m in mentions
-                if m.label == "PERSON" and extent.start <= m.start and m.end <= extent.end
+            named = [m for m in window if extent.start <= m.start and m.end <= extent.end]
+            named += [
+                m for m in named_mentions[cut : cut + _WINDOW] if m.end <= extent.end
             ]
+            named = [m for m in named if m.label == "PERSON" and extent.start <= m.start]
             if named:
                 speakers = resolve_source(
                     named[0], head_text=named[0].text.split()[-1], head_tag="NNP",
-                    earlier=earlier, everywhere=mentions, text=text,
+                    earlier=earlier, everywhere=people, text=text,
                 )  # fmt: skip
         resolved[frame] = speakers or (AUTHOR_SPEAKER,)
         top = resolved[frame][0]
         if top.start is not None and top.end is not None and top.how in ("pronoun", "description"):
             # what a pronoun or description stood for is, from here on, a recent speaker
-            named_top = next(
-                (m for m in mentions if (m.start, m.end) == (top.start, top.end)), None
-            )
+            named_top = by_span.get((top.start, top.end))
             if named_top is not None:
                 resolved_mentions.append(
                     replace(named_top, start=source.start, end=source.end, speaker=True)
@@ -218,9 +230,35 @@ def _resolve(
     return resolved
 
 
-def _sentence_frames(
-    sentence: Sentence, frames: Sequence[Frame], regions: Sequence[tuple[int, int]]
-) -> list[Frame]:
+class _Frames:
+    """The article's frames and quotes, looked up by position."""
+
+    def __init__(self, frames: Sequence[Frame], regions: Sequence[tuple[int, int]]) -> None:
+        self.frames = sorted(frames, key=lambda f: f.cue.start)
+        self.cues = [f.cue.start for f in self.frames]
+        self.regions = list(regions)
+        self.region_starts = [lo for lo, _ in self.regions]
+
+    def near(self, start: int, end: int, reach: int) -> list[Frame]:
+        """Frames whose cue is within ``reach`` characters of ``[start, end)``."""
+        lo, hi = bisect_left(self.cues, start - reach), bisect_left(self.cues, end + reach)
+        return self.frames[lo:hi]
+
+    def regions_over(self, start: int, end: int) -> list[tuple[int, int]]:
+        i = max(0, bisect_right(self.region_starts, start) - 1)
+        out = []
+        while i < len(self.regions) and self.regions[i][0] < end:
+            if self.regions[i][1] > start:
+                out.append(self.regions[i])
+            i += 1
+        return out
+
+
+#: how far from a sentence the cue of a frame whose content covers it may stand
+_FRAME_REACH = 2000
+
+
+def _sentence_frames(sentence: Sentence, index: _Frames) -> list[Frame]:
     """The frames attributing ``sentence``, the main one first."""
 
     def overlap(frame: Frame) -> int:
@@ -228,17 +266,18 @@ def _sentence_frames(
             0, min(sentence.end, frame.content.end) - max(sentence.start, frame.content.start)
         )
 
-    own = [f for f in frames if sentence.start <= f.cue.start < sentence.end]
+    nearby = index.near(sentence.start, sentence.end, _FRAME_REACH)
+    own = [f for f in nearby if sentence.start <= f.cue.start < sentence.end]
     if not own:
-        own = [f for f in frames if overlap(f) * 2 >= sentence.end - sentence.start]
+        own = [f for f in nearby if overlap(f) * 2 >= sentence.end - sentence.start]
     if own:
         return sorted(own, key=lambda f: -overlap(f))
     # a sentence of a quote that runs on: the frame of the quote it belongs to
-    for lo, hi in regions:
+    for lo, hi in index.regions_over(sentence.start, sentence.end):
         inside = max(0, min(sentence.end, hi) - max(sentence.start, lo))
         if inside * 5 < (sentence.end - sentence.start) * 3:
             continue
-        for frame in frames:
+        for frame in index.near(lo, hi, _CUE_AFTER_QUOTE):
             after = hi <= frame.cue.start <= hi + _CUE_AFTER_QUOTE
             shares = frame.content.start < hi and lo < frame.content.end
             if frame.kind == "direct" and (after or shares):
@@ -268,52 +307,58 @@ def _imperative(tokens: Sequence[Any]) -> bool:
     return first is not None and (first is root or first.lower_ in ("please", "now", "just"))
 
 
-def _tokens(blocks: Sequence[_Block], start: int, end: int) -> list[Any]:
-    out: list[Any] = []
-    for block in blocks:
-        lo, hi = block.offset, block.offset + len(block.doc.text)
-        if hi <= start or end <= lo:
-            continue
-        for token in block.doc:
-            at = block.offset + token.idx
-            if start <= at < end:
-                out.append(token)
-    return out
+class _Index:
+    """Where things are: blocks by offset, tokens by offset, so that every look-up is a
+    binary search and the analysis stays linear in the article's length."""
+
+    def __init__(self, blocks: Sequence[_Block]) -> None:
+        self.blocks = list(blocks)
+        self.starts = [b.offset for b in self.blocks]
+        self.token_starts = [[b.offset + t.idx for t in b.doc] for b in self.blocks]
+        self.offsets = {id(b.doc): b.offset for b in self.blocks}
+
+    def tokens(self, start: int, end: int) -> list[Any]:
+        """The tokens that start in ``[start, end)``."""
+        out: list[Any] = []
+        i = max(0, bisect_right(self.starts, start) - 1)
+        while i < len(self.blocks) and self.starts[i] < end:
+            starts = self.token_starts[i]
+            lo, hi = bisect_left(starts, start), bisect_left(starts, end)
+            doc = self.blocks[i].doc
+            out.extend(doc[k] for k in range(lo, hi))
+            i += 1
+        return out
+
+    def offset_of(self, token: Any) -> int:
+        return int(self.offsets[id(token.doc)] + token.idx)
 
 
 def _proposition(
-    sentence: Sentence, frame: Frame | None, speaker: Speaker, blocks: Sequence[_Block]
+    sentence: Sentence, frame: Frame | None, speaker: Speaker, blocks: _Index
 ) -> str:
     if frame is None:
         return finish(strip_dateline(sentence.text))
     replacements: dict[tuple[int, int], str] = {}
     pronouns = _pronouns_for(speaker, blocks) if frame.kind == "indirect" else {}
-    for token in _tokens(blocks, frame.content.start, frame.content.end) if pronouns else ():
+    for token in blocks.tokens(frame.content.start, frame.content.end) if pronouns else ():
         suffix = pronouns.get(token.lower_)
         if suffix is not None and token.tag_ in ("PRP", "PRP$"):
-            at = _offset_of(blocks, token)
+            at = blocks.offset_of(token)
             replacements[(at, at + len(token.text))] = speaker.name + suffix
     return proposition_text(frame.content.text, replacements, frame.content.start)
 
 
-def _pronouns_for(speaker: Speaker, blocks: Sequence[_Block]) -> dict[str, str]:
+def _pronouns_for(speaker: Speaker, blocks: _Index) -> dict[str, str]:
     """The pronouns that, in the speaker's own reported words, stand for the speaker:
     he/she for a person, they/their for a group or a plural ("officials said they ...")."""
     if speaker.is_author or speaker.start is None or speaker.end is None:
         return {}
-    tokens = _tokens(blocks, speaker.start, speaker.end)
+    tokens = blocks.tokens(speaker.start, speaker.end)
     if any(t.ent_type_ == "PERSON" for t in tokens):
         return _PERSON_PRONOUNS
     if tokens and tokens[-1].tag_ in ("NNS", "NNPS"):
         return _GROUP_PRONOUNS
     return {}
-
-
-def _offset_of(blocks: Sequence[_Block], token: Any) -> int:
-    for block in blocks:
-        if block.doc is token.doc:
-            return int(block.offset + token.idx)
-    raise ValueError("token of no block")  # pragma: no cover
 
 
 def analyze(text: str, nlp: Any, sentences: Sequence[Sentence] | None = None) -> ArticleAnalysis:
@@ -328,31 +373,32 @@ def analyze(text: str, nlp: Any, sentences: Sequence[Sentence] | None = None) ->
     speakers = _resolve(text, located, mentions, sources)
     frames = [frame for frame, _ in located]
     analysis = ArticleAnalysis(text=text, frames=frames)
+    index = _Index(blocks)
+    frame_index = _Frames(frames, regions)
+    by_cue = {(f.cue, f.source): f for f in frames}
     for sentence in sentences if sentences is not None else split_sentences(text):
-        own = _sentence_frames(sentence, frames, regions)
+        own = _sentence_frames(sentence, frame_index)
         candidates: list[Speaker] = []
         secondary: list[Secondary] = []
         for frame in own:
-            base = next(
-                (f for f in frames if f.cue == frame.cue and f.source == frame.source), frame
-            )
+            base = by_cue.get((frame.cue, frame.source), frame)
             found = speakers.get(base, (AUTHOR_SPEAKER,))
             candidates += list(found if frame is own[0] else found[:1])
             if frame is not own[0] and _stands_apart(frame, own, secondary):
                 secondary.append(
-                    Secondary(frame, found[0], _proposition(sentence, frame, found[0], blocks))
+                    Secondary(frame, found[0], _proposition(sentence, frame, found[0], index))
                 )
         unique: list[Speaker] = []
         for speaker in candidates or [AUTHOR_SPEAKER]:
             if all(speaker.name.lower() != u.name.lower() for u in unique):
                 unique.append(speaker)
-        tokens = _tokens(blocks, sentence.start, sentence.end)
+        tokens = index.tokens(sentence.start, sentence.end)
         referents = []
         for token in tokens:
             if (token.like_num or token.pos_ == "NUM") and token.ent_type_ not in ("DATE", "TIME"):
                 referent = referent_of(token)
                 if referent:
-                    at = _offset_of(blocks, token)
+                    at = index.offset_of(token)
                     referents.append((at, at + len(token.text), referent))
         analysis.sentences.append(
             SentenceAnalysis(
@@ -361,7 +407,7 @@ def analyze(text: str, nlp: Any, sentences: Sequence[Sentence] | None = None) ->
                 text=sentence.text,
                 frames=tuple(own),
                 speakers=tuple(unique),
-                proposition=_proposition(sentence, own[0] if own else None, unique[0], blocks),
+                proposition=_proposition(sentence, own[0] if own else None, unique[0], index),
                 imperative=bool(tokens) and _imperative(tokens),
                 referents=tuple(referents),
                 secondary=tuple(secondary),

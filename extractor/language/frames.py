@@ -17,6 +17,8 @@ attributions do not nest). Quotes that run over several sentences are attributed
 from __future__ import annotations
 
 import re
+import sys
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -26,6 +28,8 @@ from .cues import BELIEF, DENIAL, NEEDS_THAT, OBJECT_CONTENT, XCOMP_CONTENT, is_
 __all__ = ["Frame", "FrameKind", "Span", "find_frames", "quote_regions"]
 
 FrameKind = Literal["direct", "indirect", "according_to"]
+#: sorts after any offset, for bisecting (start, end) pairs by start
+_LAST = sys.maxsize
 
 #: opening mark -> closing marks
 _QUOTES = {"“": "”", "«": "»", "„": "“”", '"': '"'}
@@ -89,13 +93,20 @@ def quote_regions(text: str) -> list[tuple[int, int]]:
 
 
 def _inside(regions: Sequence[tuple[int, int]], start: int, end: int) -> bool:
-    return any(lo <= start and end <= hi for lo, hi in regions)
+    """Whether ``[start, end)`` lies in one region (regions: sorted and disjoint)."""
+    i = bisect_right(regions, (start, _LAST)) - 1
+    return i >= 0 and regions[i][0] <= start and end <= regions[i][1]
 
 
 def _overlap_share(regions: Sequence[tuple[int, int]], start: int, end: int) -> float:
     if end <= start:
         return 0.0
-    covered = sum(max(0, min(end, hi) - max(start, lo)) for lo, hi in regions)
+    i = max(0, bisect_right(regions, (start, _LAST)) - 1)
+    covered = 0
+    while i < len(regions) and regions[i][0] < end:
+        lo, hi = regions[i]
+        covered += max(0, min(end, hi) - max(start, lo))
+        i += 1
     return covered / (end - start)
 
 

@@ -16,10 +16,12 @@ Every candidate is a span of the article, so a speaker is grounded the way a quo
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-__all__ = ["AUTHOR", "Mention", "Speaker", "resolve_source"]
+__all__ = ["AUTHOR", "Mention", "People", "Speaker", "resolve_source"]
 
 #: the outlet itself: an assertion with no attributed source
 AUTHOR = "author"
@@ -78,8 +80,12 @@ def _words(text: str) -> list[str]:
     return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
 
 
-def _name_words(text: str) -> list[str]:
-    return [w for w in _words(text) if w not in _TITLES and w not in _DETERMINERS and w != "'s"]
+@lru_cache(maxsize=4096)
+def _name_words(text: str) -> tuple[str, ...]:
+    """The words of a name without titles and determiners (cached: names repeat)."""
+    return tuple(
+        w for w in _words(text) if w not in _TITLES and w not in _DETERMINERS and w != "'s"
+    )
 
 
 def _as_speaker(mention: Mention, how: str) -> Speaker:
@@ -97,19 +103,43 @@ def _unique(speakers: list[Speaker]) -> tuple[Speaker, ...]:
     return tuple(out[:_MAX_CANDIDATES])
 
 
-def _full_names(source: Mention, people: Sequence[Mention]) -> list[Mention]:
-    """PERSON mentions that contain every name word of ``source``, fullest first."""
-    wanted = _name_words(source.text)
-    if not wanted:
-        return []
-    found = [p for p in people if set(wanted) <= set(_name_words(p.text))]
-    before = [p for p in found if p.start < source.start]
-    pool = before or found
-    # the most recent one of the fullest form of each person
-    best: dict[str, Mention] = {}
-    for person in sorted(pool, key=lambda p: p.start):
-        best[" ".join(_name_words(person.text))] = person
-    return sorted(best.values(), key=lambda p: (-len(_name_words(p.text)), -p.start))
+class People:
+    """The article's PERSON mentions, indexed by the words of their names.
+
+    Each distinct name ("maria lopez") keeps its mentions in text order, so finding the
+    people a short name may stand for costs the names that share its words, not every
+    mention of the article.
+    """
+
+    def __init__(self, mentions: Iterable[Mention]) -> None:
+        self._names: dict[str, list[Mention]] = {}
+        self._by_word: dict[str, set[str]] = {}
+        for mention in sorted(mentions, key=lambda m: m.start):
+            if mention.label != "PERSON":
+                continue
+            words = _name_words(mention.text)
+            if not words:
+                continue
+            key = " ".join(words)
+            self._names.setdefault(key, []).append(mention)
+            for word in words:
+                self._by_word.setdefault(word, set()).add(key)
+
+    def full_names(self, source: Mention) -> list[Mention]:
+        """PERSON mentions that contain every name word of ``source``, fullest first: per
+        person, the latest mention before ``source`` (else the first one after it)."""
+        wanted = set(_name_words(source.text))
+        if not wanted:
+            return []
+        keys = set.intersection(*(self._by_word.get(w, set()) for w in wanted))
+        chosen: list[Mention] = []
+        for key in keys:
+            mentions = self._names[key]
+            i = bisect_left([m.start for m in mentions], source.start)
+            chosen.append(mentions[i - 1] if i else mentions[0])
+        before = [m for m in chosen if m.start < source.start]
+        pool = before or chosen
+        return sorted(pool, key=lambda p: (-len(_name_words(p.text)), -p.start))
 
 
 def resolve_source(
@@ -118,7 +148,7 @@ def resolve_source(
     head_text: str,
     head_tag: str,
     earlier: Sequence[Mention],
-    everywhere: Sequence[Mention],
+    everywhere: People,
     text: str = "",
 ) -> tuple[Speaker, ...]:
     """Candidate speakers for ``source``, best first (empty: the author speaks).
@@ -142,15 +172,13 @@ def resolve_source(
         else:
             return ()
         pool.sort(key=lambda m: not m.speaker)  # earlier speakers first, stable by recency
-        people = [m for m in everywhere if m.label == "PERSON"]
         out: list[Speaker] = []
-        for m in pool:
-            full = _full_names(m, people) if m.label == "PERSON" else []
+        for m in pool[: _MAX_CANDIDATES * 4]:
+            full = everywhere.full_names(m) if m.label == "PERSON" else []
             out.append(_as_speaker(full[0] if full else m, "pronoun"))
         return _unique(out) or (_as_speaker(source, "as_written"),)
     if source.label == "PERSON" or head_tag in ("NNP", "NNPS"):
-        people = [m for m in everywhere if m.label == "PERSON"]
-        full = _full_names(source, people)
+        full = everywhere.full_names(source)
         if full:
             return _unique([_as_speaker(m, "named") for m in full])
         return (_as_speaker(source, "named"),)
