@@ -239,7 +239,8 @@ def test_the_cli_runs_concurrently_and_reports_the_rate(
 ) -> None:
     corpus = write_corpus(tmp_path / "corpus", 5)
     out = tmp_path / "claims.jsonl"
-    server = FakeCompletionServer(latency=0.02)
+    # slow enough that three articles' requests overlap while others are being parsed
+    server = FakeCompletionServer(latency=0.3)
     with server.running() as url:
         code = main(
             ["extract", str(corpus), "-o", str(out), "--base-url", url, "--model", "fake",
