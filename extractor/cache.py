@@ -27,7 +27,7 @@ from typing import Any
 
 from openai.types.chat import ChatCompletion
 
-from .backends.base import Completion, CompletionBackend, CompletionRequest, Scores
+from .backends.base import Completion, CompletionBackend, CompletionRequest, Scores, scorer
 from .store import Store
 
 __all__ = ["CachedBackend", "ChatCache", "ResponseCache", "cache_key"]
@@ -148,16 +148,16 @@ class CachedBackend:
         found = self._cache.get(key)
         if found is not None:
             return Scores(values=tuple(json.loads(found)["values"]), cached=True)
-        score = getattr(self._backend, "score", None)
+        score = scorer(self._backend)
         if score is None:
             raise TypeError(f"back end {self.name!r} cannot score continuations")
-        scores: Scores = score(prompt, continuations)
+        scores = score(prompt, continuations)
         self._cache.put(key, json.dumps({"values": list(scores.values)}))
         return scores
 
     @property
     def can_score(self) -> bool:
-        return callable(getattr(self._backend, "score", None))
+        return scorer(self._backend) is not None
 
 
 class ChatCache:

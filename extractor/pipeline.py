@@ -19,7 +19,7 @@ import time
 from collections.abc import Generator, Iterable, Mapping
 
 from .backends import Completion, CompletionBackend, CompletionRequest, make_backend
-from .backends.base import Scores
+from .backends.base import Scores, scorer
 from .cache import CachedBackend, ResponseCache
 from .concurrency import map_ordered, read_ahead
 from .errors import Cancelled, ConfigError, ExtractorError
@@ -245,15 +245,14 @@ class _GatedBackend:
     @property
     def can_score(self) -> bool:
         """Whether the back end behind the gate scores continuations (llama.cpp does)."""
-        return callable(getattr(self._backend, "score", None))
+        return scorer(self._backend) is not None
 
     def score(self, prompt: str, continuations: tuple[str, ...]) -> Scores:
         self._gate.check()
-        score = getattr(self._backend, "score", None)
+        score = scorer(self._backend)
         if score is None:
             raise TypeError(f"back end {self._backend.name!r} cannot score continuations")
-        scores: Scores = score(prompt, continuations)
-        return scores
+        return score(prompt, continuations)
 
 
 class _Batch:

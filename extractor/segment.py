@@ -39,7 +39,14 @@ from .models import Stance
 from .quantities import parse_quantities
 from .stance import detect_stance
 
-__all__ = ["Candidate", "Sentence", "checkworthiness", "select_candidates", "split_sentences"]
+__all__ = [
+    "Candidate",
+    "Sentence",
+    "best_candidates",
+    "checkworthiness",
+    "select_candidates",
+    "split_sentences",
+]
 
 MAX_SENTENCE_CHARS = 600
 #: the longest text given to pysbd at once (see the module docstring)
@@ -138,10 +145,15 @@ def select_candidates(
         score, reasons = checkworthiness(sentence.text)
         if score >= min_score:
             candidates.append(Candidate(sentence, score, reasons))
-    if limit is not None:
-        best = sorted(candidates, key=lambda c: (-c.score, c.sentence.start))[: max(0, limit)]
-        candidates = sorted(best, key=lambda c: c.sentence.start)
-    return candidates
+    return best_candidates(candidates, limit)
+
+
+def best_candidates(candidates: list[Candidate], limit: int | None) -> list[Candidate]:
+    """The ``limit`` best of ``candidates`` (ties broken by position), in document order."""
+    if limit is None:
+        return candidates
+    best = sorted(candidates, key=lambda c: (-c.score, c.sentence.start))[: max(0, limit)]
+    return sorted(best, key=lambda c: c.sentence.start)
 
 
 def _has_entity(words: list[str]) -> bool:

@@ -7,10 +7,18 @@ response cache wraps it. Tests can pass any object with this shape.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, cast
 
-__all__ = ["Completion", "CompletionBackend", "CompletionRequest", "ScoringBackend", "Scores"]
+__all__ = [
+    "Completion",
+    "CompletionBackend",
+    "CompletionRequest",
+    "ScoringBackend",
+    "Scores",
+    "scorer",
+]
 
 
 @dataclass(frozen=True)
@@ -71,3 +79,15 @@ class ScoringBackend(CompletionBackend, Protocol):
     """
 
     def score(self, prompt: str, continuations: tuple[str, ...]) -> Scores: ...
+
+
+def scorer(backend: object) -> Callable[[str, tuple[str, ...]], Scores] | None:
+    """``backend.score`` when the back end can score, else None.
+
+    A wrapper (the response cache, a batch's gate) has ``score`` whatever it wraps and says
+    with ``can_score`` whether the back end behind it scores.
+    """
+    score = getattr(backend, "score", None)
+    if not callable(score) or not getattr(backend, "can_score", True):
+        return None
+    return cast(Callable[[str, tuple[str, ...]], Scores], score)

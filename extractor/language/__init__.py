@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from .analysis import ArticleAnalysis, SentenceAnalysis, analyze
 from .faithful import check_faithful
-from .frames import Frame, FrameKind, Span
+from .frames import Frame, FrameKind, TextSpan
 from .nlp import DEFAULT_PIPELINE, load_pipeline
 from .speakers import AUTHOR, Speaker
 
@@ -34,7 +34,7 @@ __all__ = [
     "Frame",
     "FrameKind",
     "SentenceAnalysis",
-    "Span",
+    "TextSpan",
     "Speaker",
     "analyze",
     "check_faithful",

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..segment import Sentence, split_sentences
-from .frames import Frame, Span, find_frames, quote_regions
+from .frames import Frame, TextSpan, find_frames, quote_regions
 from .propositions import finish, proposition_text, referent_of, strip_dateline
 from .speakers import AUTHOR, Mention, People, Speaker, resolve_source
 
@@ -285,7 +285,7 @@ def _sentence_frames(sentence: Sentence, index: _Frames) -> list[Frame]:
                 text = sentence.text[start - sentence.start : end - sentence.start]
                 stripped = text.strip("\"'“”‘’«» ")
                 lead = text.find(stripped) if stripped else 0
-                content = Span(start + lead, start + lead + len(stripped), stripped)
+                content = TextSpan(start + lead, start + lead + len(stripped), stripped)
                 return [replace(frame, content=content)]
     return []
 

@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 from .cues import BELIEF, DENIAL, NEEDS_THAT, OBJECT_CONTENT, XCOMP_CONTENT, is_cue_lemma
 
-__all__ = ["Frame", "FrameKind", "Span", "find_frames", "quote_regions"]
+__all__ = ["Frame", "FrameKind", "TextSpan", "find_frames", "quote_regions"]
 
 FrameKind = Literal["direct", "indirect", "according_to"]
 #: sorts after any offset, for bisecting (start, end) pairs by start
@@ -43,7 +43,7 @@ _INHERIT_DEPS = frozenset({"conj", "advcl", "xcomp", "pcomp"})
 
 
 @dataclass(frozen=True)
-class Span:
+class TextSpan:
     """``text == article_text[start:end]``."""
 
     start: int
@@ -56,9 +56,9 @@ class Frame:
     """One attribution: the source (``None``: unstated), the cue and the content."""
 
     kind: FrameKind
-    cue: Span
-    content: Span
-    source: Span | None
+    cue: TextSpan
+    content: TextSpan
+    source: TextSpan | None
     #: the cue denies its content ("denied", "rejected")
     denial: bool = False
     #: the cue's lemma, e.g. "say", "according to"
@@ -66,7 +66,7 @@ class Frame:
     #: index in the doc of the source's head token (for speaker resolution)
     source_head: int | None = None
     #: the source with its appositions ("the head of X, Jane Doe"), to find a name in it
-    source_extent: Span | None = None
+    source_extent: TextSpan | None = None
 
 
 def quote_regions(text: str) -> list[tuple[int, int]]:
@@ -110,7 +110,7 @@ def _overlap_share(regions: Sequence[tuple[int, int]], start: int, end: int) -> 
     return covered / (end - start)
 
 
-def _span(doc: Any, tokens: Iterable[Any], offset: int) -> Span | None:
+def _span(doc: Any, tokens: Iterable[Any], offset: int) -> TextSpan | None:
     """The character span of ``tokens`` (first to last), its edge punctuation trimmed."""
     toks = sorted(tokens, key=lambda t: t.i)
     while toks and (toks[0].is_punct or toks[0].is_space):
@@ -127,7 +127,7 @@ def _span(doc: Any, tokens: Iterable[Any], offset: int) -> Span | None:
     hi = trail.start() if trail else len(text)
     if hi <= lo:
         return None
-    return Span(offset + start + lo, offset + start + hi, text[lo:hi])
+    return TextSpan(offset + start + lo, offset + start + hi, text[lo:hi])
 
 
 def _run_around(head: Any, kept: set[int]) -> list[Any]:
@@ -156,7 +156,7 @@ def _source_tokens(head: Any) -> list[Any]:
     return run
 
 
-def _extent(head: Any | None, offset: int) -> Span | None:
+def _extent(head: Any | None, offset: int) -> TextSpan | None:
     """The source's whole phrase, appositions included, without relative clauses."""
     if head is None:
         return None
@@ -253,7 +253,7 @@ def _contiguous(tokens: list[Any]) -> list[Any]:
     return max(best, run, key=len)
 
 
-def _kind(regions: Sequence[tuple[int, int]], content: Span) -> FrameKind:
+def _kind(regions: Sequence[tuple[int, int]], content: TextSpan) -> FrameKind:
     return "direct" if _overlap_share(regions, content.start, content.end) >= 0.6 else "indirect"
 
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from ..backends.base import CompletionBackend, CompletionRequest
+from ..backends.base import CompletionBackend, CompletionRequest, scorer
 from ..errors import TransportError
 from ..grounding import Span, ground
 from ..language import AUTHOR, ArticleAnalysis, SentenceAnalysis, Speaker, analyze, check_faithful
@@ -37,7 +37,7 @@ from ..language import load_pipeline as load_nlp
 from ..language.analysis import AUTHOR_SPEAKER
 from ..models import Article, MatchKind, Rejection, Usage
 from ..prompts import render_prompt
-from ..segment import Candidate, Sentence, checkworthiness, split_sentences
+from ..segment import Candidate, Sentence, best_candidates, checkworthiness, split_sentences
 from ..settings import Settings
 from ..validation import check_restatement
 from .base import Draft, StrategyOutput, usage_of
@@ -56,7 +56,7 @@ _FRAME_WEIGHT = 0.30
 
 
 def select_attributed(
-    analysis: ArticleAnalysis, *, min_score: float, limit: int | None
+    analysis: ArticleAnalysis, *, min_score: float
 ) -> list[tuple[Candidate, SentenceAnalysis]]:
     """Check-worthy sentences, an attribution frame counting as a reason, in text order."""
     chosen: list[tuple[Candidate, SentenceAnalysis]] = []
@@ -69,9 +69,6 @@ def select_attributed(
                 Sentence(sentence.start, sentence.end, sentence.text), score, reasons
             )
             chosen.append((candidate, sentence))
-    if limit is not None:
-        best = sorted(chosen, key=lambda c: (-c[0].score, c[0].sentence.start))[: max(0, limit)]
-        chosen = sorted(best, key=lambda c: c[0].sentence.start)
     return chosen
 
 
@@ -106,15 +103,14 @@ class AttributedSentences:
 
     def run(self, article: Article, output: StrategyOutput) -> None:
         analysis = analyze(article.text, self.nlp, split_sentences(article.text))
-        every = select_attributed(analysis, min_score=self._settings.min_checkworthy, limit=None)
-        chosen = select_attributed(
-            analysis, min_score=self._settings.min_checkworthy, limit=self._settings.max_candidates
-        )
-        asked = {candidate.sentence.start for candidate, _ in chosen}
-        previous: dict[int, str] = {}
-        for before, sentence in zip([None, *analysis.sentences], analysis.sentences, strict=False):
-            previous[sentence.start] = before.text if before is not None else ""
-        for candidate, sentence in chosen:
+        every = select_attributed(analysis, min_score=self._settings.min_checkworthy)
+        of = {candidate.sentence.start: sentence for candidate, sentence in every}
+        chosen = best_candidates([c for c, _ in every], self._settings.max_candidates)
+        asked = {candidate.sentence.start for candidate in chosen}
+        sentences = analysis.sentences
+        previous = {s.start: b.text for b, s in zip(sentences, sentences[1:], strict=False)}
+        for candidate in chosen:
+            sentence = of[candidate.sentence.start]
             if sentence.imperative:
                 output.rejected.append(
                     Rejection(
@@ -134,8 +130,8 @@ class AttributedSentences:
                 continue
             output.drafts.append(
                 attributed_draft(
-                    sentence, span, sentence.speakers[0], None, "", None, None,
-                    checkworthy=candidate.score,
+                    sentence, span, sentence.speakers[0], restatement=None, error="",
+                    answer=None, output=None, checkworthy=candidate.score,
                 )  # fmt: skip
             )
             output.drafts.extend(secondary_drafts(sentence, candidate.score))
@@ -158,9 +154,8 @@ class AttributedSentences:
 
     def _speaker(self, sentence: SentenceAnalysis, before: str, output: StrategyOutput) -> Speaker:
         speakers = sentence.speakers
-        score = getattr(self._backend, "score", None)
-        can_score = getattr(self._backend, "can_score", callable(score))
-        if len(speakers) == 1 or score is None or not can_score:
+        score = scorer(self._backend)
+        if len(speakers) == 1 or score is None:
             return speakers[0]
         prompt = self._prompt(sentence, before)
         names = tuple(f" {s.name}\n" for s in speakers)
