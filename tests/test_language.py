@@ -172,6 +172,10 @@ def test_unfaithful_restatements_are_refused(nlp: Any, claim: str, reason: str) 
     quote = "The Russian fleet moved 40 ships to the bay, officials said."
     with pytest.raises(ValueError, match=reason):
         check_faithful(claim, quote, ["officials"], nlp)
+    # the same verdict from the words the analysis already read
+    words = analyze(quote, nlp).sentences[0].words
+    with pytest.raises(ValueError, match=reason):
+        check_faithful(claim, quote, ["officials"], nlp, quote_words=words)
 
 
 def test_a_faithful_restatement_passes(nlp: Any) -> None:

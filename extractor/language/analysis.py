@@ -65,6 +65,8 @@ class SentenceAnalysis:
     referents: tuple[tuple[int, int, str], ...] = ()
     #: the sentence's other attributions whose content stands apart from the main one's
     secondary: tuple[Secondary, ...] = ()
+    #: its words, lower-cased, and their lemmas (what a restatement may use)
+    words: frozenset[str] = frozenset()
 
     @property
     def frame(self) -> Frame | None:
@@ -96,7 +98,8 @@ class ArticleAnalysis:
                 start, end, self.text[start:end], proposition=finish(self.text[start:end])
             )
         best = max(inside, key=lambda s: (s.frame is not None, s.end - s.start))
-        return replace(best, start=start, end=end, text=self.text[start:end])
+        # the words are those of another stretch of text: left for the checks to read
+        return replace(best, start=start, end=end, text=self.text[start:end], words=frozenset())
 
 
 @dataclass
@@ -411,6 +414,7 @@ def analyze(text: str, nlp: Any, sentences: Sequence[Sentence] | None = None) ->
                 imperative=bool(tokens) and _imperative(tokens),
                 referents=tuple(referents),
                 secondary=tuple(secondary),
+                words=frozenset(w for t in tokens for w in (t.lower_, t.lemma_.lower())),
             )
         )
     return analysis

@@ -47,8 +47,19 @@ def _lemmas(doc: Any) -> set[str]:
     return out
 
 
-def check_faithful(claim: str, quote: str, references: Iterable[str], nlp: Any) -> None:
-    """Raise ``ValueError`` unless ``claim`` restates ``quote`` faithfully (see module doc)."""
+def check_faithful(
+    claim: str,
+    quote: str,
+    references: Iterable[str],
+    nlp: Any,
+    *,
+    quote_words: frozenset[str] | None = None,
+) -> None:
+    """Raise ``ValueError`` unless ``claim`` restates ``quote`` faithfully (see module doc).
+
+    ``quote_words``: the quote's words and lemmas when the caller has parsed it already
+    (:attr:`SentenceAnalysis.words`); then only the references are parsed here.
+    """
     quoted = parse_quantities(quote)
     stated = parse_quantities(claim)
     allowed = {q.value for q in quoted}
@@ -67,8 +78,11 @@ def check_faithful(claim: str, quote: str, references: Iterable[str], nlp: Any) 
             raise ValueError(
                 f"the restatement drops what {quantity.raw!r} counts ({quantity.unit!r})"
             )
-    source_doc = nlp(" ".join([quote, *references]))
-    known = _lemmas(source_doc)
+    names = " ".join(references)
+    if quote_words is None:
+        known = _lemmas(nlp(" ".join([quote, names])))
+    else:
+        known = set(quote_words) | (_lemmas(nlp(names)) if names else set())
     claim_doc = nlp(claim)
     for ent in claim_doc.ents:
         if ent.label_ in ("DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY"):

@@ -81,7 +81,9 @@ def faithful_or_none(
         if not answer:
             raise ValueError("the answer is empty")
         check_restatement(answer, sentence.text, article_text)
-        check_faithful(answer, sentence.text, references, nlp)
+        check_faithful(
+            answer, sentence.text, references, nlp, quote_words=sentence.words or None
+        )
     except ValueError as exc:
         return None, str(exc)
     return answer, ""
