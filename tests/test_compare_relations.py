@@ -29,6 +29,8 @@ from extractor.prompts import render_prompt
 from extractor.quantities import parse_quantities
 from extractor.stance import detect_stance
 
+from .layers import forbidden_imports
+
 
 class FixedSimilarity:
     """Every two different texts have cosine ``similarity``; equal texts have 1."""
@@ -681,25 +683,8 @@ FORBIDDEN = {"run", "store", "jobs", "cli", "distributed", "pipeline", "report",
 
 
 def test_the_comparison_stage_imports_no_later_layer() -> None:
-    import ast
-
     package = Path(__file__).resolve().parent.parent / "extractor" / "compare"
-    found = []
-    for module in sorted(package.glob("*.py")):
-        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.level >= 2:
-                top = (node.module or "").split(".")[0]
-                names = [top] if top else [a.name for a in node.names]
-                found += [(module.name, n) for n in names if n in FORBIDDEN]
-            elif isinstance(node, ast.ImportFrom | ast.Import):
-                for name in (
-                    [node.module or ""]
-                    if isinstance(node, ast.ImportFrom)
-                    else [a.name for a in node.names]
-                ):
-                    parts = name.split(".")
-                    if parts[0] == "extractor" and len(parts) > 1 and parts[1] in FORBIDDEN:
-                        found.append((module.name, parts[1]))
+    found = forbidden_imports("compare", FORBIDDEN)
     assert len(list(package.glob("*.py"))) >= 10
     assert found == []
 

@@ -16,6 +16,7 @@ from extractor.language import AUTHOR, analyze, check_faithful, load_pipeline
 from extractor.language.frames import quote_regions
 
 from .conftest import ROOT
+from .layers import forbidden_imports
 
 
 @pytest.fixture(scope="module")
@@ -242,3 +243,11 @@ def test_only_a_denying_cue_denies(nlp: Any, text: str, denial: bool) -> None:
 )
 def test_reported_pronouns_stand_for_their_speaker(nlp: Any, text: str, proposition: str) -> None:
     assert analyze(text, nlp).sentences[0].proposition == proposition
+
+
+def test_the_language_layer_imports_no_later_stage() -> None:
+    later = {
+        "backends", "llm", "strategies", "pipeline", "cache", "transport", "ratelimit",
+        "compare", "run", "runs", "store", "jobs", "cli", "distributed", "report", "export",
+    }  # fmt: skip
+    assert forbidden_imports("language", later) == []

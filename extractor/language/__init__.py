@@ -15,8 +15,8 @@ Takes an article's text. Gives, with character offsets into that text:
 
 It proposes; a model may choose among the candidates (see ``extractor.strategies``), but
 nothing here asks one. It may import ``extractor.models``, ``extractor.quantities``,
-``extractor.errors`` and ``extractor.settings``; never the model back ends, extraction,
-comparison, runs or the CLI.
+``extractor.segment`` (sentences) and ``extractor.errors``; never the model back ends,
+extraction, comparison, runs or the CLI (``tests/test_language.py`` checks).
 """
 
 from __future__ import annotations
