@@ -5,7 +5,7 @@
     .venv/bin/python benchmarks/local_model.py                # 8 prompts, 3 rounds
     .venv/bin/python benchmarks/local_model.py --prompts 4 --rounds 1
 
-:class:`~extractor.backends.local.LlamaCppBackend` is a lock and a conversion of the result
+:class:`~extractor.llm.local.LlamaCppBackend` is a lock and a conversion of the result
 around ``llama_cpp.Llama.create_completion``. This runs the same sentence prompts
 (``extract_sentence.v1`` over sentences of the sample corpus) through it and through a raw
 ``llama_cpp.Llama`` loaded with the same file, context, threads and seed, with the same
@@ -30,10 +30,10 @@ from pathlib import Path
 from llama_cpp import Llama
 
 from extractor import Settings
-from extractor.backends.base import CompletionRequest
-from extractor.backends.local import LlamaCppBackend, packaged_model_path
-from extractor.prompts import render_prompt
-from extractor.segment import select_candidates
+from extractor.language.segment import select_candidates
+from extractor.llm.base import CompletionRequest
+from extractor.llm.local import LlamaCppBackend, packaged_model_path
+from extractor.llm.prompts import render_prompt
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 STOP = ("\n\n", "\nSentence:", "\nSpeaker:")

@@ -8,8 +8,8 @@
 
 A feed of small synthetic articles (three sentences, a number, a source, a date, one line
 in fifty broken on purpose) is written to a temporary file, then read with
-:func:`extractor.ingest.read_articles`, each article split into sentences with
-:func:`extractor.segment.split_sentences` and dropped, the way ``extract`` handles them. At
+:func:`extractor.ingest.articles.read_articles`, each article split into sentences with
+:func:`extractor.language.segment.split_sentences` and dropped, the way ``extract`` handles them. At
 each checkpoint the peak resident set size (``ru_maxrss``) is printed; the last line is the
 ratio of the peak at the last checkpoint to the peak at the first. A reader that keeps
 nothing gives about 1.0; one that holds every article grows with the feed (about 10x from
@@ -27,9 +27,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from extractor.ingest import read_articles
+from extractor.ingest.articles import read_articles
+from extractor.language.segment import split_sentences
 from extractor.models import Article
-from extractor.segment import split_sentences
 from extractor.settings import Settings
 
 CHECKPOINTS = (10_000, 50_000, 100_000)

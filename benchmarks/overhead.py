@@ -28,11 +28,11 @@ from pathlib import Path
 from compare_scale import synthetic
 
 from extractor import Article, Settings, compare, extract, read_articles
-from extractor.backends import make_backend
-from extractor.backends.base import Completion, CompletionRequest
 from extractor.compare.embeddings import Embedder, HashingEmbedder, default_embedder
+from extractor.llm.backends import make_backend
+from extractor.llm.base import Completion, CompletionRequest
+from extractor.llm.prompts import render_prompt
 from extractor.models import ArticleResult
-from extractor.prompts import render_prompt
 from extractor.testing import fake_answer
 
 FILLER = (
@@ -127,8 +127,8 @@ def main(argv: list[str] | None = None) -> None:
         comparison = compare(claims, articles=articles, embedder=embedder)
         timed("compare (dedup, cluster, relate)", time.perf_counter() - began, n, rows)
 
-        if importlib.util.find_spec("extractor.store") is not None:
-            from extractor.store import Store
+        if importlib.util.find_spec("extractor.runs.store") is not None:
+            from extractor.runs.store import Store
 
             with Store(Path(tmp) / "store.db") as store:
                 run = store.begin_run(Settings(), fingerprint="bench")

@@ -11,7 +11,6 @@ The library is the product; the ``extractor`` command is a thin layer over it::
 
 from __future__ import annotations
 
-from .cache import ResponseCache
 from .compare import CompareOptions, CompletionJudge, compare, load_articles_metadata
 from .errors import (
     BackendError,
@@ -26,12 +25,13 @@ from .errors import (
     StoreLocked,
     TransportError,
 )
-from .evaluate import EvalReport, evaluate
-from .export import export
-from .gold import GoldSet, load_gold
-from .ingest import read_articles
-from .jobs import Job, load_job
-from .jsonl import ClaimFile, read_claims, read_results
+from .evaluation.gold import GoldSet, load_gold
+from .evaluation.score import EvalReport, evaluate
+from .extraction.pipeline import extract, extract_article
+from .ingest.articles import read_articles
+from .io.jsonl import ClaimFile, read_claims, read_results
+from .io.report import render_report
+from .llm.cache import ResponseCache
 from .models import (
     Article,
     ArticleError,
@@ -49,11 +49,11 @@ from .models import (
     Timings,
     Usage,
 )
-from .pipeline import extract, extract_article
-from .report import render_report
-from .run import JobResult, plan_job, run_job
+from .runs.export import export
+from .runs.jobs import Job, load_job
+from .runs.scheduled import JobResult, plan_job, run_job
+from .runs.store import Store
 from .settings import Settings
-from .store import Store
 
 __version__ = "0.1.0"
 

@@ -17,14 +17,14 @@ from pydantic import ValidationError
 from .compare import compare, load_articles_metadata, render_table
 from .compare.judge import CompletionJudge
 from .errors import ConfigError, ExtractorError, StoreError, StoreLocked
-from .interrupts import exit_code, stop_on_signals
-from .jsonl import read_claims, read_results
+from .extraction.pipeline import extract
+from .io.jsonl import read_claims, read_results
+from .io.progress import count_articles, with_progress
+from .io.report import load_comparison, render_report
 from .models import ArticleResult, RunSummary
-from .pipeline import extract
-from .progress import count_articles, with_progress
-from .report import load_comparison, render_report
+from .runs.interrupts import exit_code, stop_on_signals
+from .runs.store import Store
 from .settings import Settings
-from .store import Store
 
 __all__ = ["main"]
 
@@ -237,7 +237,7 @@ def _stderr_console() -> Any:
 
 def _results(args: argparse.Namespace, settings: Settings) -> Generator[ArticleResult, None, None]:
     if args.engine == "ray":
-        from .distributed import extract_ray
+        from .runs.ray_engine import extract_ray
 
         yield from extract_ray(args.paths, settings)
     else:
@@ -344,8 +344,8 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .jobs import load_job
-    from .run import RunInterrupted, plan_job, run_job
+    from .runs.jobs import load_job
+    from .runs.scheduled import RunInterrupted, plan_job, run_job
 
     jobs = [p for p in args.paths if p.endswith(".toml")]
     if len(jobs) > 1:
@@ -383,7 +383,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .export import export
+    from .runs.export import export
 
     rows = export(args.store, args.output, what=args.what, format=args.format)
     print(f"extractor: wrote {rows} {args.what} rows to {args.output}", file=sys.stderr)
@@ -393,8 +393,8 @@ def _export(args: argparse.Namespace) -> int:
 def _eval(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from .evaluate import evaluate, load_aliases, render_eval_table
-    from .gold import load_gold
+    from .evaluation.gold import load_gold
+    from .evaluation.score import evaluate, load_aliases, render_eval_table
 
     settings = _settings(args)
     gold = load_gold(args.gold, settings)

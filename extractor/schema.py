@@ -8,8 +8,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from .evaluate import EvalReport
-from .gold import GoldRecord
+from .evaluation.gold import GoldRecord
+from .evaluation.score import EvalReport
 from .models import Article, ArticleResult, Claim, Comparison, RunSummary
 
 __all__ = ["SCHEMA_MODELS", "schema_documents", "write_schemas"]

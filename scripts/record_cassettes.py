@@ -49,7 +49,7 @@ def _wait_ready(base_url: str, server: subprocess.Popen[bytes], timeout: float =
 
 
 def _start_server() -> tuple[subprocess.Popen[bytes], str]:
-    from extractor.backends.local import packaged_model_path
+    from extractor.llm.local import packaged_model_path
     from extractor.settings import Settings
 
     gguf = packaged_model_path(Settings().cache_dir)

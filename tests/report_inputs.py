@@ -1,7 +1,7 @@
 """Inputs for the report tests: the samples, claims grounded in them by code, a comparison.
 
 No model is involved: each claim's quote is a phrase of the sample located by
-``extractor.grounding.ground``; quantities and stance are parsed from the quote by code.
+``extractor.extraction.grounding.ground``; quantities and stance are parsed from the quote by code.
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from functools import cache
 
 from extractor.compare import compare
 from extractor.compare.embeddings import HashingEmbedder
-from extractor.grounding import ground
-from extractor.ingest import read_articles
+from extractor.extraction.grounding import ground
+from extractor.ingest.articles import read_articles
+from extractor.language.quantities import parse_quantities
+from extractor.language.stance import detect_stance
 from extractor.models import Article, Claim, Comparison
-from extractor.quantities import parse_quantities
 from extractor.settings import Settings
-from extractor.stance import detect_stance
 
 from .conftest import SAMPLES
 

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from extractor import Article, ResponseCache, Settings, extract_article
-from extractor.backends import make_backend
-from extractor.cache import CachedBackend
-from extractor.store import Store
+from extractor.llm.backends import make_backend
+from extractor.llm.cache import CachedBackend
+from extractor.runs.store import Store
 
 pytestmark = pytest.mark.model
 

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 
 from extractor import Article, Settings, extract
-from extractor.backends.base import Completion, CompletionRequest
-from extractor.backends.openai_backend import OpenAICompletionBackend
 from extractor.errors import ConfigError, StoreError
-from extractor.jobs import Job
-from extractor.pipeline import extract_article, make_strategy
-from extractor.run import run_job
-from extractor.store import Store
+from extractor.extraction.pipeline import extract_article, make_strategy
+from extractor.llm.base import Completion, CompletionRequest
+from extractor.llm.openai_backend import OpenAICompletionBackend
+from extractor.runs.jobs import Job
+from extractor.runs.scheduled import run_job
+from extractor.runs.store import Store
 
 from .faults import FaultServer, fault_serving
 

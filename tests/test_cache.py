@@ -6,13 +6,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
-from extractor.backends.base import Completion, CompletionRequest
-from extractor.cache import CachedBackend, ResponseCache
+from extractor.extraction.pipeline import extract_article
+from extractor.extraction.strategy import usage_of
+from extractor.llm.base import Completion, CompletionRequest
+from extractor.llm.cache import CachedBackend, ResponseCache
 from extractor.models import Article
-from extractor.pipeline import extract_article
+from extractor.runs.store import Store
 from extractor.settings import Settings
-from extractor.store import Store
-from extractor.strategies.base import usage_of
 
 from .fake_llm import FakeLLM, article_text, fake_llm
 

@@ -24,10 +24,10 @@ from extractor.compare.facts import Amount, Fact, amounts_compatible, make_fact,
 from extractor.compare.judge import parse_judgement
 from extractor.compare.rules import decide
 from extractor.errors import InputError, PromptError
+from extractor.language.quantities import parse_quantities
+from extractor.language.stance import detect_stance
+from extractor.llm.prompts import render_prompt
 from extractor.models import Article, Claim, Quantity, Relation, Stance, content_hash
-from extractor.prompts import render_prompt
-from extractor.quantities import parse_quantities
-from extractor.stance import detect_stance
 
 from .layers import forbidden_imports
 

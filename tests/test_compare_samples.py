@@ -229,7 +229,7 @@ def test_compare_command_takes_extract_results_and_rejects_garbage(
 def test_compare_command_reads_claims_and_metadata_from_a_store(
     claims: list[Claim], articles: dict[str, Article], tmp_path: Path
 ) -> None:
-    from extractor.store import Store
+    from extractor.runs.store import Store
 
     db = tmp_path / "extractor.db"
     with Store(db) as store:

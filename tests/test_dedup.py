@@ -17,9 +17,9 @@ from extractor.compare.clustering import neighbour_pairs
 from extractor.compare.dedup import DuplicateGroup, deduplicate, normalise_text
 from extractor.compare.embeddings import HashingEmbedder, MiniLMEmbedder
 from extractor.compare.facts import Fact, make_fact
+from extractor.language.quantities import parse_quantities
+from extractor.language.stance import detect_stance
 from extractor.models import Article, Claim, Relation
-from extractor.quantities import parse_quantities
-from extractor.stance import detect_stance
 
 BABEL = Article(id="babel-1", source="Babel", published=date(2024, 10, 25), text="")
 BREITBART = Article(id="breitbart-1", source="Breitbart", published=date(2024, 11, 22), text="")

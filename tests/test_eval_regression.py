@@ -28,7 +28,7 @@ from typing import Any
 import pytest
 
 from extractor import EvalReport, Settings, compare, evaluate, extract, load_gold
-from extractor.evaluate import load_aliases
+from extractor.evaluation.score import load_aliases
 
 from .conftest import RECORDING, ROOT, make_vcr
 from .test_openai_backend import openai_settings

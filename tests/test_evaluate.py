@@ -1,4 +1,4 @@
-"""Metrics of extractor.evaluate on tiny hand-checked cases, and the ``eval`` command."""
+"""Metrics of extractor.evaluation.score on tiny hand-checked cases, and the ``eval`` command."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from rich.console import Console
 from extractor import Claim, EvalReport, evaluate, load_gold
 from extractor.cli import main
 from extractor.errors import InputError
-from extractor.evaluate import (
+from extractor.evaluation.gold import GoldClaim, GoldCluster, GoldQuantity, GoldSet
+from extractor.evaluation.score import (
     cluster_pair_score,
     grounding_rate,
     load_aliases,
@@ -24,7 +25,7 @@ from extractor.evaluate import (
     same_quantity,
     same_speaker,
 )
-from extractor.gold import GoldClaim, GoldCluster, GoldQuantity, GoldSet
+from extractor.language.quantities import parse_quantities
 from extractor.models import (
     Article,
     ArticleResult,
@@ -35,7 +36,6 @@ from extractor.models import (
     Relation,
     Stance,
 )
-from extractor.quantities import parse_quantities
 
 from .conftest import ROOT
 

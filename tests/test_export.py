@@ -12,18 +12,18 @@ import pytest
 from extractor.cli import main
 from extractor.compare import compare
 from extractor.compare.embeddings import HashingEmbedder
-from extractor.export import (
+from extractor.io.export import (
     CLAIM_COLUMNS,
     MEMBER_FIELDS,
     read_claims_export,
     read_comparison_export,
     write_claims,
 )
+from extractor.language.quantities import parse_quantities
+from extractor.language.stance import detect_stance
 from extractor.models import Article, ArticleResult, Claim, ClusterMember, MatchKind, Stance
-from extractor.quantities import parse_quantities
+from extractor.runs.store import Store
 from extractor.settings import Settings
-from extractor.stance import detect_stance
-from extractor.store import Store
 
 FORMATS = ["jsonl", "csv", "parquet"]
 REPORTS = [

@@ -18,14 +18,12 @@ from typing import Any
 
 import pytest
 
-from extractor import Article, ArticleResult, RunSummary, Settings, TransportError, extract, run
-from extractor.backends.base import CompletionRequest
-from extractor.backends.openai_backend import OpenAICompletionBackend
+from extractor import Article, ArticleResult, RunSummary, Settings, TransportError, extract
 from extractor.cli import main
-from extractor.jobs import Job
-from extractor.pipeline import extract_article
-from extractor.store import Store
-from extractor.transport import (
+from extractor.extraction.pipeline import extract_article
+from extractor.llm.base import CompletionRequest
+from extractor.llm.openai_backend import OpenAICompletionBackend
+from extractor.llm.transport import (
     MalformedResponse,
     Meter,
     call_with_retries,
@@ -33,6 +31,9 @@ from extractor.transport import (
     make_openai_client,
     retry_after,
 )
+from extractor.runs import scheduled as run
+from extractor.runs.jobs import Job
+from extractor.runs.store import Store
 
 from .faults import FAULTS, FaultServer, fault_serving
 

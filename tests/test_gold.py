@@ -1,4 +1,4 @@
-"""The gold format (extractor.gold) and the gold set in tests/gold/."""
+"""The gold format (extractor.evaluation.gold) and the gold set in tests/gold/."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from extractor import InputError
-from extractor.gold import GoldClaim, GoldQuantity, GoldSet, load_gold
-from extractor.grounding import strip_quote
+from extractor.evaluation.gold import GoldClaim, GoldQuantity, GoldSet, load_gold
+from extractor.extraction.grounding import strip_quote
 from extractor.models import Article, Relation
 
 from .conftest import ROOT

@@ -1,4 +1,4 @@
-"""Tests of extractor.grounding: exact, normalized and fuzzy location of quotes."""
+"""Tests of extractor.extraction.grounding: exact, normalized and fuzzy location of quotes."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from extractor.grounding import Span, ground, strip_quote
+from extractor.extraction.grounding import Span, ground, strip_quote
 from extractor.models import MatchKind
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"

@@ -18,9 +18,9 @@ import pytest
 
 from extractor import Article, ArticleResult, Settings, extract, extract_article
 from extractor.cli import main
-from extractor.quantities import parse_quantities
-from extractor.segment import select_candidates
-from extractor.validation import content_words
+from extractor.extraction.validation import content_words
+from extractor.language.quantities import parse_quantities
+from extractor.language.segment import select_candidates
 
 from .faults import FaultServer, fault_serving
 

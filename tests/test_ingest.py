@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from extractor.ingest import read_articles
+from extractor.ingest.articles import read_articles
 from extractor.models import Article, ArticleError
 from extractor.settings import Settings
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from extractor.store import Store
+from extractor.runs.store import Store
 from extractor.testing import FakeCompletionServer
 
 from .conftest import ROOT

@@ -10,9 +10,9 @@ import pytest
 import yaml
 
 from extractor import Relation, Usage, compare
-from extractor.backends.base import Completion, CompletionRequest
-from extractor.backends.openai_backend import OpenAICompletionBackend
 from extractor.compare.judge import CompletionJudge
+from extractor.llm.base import Completion, CompletionRequest
+from extractor.llm.openai_backend import OpenAICompletionBackend
 
 from .test_compare_relations import BABEL, INDEPENDENT, FixedSimilarity, claim
 from .test_openai_backend import openai_settings, request_bodies

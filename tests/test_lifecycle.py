@@ -11,12 +11,12 @@ from typing import Any
 import openai
 import pytest
 
-import extractor.backends as backends
+import extractor.llm.backends as backends
 from extractor import Article, Settings, extract, extract_article
-from extractor.backends import make_backend
-from extractor.backends.base import Completion, CompletionRequest
-from extractor.backends.openai_backend import OpenAICompletionBackend
-from extractor.pipeline import make_strategy
+from extractor.extraction.pipeline import make_strategy
+from extractor.llm.backends import make_backend
+from extractor.llm.base import Completion, CompletionRequest
+from extractor.llm.openai_backend import OpenAICompletionBackend
 from extractor.testing import FakeCompletionServer
 
 from .faults import FaultServer, fault_serving
@@ -30,9 +30,9 @@ ARTICLES = [
 @pytest.fixture
 def clients(monkeypatch: pytest.MonkeyPatch) -> list[openai.OpenAI]:
     """Every OpenAI client the back ends and the article strategy make, in order."""
-    import extractor.backends.openai_backend as openai_backend
-    import extractor.strategies.article as article
-    from extractor.transport import make_openai_client
+    import extractor.extraction.article as article
+    import extractor.llm.openai_backend as openai_backend
+    from extractor.llm.transport import make_openai_client
 
     made: list[openai.OpenAI] = []
 
@@ -127,7 +127,7 @@ class FakeModel:
 
 @pytest.fixture
 def fake_models(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    import extractor.backends.local as local
+    import extractor.llm.local as local
 
     FakeModel.loaded = []
     monkeypatch.setattr(local, "LlamaCppBackend", FakeModel)

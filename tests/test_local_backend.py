@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from extractor import Article, ModelLoadError, Settings, extract_article
-from extractor.backends import make_backend
-from extractor.backends.base import CompletionRequest
-from extractor.backends.local import LlamaCppBackend
-from extractor.prompts import render_prompt
+from extractor.llm.backends import make_backend
+from extractor.llm.base import CompletionRequest
+from extractor.llm.local import LlamaCppBackend
+from extractor.llm.prompts import render_prompt
 
 pytestmark = pytest.mark.model
 

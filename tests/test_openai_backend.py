@@ -8,9 +8,10 @@ import pytest
 import yaml
 
 from extractor import Article, Settings, TransportError, extract_article, read_articles
-from extractor.backends.base import CompletionRequest
-from extractor.backends.openai_backend import OpenAICompletionBackend
-from extractor.chunking import chunk_text, estimate_tokens
+from extractor.extraction.chunking import chunk_text
+from extractor.llm.base import CompletionRequest
+from extractor.llm.openai_backend import OpenAICompletionBackend
+from extractor.llm.tokens import estimate_tokens
 
 from .conftest import CASSETTES, RECORDING, SAMPLES, endpoint, recorded_model, recording_api_key
 from .servers import ReplayServer, recorded_bodies, serving
@@ -168,8 +169,8 @@ def test_long_article_is_chunked_with_offsets_in_the_whole_article(cassette: Any
 def test_changed_prompt_does_not_match_the_cassette(
     cassette: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import extractor.strategies.attributed as attributed_strategy
-    import extractor.strategies.sentence as sentence_strategy
+    import extractor.extraction.attributed as attributed_strategy
+    import extractor.extraction.sentence as sentence_strategy
 
     original = sentence_strategy.render_prompt
     for module in (sentence_strategy, attributed_strategy):
@@ -192,7 +193,7 @@ def test_no_cassette_holds_a_secret() -> None:
 
 
 def test_constrained_schema_allows_only_the_chunks_sentences() -> None:
-    from extractor.strategies.article import MAX_CLAIMS_PER_CHUNK, response_schema
+    from extractor.extraction.article import MAX_CLAIMS_PER_CHUNK, response_schema
 
     text = "Seoul said 12,000 troops went. Kyiv said 10,000 did.\n\nMoscow denied it."
     schema = response_schema(text)

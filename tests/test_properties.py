@@ -19,12 +19,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from extractor.bidi import BIDI_CONTROLS, display_order
-from extractor.grounding import _fold, ground, strip_quote
-from extractor.ingest import read_articles
+from extractor.extraction.grounding import _fold, ground, strip_quote
+from extractor.ingest.articles import read_articles
+from extractor.ingest.bidi import BIDI_CONTROLS, display_order
+from extractor.language.quantities import parse_quantities
+from extractor.language.segment import MAX_SENTENCE_CHARS, select_candidates, split_sentences
 from extractor.models import Article, ArticleError, MatchKind
-from extractor.quantities import parse_quantities
-from extractor.segment import MAX_SENTENCE_CHARS, select_candidates, split_sentences
 from extractor.settings import Settings
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1,4 +1,4 @@
-"""Tests of extractor.quantities: numbers, hedges as bounds, units, and what is not a quantity."""
+"""Tests of language.quantities: numbers, hedges as bounds, units, and what is not a quantity."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from extractor.language.quantities import parse_quantities
 from extractor.models import Quantity
-from extractor.quantities import parse_quantities
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 INF = None  # an unbounded upper end

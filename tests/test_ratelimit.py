@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from extractor.ratelimit import RateLimiter, parse_duration, retry_after_seconds
+from extractor.llm.ratelimit import RateLimiter, parse_duration, retry_after_seconds
 
 
 class FakeClock:
@@ -190,7 +190,7 @@ def test_threads_sharing_one_limiter_stay_within_budget() -> None:
 
 
 def test_the_ray_jobs_limiter_caps_a_servers_pause_like_the_local_one() -> None:
-    from extractor.distributed import _LimiterActor  # the actor's class, run here without Ray
+    from extractor.runs.ray_engine import _LimiterActor  # the actor's class, run here without Ray
     from extractor.settings import Settings
 
     settings = Settings(backend="openai", base_url="http://127.0.0.1:9/v1", retry_max_wait=2.0)

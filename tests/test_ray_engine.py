@@ -16,7 +16,7 @@ import ray
 
 from extractor import Settings, extract
 from extractor.cli import main
-from extractor.distributed import extract_ray, write_claims_parquet
+from extractor.runs.ray_engine import extract_ray, write_claims_parquet
 from extractor.testing import FakeCompletionServer
 
 from .conftest import ROOT, SAMPLES
@@ -74,7 +74,7 @@ def test_the_cli_engine_flag_writes_the_same_files(
 def test_the_workers_write_the_claims_as_parquet(
     local_ray: None, server: tuple[FakeCompletionServer, str], tmp_path: Path
 ) -> None:
-    from extractor.export import read_claims_export
+    from extractor.io.export import read_claims_export
 
     _, url = server
     settings = fake_settings(url)
@@ -92,7 +92,7 @@ def test_the_ray_engine_refuses_a_token_budget() -> None:
 
 
 def test_workers_share_one_rate_limit_through_the_limiter_actor(local_ray: None) -> None:
-    from extractor.distributed import _LimiterActor, _RemoteLimiter
+    from extractor.runs.ray_engine import _LimiterActor, _RemoteLimiter
 
     settings = Settings(requests_per_minute=3, retry_max_wait=300.0)
     actor = ray.remote(num_cpus=0)(_LimiterActor).remote(settings)

@@ -18,6 +18,7 @@ import pytest
 import extractor
 from extractor.cli import main
 from extractor.errors import InputError
+from extractor.io.report import load_comparison, render_report
 from extractor.models import (
     Article,
     ArticleResult,
@@ -29,9 +30,8 @@ from extractor.models import (
     Relation,
     Stance,
 )
-from extractor.report import load_comparison, render_report
+from extractor.runs.store import Store
 from extractor.settings import Settings
-from extractor.store import Store
 
 from .report_inputs import (
     HOSTILE,

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
+from extractor.io.report import render_report
 from extractor.models import Comparison
-from extractor.report import render_report
 
 from .report_inputs import (
     HOSTILE,

@@ -20,15 +20,15 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from extractor import prompts
-from extractor import run as run_module
 from extractor.cli import main
 from extractor.errors import ConfigError
-from extractor.jobs import load_job
+from extractor.llm import prompts
 from extractor.models import Claim, Comparison
-from extractor.run import CLAIM_SETTINGS, extraction_fingerprint, plan_job, run_job
+from extractor.runs import scheduled as run_module
+from extractor.runs.jobs import load_job
+from extractor.runs.scheduled import CLAIM_SETTINGS, extraction_fingerprint, plan_job, run_job
+from extractor.runs.store import Store
 from extractor.settings import Settings
-from extractor.store import Store
 
 from .conftest import ROOT
 from .fake_llm import FakeLLM, article_text, fake_llm, sentence_settings, write_corpus, write_job

@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 
 from extractor import Article, RunSummary, Settings, TransportError, extract, extract_article
-from extractor.backends.base import CompletionRequest
-from extractor.backends.openai_backend import OpenAICompletionBackend
 from extractor.cli import main
+from extractor.llm.base import CompletionRequest
+from extractor.llm.openai_backend import OpenAICompletionBackend
 
 from .conftest import make_vcr
 from .faults import FaultServer, fault_serving

@@ -1,4 +1,4 @@
-"""Tests of extractor.segment: sentence offsets and check-worthy candidates."""
+"""Tests of extractor.language.segment: sentence offsets and check-worthy candidates."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from extractor.segment import (
+from extractor.language.segment import (
     MAX_SENTENCE_CHARS,
     Candidate,
     Sentence,

@@ -1,4 +1,4 @@
-"""Tests of extractor.stance: cue-based stance and negation, on sentences from the samples."""
+"""Tests of language.stance: cue-based stance and negation, on sentences from the samples."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from extractor.language.stance import detect_stance, is_negated
 from extractor.models import Stance
-from extractor.stance import detect_stance, is_negated
 
 STANCES = [
     # denied

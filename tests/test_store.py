@@ -10,8 +10,8 @@ import pytest
 
 from extractor.errors import StoreError
 from extractor.models import Article, ArticleError, ArticleResult, Claim, RunSummary, Usage
+from extractor.runs.store import MIGRATIONS, Store
 from extractor.settings import Settings
-from extractor.store import MIGRATIONS, Store
 
 TEXT = "Officials said 1,200 soldiers arrived on Monday. The governor said 30 homes burned."
 

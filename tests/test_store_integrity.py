@@ -23,7 +23,7 @@ import pytest
 
 from extractor.cli import main
 from extractor.models import Comparison
-from extractor.store import Store
+from extractor.runs.store import Store
 
 from .conftest import ROOT
 from .faults import FaultServer, fault_serving

@@ -7,7 +7,7 @@ from contextlib import closing
 from pathlib import Path
 
 from extractor.models import Article, ArticleResult, Claim, Usage, content_hash
-from extractor.store import MIGRATIONS, Store
+from extractor.runs.store import MIGRATIONS, Store
 
 REPEATED = "Officials said 300 homes burned. The fire spread. Officials said 300 homes burned."
 

@@ -15,9 +15,9 @@ import pytest
 
 from extractor import ArticleResult, Settings, extract, read_articles
 from extractor.cli import main
-from extractor.concurrency import map_ordered, read_ahead
-from extractor.progress import count_articles, with_progress
-from extractor.ratelimit import RateLimiter
+from extractor.extraction.concurrency import map_ordered, read_ahead
+from extractor.io.progress import count_articles, with_progress
+from extractor.llm.ratelimit import RateLimiter
 from extractor.testing import FakeCompletionServer
 
 from .conftest import SAMPLES

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.validation import check_restatement, check_speaker
+from extractor.extraction.validation import check_restatement, check_speaker
 
 WINDOW = (
     "In late October, Pentagon leaders said they could confirm that as many as 10,000 North "

@@ -18,8 +18,8 @@ from datetime import date
 from enum import IntEnum
 
 from ..language.propositions import strip_dateline
+from ..language.stance import detect_stance, is_negated
 from ..models import Claim, Quantity, Stance
-from ..stance import detect_stance, is_negated
 
 __all__ = [
     "Amount",

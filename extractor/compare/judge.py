@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from ..backends import CompletionBackend, CompletionRequest, make_backend
+from ..llm.backends import CompletionBackend, CompletionRequest, make_backend
+from ..llm.prompts import render_prompt
 from ..models import Claim, Relation, Usage
-from ..prompts import render_prompt
 from ..settings import Settings
 
 __all__ = ["CompletionJudge", "Judge", "parse_judgement"]

@@ -24,6 +24,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import ExtractorError
+from ..language.quantities import parse_quantities
+from ..language.stance import detect_stance
 from ..models import (
     Article,
     Claim,
@@ -33,9 +35,7 @@ from ..models import (
     Relation,
     content_hash,
 )
-from ..quantities import parse_quantities
 from ..settings import Settings
-from ..stance import detect_stance
 from .articles import index_articles
 from .clustering import cluster_facts, neighbour_pairs
 from .dedup import DuplicateGroup, deduplicate

@@ -2,6 +2,9 @@
 
 Takes an article's text. Gives, with character offsets into that text:
 
+- sentences, and the candidate sentences worth asking about (:mod:`.segment`);
+- numbers with their units, hedges and intervals (:mod:`.quantities`), and a sentence's
+  stance: asserted, denied, hedged or unconfirmed (:mod:`.stance`);
 - a parse (tokens, entities, dependencies) from a spaCy pipeline (:mod:`.nlp`);
 - **attribution frames**, PARC / PolNeAR style: source, cue and content spans, for direct
   quotes, indirect speech, "according to X", "quoted X as saying" and quotes attributed
@@ -13,10 +16,11 @@ Takes an article's text. Gives, with character offsets into that text:
   **referent** of each quantity: what is counted, whose, where to (:mod:`.propositions`);
 - restatement checks that compare a model's wording with the quote (:mod:`.faithful`).
 
-It proposes; a model may choose among the candidates (see ``extractor.strategies``), but
-nothing here asks one. It may import ``extractor.models``, ``extractor.quantities``,
-``extractor.segment`` (sentences) and ``extractor.errors``; never the model back ends,
-extraction, comparison, runs or the CLI (``tests/test_language.py`` checks).
+It proposes; a model may choose among the candidates (see ``extractor.extraction``), but
+nothing here asks one. It may import ``extractor.models``, ``extractor.errors``,
+``extractor.settings`` and the
+ingest stage's :mod:`~extractor.ingest.bidi`; never the model back ends, extraction,
+comparison, io, runs or the CLI (``tests/test_layers.py`` checks).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 :func:`analyze` parses the article line by line (so memory and time grow with its length,
 and quotes, which do not cross paragraphs, are seen whole), finds the attribution frames,
 resolves every frame's source, and gives a :class:`SentenceAnalysis` per sentence of
-:func:`extractor.segment.split_sentences`, whose offsets the rest of the pipeline uses.
+:func:`extractor.language.segment.split_sentences`, whose offsets the rest of the pipeline uses.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..segment import Sentence, split_sentences
 from .frames import Frame, TextSpan, find_frames, quote_regions
 from .propositions import finish, proposition_text, referent_of, strip_dateline
+from .segment import Sentence, split_sentences
 from .speakers import AUTHOR, Mention, People, Speaker, resolve_source
 
 __all__ = ["ArticleAnalysis", "Secondary", "SentenceAnalysis", "analyze"]
@@ -212,9 +212,7 @@ def _resolve(
         if source.label not in ("PERSON", "PRON") and extent is not None:
             # "the head of the agency, Jane Doe, said": the person named in the phrase
             named = [m for m in window if extent.start <= m.start and m.end <= extent.end]
-            named += [
-                m for m in named_mentions[cut : cut + _WINDOW] if m.end <= extent.end
-            ]
+            named += [m for m in named_mentions[cut : cut + _WINDOW] if m.end <= extent.end]
             named = [m for m in named if m.label == "PERSON" and extent.start <= m.start]
             if named:
                 speakers = resolve_source(
@@ -336,9 +334,7 @@ class _Index:
         return int(self.offsets[id(token.doc)] + token.idx)
 
 
-def _proposition(
-    sentence: Sentence, frame: Frame | None, speaker: Speaker, blocks: _Index
-) -> str:
+def _proposition(sentence: Sentence, frame: Frame | None, speaker: Speaker, blocks: _Index) -> str:
     if frame is None:
         return finish(strip_dateline(sentence.text))
     replacements: dict[tuple[int, int], str] = {}

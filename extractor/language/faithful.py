@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from ..quantities import parse_quantities
+from .quantities import parse_quantities
 
 __all__ = ["check_faithful"]
 

@@ -1,0 +1,9 @@
+"""Evaluation: extracted claims and a comparison scored against a gold set.
+
+Takes a gold JSON Lines file (:mod:`.gold`: articles, claims, clusters, relations) and
+what the pipeline produced; gives an :class:`~.score.EvalReport` (claims P/R/F1, speaker
+accuracy, cluster F1, relation accuracy) from :mod:`.score`.
+
+Layering: imports ``ingest``, ``extraction`` (grounding), ``compare`` and the top-level
+contract; never runs, io or the CLI.
+"""

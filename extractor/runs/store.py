@@ -1,0 +1,614 @@
+"""The store: one SQLite file that remembers articles, claims, runs and model answers.
+
+Scheduled runs (``extractor run``) keep their state here, so a rerun over the same corpus
+only extracts what is new or what a changed setting affects. The schema is built by
+numbered migrations (:data:`MIGRATIONS`), each recorded in the ``migrations`` table when
+it is applied; opening a store applies the missing ones.
+
+Tables::
+
+    migrations    id, name, applied                       one row per applied migration
+    articles      id (content hash), source, title, url, published, origin, text
+    runs          id, started, ended, status, settings (API key masked), fingerprint,
+                  model, prompt_version, counts (RunSummary), usage
+    extractions   (article_id, fingerprint) -> run, claims, usage: the article is done
+    claims        full Claim JSON + indexed columns, unique on (id, fingerprint)
+    comparisons   the Comparison JSON computed by a run
+    errors        what went wrong, per article per run
+    responses     the response cache (:mod:`extractor.llm.cache`): key -> answer JSON
+
+Everything one article produced (the article, its claims, its errors and the marker that
+it is done) is written in ONE transaction by :meth:`Store.save_result`, so a run killed at
+any moment leaves each article either fully saved or not at all. The database is in WAL
+mode: readers (``extractor export``) never block the writer.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Concatenate, ParamSpec, TypeVar
+from urllib.parse import quote
+
+from ..errors import StoreError
+from ..models import Article, ArticleError, ArticleResult, Claim, Comparison, RunSummary
+from ..settings import Settings
+
+__all__ = ["MIGRATIONS", "RunRecord", "Store", "StoredError"]
+
+#: the schema, one script per migration, applied in order; never edit one that shipped,
+#: append a new one instead
+MIGRATIONS: tuple[tuple[str, str], ...] = (
+    (
+        "initial schema",
+        """
+        CREATE TABLE articles (
+            id TEXT PRIMARY KEY,
+            source TEXT NOT NULL,
+            title TEXT,
+            url TEXT,
+            published TEXT,
+            origin TEXT,
+            text TEXT NOT NULL,
+            first_seen TEXT NOT NULL
+        );
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            started TEXT NOT NULL,
+            ended TEXT,
+            status TEXT NOT NULL DEFAULT 'running',
+            settings TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            model TEXT,
+            prompt_version TEXT,
+            counts TEXT,
+            usage TEXT
+        );
+        CREATE TABLE extractions (
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            fingerprint TEXT NOT NULL,
+            run_id INTEGER REFERENCES runs(id),
+            done TEXT NOT NULL,
+            claims INTEGER NOT NULL,
+            usage TEXT NOT NULL,
+            PRIMARY KEY (article_id, fingerprint)
+        );
+        CREATE TABLE claims (
+            id TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            run_id INTEGER REFERENCES runs(id),
+            speaker TEXT NOT NULL,
+            stance TEXT,
+            prompt_version TEXT,
+            model TEXT,
+            start INTEGER,
+            "end" INTEGER,
+            data TEXT NOT NULL,
+            UNIQUE (id, fingerprint)
+        );
+        CREATE INDEX claims_by_article ON claims (article_id, start);
+        CREATE INDEX claims_by_speaker ON claims (speaker);
+        CREATE TABLE comparisons (
+            run_id INTEGER PRIMARY KEY REFERENCES runs(id),
+            created TEXT NOT NULL,
+            data TEXT NOT NULL
+        );
+        CREATE TABLE errors (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            run_id INTEGER REFERENCES runs(id),
+            article_id TEXT,
+            origin TEXT,
+            line INTEGER,
+            kind TEXT NOT NULL,
+            message TEXT NOT NULL
+        );
+        CREATE INDEX errors_by_run ON errors (run_id);
+        CREATE TABLE responses (
+            key TEXT PRIMARY KEY,
+            created TEXT NOT NULL,
+            data TEXT NOT NULL
+        );
+        """,
+    ),
+    (
+        "speaker spans of claims",
+        # claims written before keep their ids (article, quote and text); new ones are
+        # span-based, so an article that repeats a sentence keeps both claims
+        """
+        ALTER TABLE claims ADD COLUMN speaker_start INTEGER;
+        ALTER TABLE claims ADD COLUMN speaker_end INTEGER
+        """,
+    ),
+)
+#: the oldest schema the read-only commands can read (their queries use no later column)
+READABLE_FROM = 1
+
+_BOOTSTRAP = """
+CREATE TABLE IF NOT EXISTS migrations (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied TEXT NOT NULL
+)
+"""
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _store_error(exc: sqlite3.Error, path: Path) -> StoreError:
+    """A :class:`StoreError` that says what is wrong with the store and what to do."""
+    text = str(exc)
+    if "readonly" in text or "read-only" in text:
+        return StoreError(
+            f"the store {path} is read-only ({text}); check the file's and its directory's "
+            "permissions, or point --store at a writable place"
+        )
+    if "not a database" in text or "malformed" in text:
+        return StoreError(
+            f"{path} is not an extractor store or is corrupt ({text}); move it away "
+            "(a new store is created) or restore it from a backup"
+        )
+    if "unable to open" in text:
+        return StoreError(
+            f"cannot open the store {path} ({text}); check the path, and that its directory "
+            f"is writable: SQLite keeps {path.name}-wal and {path.name}-shm next to it"
+        )
+    if "locked" in text or "busy" in text:
+        return StoreError(f"the store {path} is busy ({text}); try again when the run ends")
+    return StoreError(f"the store {path} cannot be used: {text}")
+
+
+def _guarded(method: Callable[Concatenate[Store, P], R]) -> Callable[Concatenate[Store, P], R]:
+    """Run ``method`` holding the store's lock; any sqlite3 error becomes a StoreError."""
+
+    def wrapper(self: Store, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            with self._lock:
+                return method(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            raise _store_error(exc, self.path) from exc
+
+    functools.update_wrapper(wrapper, method)
+    return wrapper
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """One row of the ``runs`` table."""
+
+    id: int
+    started: str
+    ended: str | None
+    status: str
+    fingerprint: str
+    model: str | None
+    prompt_version: str | None
+    settings: dict[str, Any]
+    summary: RunSummary | None
+
+
+@dataclass(frozen=True)
+class StoredError:
+    """One row of the ``errors`` table: an article's error in one run."""
+
+    run_id: int | None
+    article_id: str | None
+    error: ArticleError
+
+
+class Store:
+    """An open store. ``Store(path)`` creates the file and applies missing migrations.
+
+    ``readonly=True`` opens an existing store for reading only (exports, reports) and never
+    changes it. Every failure is a :class:`~extractor.errors.StoreError`. One store may be
+    shared by threads (the response cache is read by extraction workers): each call holds
+    a lock, and a transaction holds it until it commits.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, readonly: bool = False) -> None:
+        self.path = Path(path)
+        self.readonly = readonly
+        self._lock = threading.RLock()
+        self._db = self._connect()
+        try:
+            self._migrate()
+        except sqlite3.Error as exc:
+            self._db.close()
+            raise _store_error(exc, self.path) from exc
+        except StoreError:
+            self._db.close()
+            raise
+
+    # -- opening ---------------------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        if self.readonly:
+            if not self.path.is_file():
+                raise StoreError(f"no store at {self.path}; `extractor run` creates one")
+            return self._connect_readonly()
+        if self.path.is_dir():
+            raise StoreError(f"the store {self.path} is a directory; give a file name")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the store's directory {self.path.parent}: {exc.strerror or exc}"
+            ) from exc
+        try:
+            db = sqlite3.connect(
+                self.path, isolation_level=None, timeout=10.0, check_same_thread=False
+            )
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")  # WAL: a killed process loses nothing
+            db.execute("PRAGMA foreign_keys=ON")
+        except sqlite3.Error as exc:
+            raise _store_error(exc, self.path) from exc
+        return db
+
+    def _connect_readonly(self) -> sqlite3.Connection:
+        """``mode=ro``; on a read-only mount, where the WAL's index cannot be created,
+        ``immutable=1`` (nothing can change the file there while it is read)."""
+        base = f"file:{quote(str(self.path.resolve()))}?mode=ro"
+        failure: sqlite3.Error | None = None
+        for uri in (base, base + "&immutable=1"):
+            try:
+                db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            except sqlite3.Error as exc:
+                failure = exc
+                continue
+            try:  # the open is lazy: the first read is what fails
+                db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except sqlite3.OperationalError as exc:
+                db.close()
+                failure = exc
+                continue
+            except sqlite3.Error as exc:
+                db.close()
+                raise _store_error(exc, self.path) from exc
+            return db
+        assert failure is not None
+        raise _store_error(failure, self.path) from failure
+
+    def check(self) -> None:
+        """``PRAGMA quick_check``: raise :class:`StoreError` when the file is damaged.
+
+        A store with damaged pages may still open and answer queries with wrong or missing
+        rows; a run checks first and refuses, so no output is rewritten from it.
+        """
+        try:
+            with self._lock:
+                rows = [str(row[0]) for row in self._db.execute("PRAGMA quick_check(5)")]
+        except sqlite3.Error as exc:
+            raise _store_error(exc, self.path) from exc
+        if rows != ["ok"]:
+            raise StoreError(
+                f"the store {self.path} is corrupt (quick_check: {'; '.join(rows)}); nothing "
+                "was changed: move it away (a new store is created) or restore it from a backup"
+            )
+
+    def _migrate(self) -> None:
+        if self.readonly:
+            exists = self._db.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'"
+            ).fetchone()
+            applied = len(self.migrations()) if exists else 0
+            if applied < READABLE_FROM:
+                raise StoreError(
+                    f"the store {self.path} needs an upgrade; run `extractor run` on it first"
+                )
+        else:
+            self._db.execute(_BOOTSTRAP)
+            applied = len(self.migrations())
+        if applied > len(MIGRATIONS):
+            raise StoreError(
+                f"the store {self.path} was written by a newer extractor "
+                f"(schema {applied}, this version knows {len(MIGRATIONS)}); upgrade extractor"
+            )
+        if self.readonly:
+            return  # an older schema is read as it is (see READABLE_FROM)
+        for number, (name, script) in enumerate(MIGRATIONS, start=1):
+            if number <= applied:
+                continue
+            try:  # executescript commits first, so BEGIN/COMMIT make the migration atomic
+                self._db.executescript(
+                    f"BEGIN IMMEDIATE;\n{script};\n"
+                    f"INSERT INTO migrations (id, name, applied) "
+                    f"VALUES ({number}, '{name}', '{_now()}');\nCOMMIT;"
+                )
+            except sqlite3.Error:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
+
+    def close(self) -> None:
+        """Close the connection (a checkpoint folds the WAL back into the file)."""
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: everything inside is committed together or not at all."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    # -- reading ---------------------------------------------------------------------------
+
+    @_guarded
+    def migrations(self) -> list[tuple[int, str, str]]:
+        """The applied migrations: (number, name, when)."""
+        rows = self._db.execute("SELECT id, name, applied FROM migrations ORDER BY id")
+        return [(int(n), str(name), str(when)) for n, name, when in rows]
+
+    @_guarded
+    def articles(self) -> list[Article]:
+        """Every stored article, in the order they were first stored."""
+        rows = self._db.execute(
+            "SELECT id, source, title, url, published, origin, text FROM articles ORDER BY rowid"
+        )
+        return [
+            Article(
+                id=id_,
+                source=source,
+                title=title,
+                url=url,
+                published=published,
+                origin=origin,
+                text=text,
+            )  # fmt: skip
+            for id_, source, title, url, published, origin, text in rows
+        ]
+
+    @_guarded
+    def claims(self, article_id: str | None = None) -> list[Claim]:
+        """The current claims, of every article or of one, in article and text order."""
+        sql = (
+            "SELECT c.data FROM claims c JOIN articles a ON a.id = c.article_id "
+            "{where} ORDER BY a.rowid, c.start, c.id"
+        )
+        if article_id is None:
+            rows = self._db.execute(sql.format(where=""))
+        else:
+            rows = self._db.execute(sql.format(where="WHERE c.article_id = ?"), (article_id,))
+        return [Claim.model_validate_json(data) for (data,) in rows]
+
+    @_guarded
+    def latest_comparison(self) -> Comparison | None:
+        """The comparison of the latest run that computed one, if any."""
+        row = self._db.execute(
+            "SELECT data FROM comparisons ORDER BY run_id DESC LIMIT 1"
+        ).fetchone()
+        return None if row is None else Comparison.model_validate_json(row[0])
+
+    @_guarded
+    def is_done(self, article_id: str, fingerprint: str) -> bool:
+        """Whether ``article_id`` was extracted with the settings of ``fingerprint``."""
+        row = self._db.execute(
+            "SELECT 1 FROM extractions WHERE article_id = ? AND fingerprint = ?",
+            (article_id, fingerprint),
+        ).fetchone()
+        return row is not None
+
+    @_guarded
+    def done(self, fingerprint: str | None = None) -> dict[str, str]:
+        """Article id -> fingerprint of its current extraction (optionally of one fingerprint)."""
+        if fingerprint is None:
+            rows = self._db.execute("SELECT article_id, fingerprint FROM extractions")
+        else:
+            rows = self._db.execute(
+                "SELECT article_id, fingerprint FROM extractions WHERE fingerprint = ?",
+                (fingerprint,),
+            )
+        return {str(a): str(f) for a, f in rows}
+
+    @_guarded
+    def runs(self) -> list[RunRecord]:
+        """Every run, oldest first."""
+        rows = self._db.execute(
+            "SELECT id, started, ended, status, fingerprint, model, prompt_version, settings, "
+            "counts FROM runs ORDER BY id"
+        )
+        return [
+            RunRecord(
+                id=int(row[0]),
+                started=row[1],
+                ended=row[2],
+                status=row[3],
+                fingerprint=row[4],
+                model=row[5],
+                prompt_version=row[6],
+                settings=json.loads(row[7]),
+                summary=RunSummary.model_validate_json(row[8]) if row[8] else None,
+            )  # fmt: skip
+            for row in rows
+        ]
+
+    @_guarded
+    def errors(self, run_id: int | None = None) -> list[StoredError]:
+        """The recorded errors, of every run or of one, in the order they happened."""
+        sql = "SELECT run_id, article_id, origin, line, kind, message FROM errors"
+        if run_id is None:
+            rows = self._db.execute(sql + " ORDER BY id")
+        else:
+            rows = self._db.execute(sql + " WHERE run_id = ? ORDER BY id", (run_id,))
+        return [
+            StoredError(
+                run_id=run,
+                article_id=article,
+                error=ArticleError(kind=kind, message=message, origin=origin, line=line),
+            )
+            for run, article, origin, line, kind, message in rows
+        ]
+
+    # -- writing ---------------------------------------------------------------------------
+
+    @_guarded
+    def begin_run(
+        self,
+        settings: Settings,
+        *,
+        fingerprint: str,
+        model: str | None = None,
+        prompt_version: str | None = None,
+    ) -> int:
+        """Record the start of a run; returns its id.
+
+        Call it while holding the store's lock: runs still marked ``running`` then belong to
+        a process that died, and are marked ``interrupted``.
+        """
+        with self._transaction() as db:
+            db.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
+            cursor = db.execute(
+                "INSERT INTO runs (started, settings, fingerprint, model, prompt_version) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (_now(), json.dumps(settings.public_dict()), fingerprint, model, prompt_version),
+            )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    @_guarded
+    def end_run(self, run_id: int, summary: RunSummary, status: str) -> None:
+        """Record how a run ended: its counts, usage and status (ok, partial, failed)."""
+        self._db.execute(
+            "UPDATE runs SET ended = ?, status = ?, counts = ?, usage = ? WHERE id = ?",
+            (_now(), status, summary.model_dump_json(), summary.usage.model_dump_json(), run_id),
+        )
+
+    @_guarded
+    def save_result(self, result: ArticleResult, fingerprint: str, run_id: int | None) -> None:
+        """Save one article's result in one transaction: article, errors, claims, done marker.
+
+        Only an ``ok`` result marks the article done; its claims then replace every claim
+        the article had before (from any fingerprint), so re-extracting after a prompt or
+        model change never duplicates claims. A failed or skipped article keeps its older
+        claims and is tried again by the next run.
+        """
+        article = result.article
+        with self._transaction() as db:
+            if article is not None:
+                db.execute(
+                    "INSERT INTO articles (id, source, title, url, published, origin, text, "
+                    "first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                    "source = excluded.source, title = excluded.title, url = excluded.url, "
+                    "published = excluded.published, origin = excluded.origin",
+                    (
+                        article.id, article.source, article.title, article.url,
+                        article.published.isoformat() if article.published else None,
+                        article.origin, article.text, _now(),
+                    ),
+                )  # fmt: skip
+            db.executemany(
+                "INSERT INTO errors (run_id, article_id, origin, line, kind, message) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (run_id, article.id if article else None, e.origin, e.line, e.kind, e.message)
+                    for e in result.errors
+                ],
+            )
+            if article is None or result.status != "ok":
+                return
+            db.execute("DELETE FROM claims WHERE article_id = ?", (article.id,))
+            db.execute("DELETE FROM extractions WHERE article_id = ?", (article.id,))
+            db.executemany(
+                "INSERT INTO claims (id, fingerprint, article_id, run_id, speaker, stance, "
+                'prompt_version, model, start, "end", speaker_start, speaker_end, data) '
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                [
+                    (
+                        c.id,
+                        fingerprint,
+                        article.id,
+                        run_id,
+                        c.speaker,
+                        c.stance.value if c.stance else None,
+                        c.prompt_version,
+                        c.model,
+                        c.start,
+                        c.end,
+                        c.speaker_start,
+                        c.speaker_end,
+                        c.model_dump_json(),
+                    )  # fmt: skip
+                    for c in result.claims
+                ],
+            )
+            db.execute(
+                "INSERT INTO extractions (article_id, fingerprint, run_id, done, claims, usage) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    article.id, fingerprint, run_id, _now(), len(result.claims),
+                    result.usage.model_dump_json(),
+                ),
+            )  # fmt: skip
+
+    @_guarded
+    def remove_articles(self, article_ids: Iterable[str]) -> dict[str, int]:
+        """Remove articles with their claims and done markers, in one transaction.
+
+        Returns article id -> claims removed, for the articles that were stored. Their
+        recorded errors stay, as the history of the runs that made them.
+        """
+        removed: dict[str, int] = {}
+        with self._transaction() as db:
+            for article_id in article_ids:
+                count = db.execute(
+                    "SELECT count(*) FROM claims WHERE article_id = ?", (article_id,)
+                ).fetchone()[0]
+                db.execute("DELETE FROM claims WHERE article_id = ?", (article_id,))
+                db.execute("DELETE FROM extractions WHERE article_id = ?", (article_id,))
+                if db.execute("DELETE FROM articles WHERE id = ?", (article_id,)).rowcount:
+                    removed[article_id] = int(count)
+        return removed
+
+    @_guarded
+    def save_comparison(self, run_id: int, comparison: Comparison) -> None:
+        """Record the comparison a run computed over the stored claims."""
+        self._db.execute(
+            "INSERT OR REPLACE INTO comparisons (run_id, created, data) VALUES (?, ?, ?)",
+            (run_id, _now(), comparison.model_dump_json()),
+        )
+
+    # -- the response cache (see extractor.llm.cache) -------------------------------------------
+
+    @_guarded
+    def get_response(self, key: str) -> str | None:
+        """The cached model answer stored under ``key``, if any."""
+        row = self._db.execute("SELECT data FROM responses WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    @_guarded
+    def put_response(self, key: str, data: str) -> None:
+        """Cache a model answer under ``key`` (committed at once, outside any article)."""
+        self._db.execute(
+            "INSERT OR REPLACE INTO responses (key, created, data) VALUES (?, ?, ?)",
+            (key, _now(), data),
+        )
