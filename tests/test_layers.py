@@ -1,0 +1,67 @@
+"""The import rules of the subpackages' docstrings, checked on the source (tests/layers.py).
+
+An article flows ingest -> language -> llm -> extraction -> compare -> io -> runs -> cli;
+a layer imports only layers it is written to take from, never a later one, and nothing
+imports the CLI.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .layers import PACKAGE, imported_layers, layer_violations
+
+#: what each layer may import, besides itself and the top-level contract (SHARED)
+ALLOWED: dict[str, set[str]] = {
+    "ingest": set(),
+    "language": {"ingest"},  # the bidi reading order only
+    "llm": set(),
+    "extraction": {"ingest", "language", "llm"},
+    "compare": {"language", "llm"},
+    "io": {"ingest", "compare"},
+    "evaluation": {"ingest", "extraction", "compare"},
+    "runs": {"ingest", "language", "llm", "extraction", "compare", "io"},
+    # the top-level contract imports no subpackage
+    "models": set(),
+    "errors": set(),
+    "settings": set(),
+}
+#: the top-level contract: every layer may import these
+SHARED = {"models", "errors", "settings", "stopwords"}
+
+
+def test_every_layer_imports_only_what_its_docstring_allows() -> None:
+    assert layer_violations(ALLOWED, SHARED) == []
+
+
+def test_every_subpackage_has_a_rule() -> None:
+    subpackages = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists()}
+    assert subpackages <= set(ALLOWED)
+
+
+def test_nothing_imports_the_cli() -> None:
+    importers = [
+        str(module.relative_to(PACKAGE))
+        for module in sorted(PACKAGE.rglob("*.py"))
+        if module.name not in {"cli.py", "__main__.py"} and "cli" in imported_layers(module)
+    ]
+    assert importers == []
+
+
+def test_the_checker_flags_a_broken_rule(tmp_path: Path) -> None:
+    package = tmp_path / "extractor"
+    for layer, source in {
+        "llm": "from ..compare.stage import compare\nfrom ..models import Claim\n",
+        "ingest": "import extractor.cli\nfrom . import bidi\n",
+        "compare": "from ..language import analyze\n",
+    }.items():
+        (package / layer).mkdir(parents=True)
+        (package / layer / "__init__.py").write_text("")
+        (package / layer / "mod.py").write_text(source)
+    (package / "models.py").write_text("from .runs import store\n")
+    rules = {"llm": set(), "ingest": set(), "compare": {"language"}, "models": set()}
+    assert layer_violations(rules, {"models"}, package) == [
+        ("ingest/mod.py", "cli"),
+        ("llm/mod.py", "compare"),
+        ("models.py", "runs"),
+    ]
