@@ -18,7 +18,6 @@ response's rate-limit headers reach it through an httpx response hook on the cli
 
 from __future__ import annotations
 
-import email.utils
 import json
 import time
 from collections.abc import Callable
@@ -37,7 +36,7 @@ from tenacity import (
 
 from ..errors import TransportError
 from ..settings import Settings
-from .ratelimit import Limiter
+from .ratelimit import Limiter, retry_after_seconds
 
 __all__ = [
     "MalformedResponse",
@@ -146,28 +145,8 @@ def is_retryable(exc: BaseException) -> bool:
 
 def retry_after(exc: BaseException | None) -> float | None:
     """Seconds the server asked us to wait (``Retry-After``, seconds or HTTP date), if any."""
-    response = getattr(exc, "response", None)
-    headers = getattr(response, "headers", None)
-    if headers is None:
-        return None
-    value = headers.get("retry-after-ms")
-    if value is not None:
-        try:
-            return max(0.0, float(value) / 1000)
-        except ValueError:
-            pass
-    value = headers.get("retry-after")
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        parsed = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):  # neither seconds nor an HTTP date: back off as usual
-        return None
-    return max(0.0, parsed.timestamp() - time.time())
+    headers = getattr(getattr(exc, "response", None), "headers", None)
+    return None if headers is None else retry_after_seconds(headers)
 
 
 class _WaitRetryAfterOrBackoff:
