@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.servers import FaultProxy, serving  # noqa: E402
+from extractor.testing import FakeCompletionServer  # noqa: E402
 
 MODEL_ALIAS = "gemma-3-270m"
 
@@ -82,7 +82,8 @@ def main() -> int:
         print("starting llama_cpp.server with the packaged GGUF ...", flush=True)
         server, base_url = _start_server()
     try:
-        with serving(FaultProxy(base_url, ["429"])) as fault429_url:
+        proxy = FakeCompletionServer(upstream=base_url, schedule=["429-retry-after"])
+        with proxy.running() as fault429_url:
             if not args.select:
                 for old in (ROOT / "cassettes").glob("*.yaml"):
                     old.unlink()

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from extractor import Article, Settings, extract_article
-
-from .faults import FaultServer, fault_serving
+from extractor.testing import FakeCompletionServer, serving
 
 ARTICLE = Article.from_text(
     "The harbour authority said 2,000 containers were lost in the storm. "
@@ -24,8 +23,8 @@ def settings(url: str, **overrides: object) -> Settings:
 
 
 def test_max_candidates_bounds_the_model_calls_not_the_claims_code_finds() -> None:
-    server = FaultServer()
-    with fault_serving(server) as url:
+    server = FakeCompletionServer()
+    with serving(server) as url:
         result = extract_article(ARTICLE, settings(url, max_candidates=1))
     assert result.ok, result.errors
     assert result.usage.requests == 1  # one sentence asked about

@@ -18,8 +18,7 @@ from extractor.llm.openai_backend import OpenAICompletionBackend
 from extractor.runs.jobs import Job
 from extractor.runs.scheduled import run_job
 from extractor.runs.store import Store
-
-from .faults import FaultServer, fault_serving
+from extractor.testing import FakeCompletionServer, serving
 
 TEXT = (
     "The council approved 12 new schools for Northfield on Monday. "
@@ -36,8 +35,8 @@ def _settings(url: str, **overrides: object) -> Settings:
 
 
 def test_the_article_strategy_asks_the_back_end_it_is_given() -> None:
-    configured, given = FaultServer(), FaultServer()
-    with fault_serving(configured) as configured_url, fault_serving(given) as given_url:
+    configured, given = FakeCompletionServer(), FakeCompletionServer()
+    with serving(configured) as configured_url, serving(given) as given_url:
         settings = _settings(configured_url, strategy="article")
         backend = OpenAICompletionBackend(_settings(given_url, model="given-model"))
         result = extract_article(
@@ -60,8 +59,8 @@ class _TextOnly:
 
 
 def test_a_back_end_the_article_strategy_cannot_use_is_a_config_error() -> None:
-    configured = FaultServer()
-    with fault_serving(configured) as url:
+    configured = FakeCompletionServer()
+    with serving(configured) as url:
         with pytest.raises(ConfigError, match="'text-only' back end passed only completes text"):
             make_strategy(_settings(url, strategy="article"), _TextOnly())
         # through extract: the first article's strategy fails the batch, nothing is asked
@@ -85,15 +84,15 @@ def _articles(count: int, sentences: int = 8) -> list[Article]:
     ]
 
 
-def _asked_after(server: FaultServer, seconds: float) -> tuple[int, int]:
+def _asked_after(server: FakeCompletionServer, seconds: float) -> tuple[int, int]:
     before = len(server.log)
     time.sleep(seconds)
     return before, len(server.log)
 
 
 def test_closing_a_batch_stops_the_articles_in_flight() -> None:
-    server = FaultServer(delay=0.1)
-    with fault_serving(server) as url:
+    server = FakeCompletionServer(latency=0.1)
+    with serving(server) as url:
         results = extract(_articles(6), _settings(url, strategy="sentence", concurrency=2))
         first = next(results)
         assert first.ok, first.errors
@@ -116,9 +115,9 @@ def test_a_failed_consumer_stops_the_runs_threads(
         saved(store, result, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Store, "save_result", fail_on_second)
-    server = FaultServer(delay=0.1)
+    server = FakeCompletionServer(latency=0.1)
     before_run = set(threading.enumerate())
-    with fault_serving(server) as url:
+    with serving(server) as url:
         job = Job(
             inputs=[feed],
             store=tmp_path / "store.sqlite",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -13,8 +14,9 @@ from extractor.llm.cache import CachedBackend, ResponseCache
 from extractor.models import Article
 from extractor.runs.store import Store
 from extractor.settings import Settings
+from extractor.testing import FakeCompletionServer
 
-from .fake_llm import FakeLLM, article_text, fake_llm
+from .fake_llm import article_text
 
 
 class CountingBackend:
@@ -76,8 +78,9 @@ def test_the_article_strategy_answers_from_the_cache(tmp_path: Path) -> None:
     text = article_text(0)
     quote = text.split(". ")[0] + "."
     article = Article.from_text(text, source="Wire A")
-    fake = FakeLLM(chat_quote=quote)
-    with fake_llm(fake) as url, Store(tmp_path / "s.sqlite") as store:
+    claims = [{"quote": quote, "speaker": "author", "claim": quote}]
+    fake = FakeCompletionServer(chat=lambda prompt: json.dumps({"claims": claims}))
+    with fake.running() as url, Store(tmp_path / "s.sqlite") as store:
         settings = Settings(backend="openai", strategy="article", base_url=url, model="chat")
         cache = ResponseCache(store)
         first = extract_article(article, settings, cache=cache)

@@ -1,4 +1,4 @@
-"""Reliability under provider faults, against :class:`tests.faults.FaultServer`.
+"""Reliability under provider faults, against :class:`extractor.testing.FakeCompletionServer`.
 
 Every fault (429 with and without Retry-After, 5xx, timeouts, dropped connections,
 truncated JSON, schema-violating JSON, empty choices) is retried within the bound and
@@ -34,8 +34,7 @@ from extractor.llm.transport import (
 from extractor.runs import scheduled as run
 from extractor.runs.jobs import Job
 from extractor.runs.store import Store
-
-from .faults import FAULTS, FaultServer, fault_serving
+from extractor.testing import FAULTS, FakeCompletionServer, serving
 
 TIMEOUT = 0.5
 SLOW = 0.8  # a "slow" answer comes this long after the request: past TIMEOUT
@@ -70,8 +69,8 @@ SHORT = Article.from_text(
 @pytest.mark.parametrize("strategy", ["sentence", "article"])
 @pytest.mark.parametrize("fault", FAULTS)
 def test_each_fault_is_retried_then_answered(fault: str, strategy: str) -> None:
-    server = FaultServer(schedule=[fault], slow_seconds=SLOW)
-    with fault_serving(server) as url:
+    server = FakeCompletionServer(schedule=[fault], slow_seconds=SLOW)
+    with serving(server) as url:
         result = extract_article(SHORT, settings_for(url, strategy=strategy, max_candidates=1))
     assert result.ok, result.errors
     assert result.claims
@@ -89,8 +88,8 @@ def test_each_fault_is_retried_then_answered(fault: str, strategy: str) -> None:
     "fault", ["429", "503", "drop", "truncated", "bad-schema", "empty-choices"]
 )
 def test_faults_past_the_retry_bound_fail_the_article_clearly(fault: str, strategy: str) -> None:
-    server = FaultServer(schedule=[fault] * 10)
-    with fault_serving(server) as url:
+    server = FakeCompletionServer(schedule=[fault] * 10)
+    with serving(server) as url:
         result = extract_article(SHORT, settings_for(url, strategy=strategy, max_retries=2))
     assert result.status == "failed" and not result.claims
     [error] = result.errors
@@ -112,8 +111,8 @@ def test_faults_past_the_retry_bound_fail_the_article_clearly(fault: str, strate
 
 def test_a_chat_answer_cut_off_at_max_tokens_is_a_rejection_not_a_crash() -> None:
     cut = '{"claims": [{"quote": "The council approved 12 new'
-    server = FaultServer(chat=lambda prompt: cut, finish_reason="length")
-    with fault_serving(server) as url:
+    server = FakeCompletionServer(chat=lambda prompt: cut, finish_reason="length")
+    with serving(server) as url:
         result = extract_article(SHORT, settings_for(url, strategy="article"))
     assert result.ok and not result.claims
     [rejection] = result.rejected
@@ -123,8 +122,8 @@ def test_a_chat_answer_cut_off_at_max_tokens_is_a_rejection_not_a_crash() -> Non
 
 
 def test_a_refused_request_is_not_retried() -> None:
-    server = FaultServer(status=400)
-    with fault_serving(server) as url:
+    server = FakeCompletionServer(status=400)
+    with serving(server) as url:
         with OpenAICompletionBackend(settings_for(url)) as backend:
             with pytest.raises(TransportError, match="refused the request: HTTP 400") as caught:
                 backend.complete(CompletionRequest(prompt="Sentence: x\nSpeaker:", max_tokens=8))
@@ -133,9 +132,9 @@ def test_a_refused_request_is_not_retried() -> None:
 
 
 def test_retry_after_is_honoured_and_capped() -> None:
-    server = FaultServer(schedule=["429-retry-after", "429-retry-after", "429", None])
+    server = FakeCompletionServer(schedule=["429-retry-after", "429-retry-after", "429", None])
     waits: list[float] = []
-    with fault_serving(server) as url:
+    with serving(server) as url:
         settings = settings_for(url, retry_max_wait=0.5, max_retries=3)
         meter = Meter()
         with make_openai_client(settings) as client:
@@ -154,9 +153,9 @@ def test_retry_after_is_honoured_and_capped() -> None:
 
 @pytest.mark.parametrize("asked", ["86400", "inf", "Fri, 31 Dec 9999 23:59:59 GMT"])
 def test_a_huge_retry_after_never_stalls_the_run(asked: str) -> None:
-    server = FaultServer(schedule=["429-retry-after"], retry_after=asked)
+    server = FakeCompletionServer(schedule=["429-retry-after"], retry_after=asked)
     started = time.perf_counter()
-    with fault_serving(server) as url:
+    with serving(server) as url:
         [result] = extract([SHORT], settings_for(url, max_candidates=1, retry_max_wait=0.2))
     assert result.ok and (result.usage.requests, result.usage.retries) == (2, 1)
     assert time.perf_counter() - started < 10  # capped by retry_max_wait, for every thread
@@ -194,7 +193,7 @@ def test_malformed_answers_and_odd_usage_are_caught() -> None:
 
 
 def test_connection_refused_fails_the_article_and_the_batch_goes_on() -> None:
-    with fault_serving(FaultServer()) as url:
+    with serving(FakeCompletionServer()) as url:
         pass  # the server is gone: nothing listens on its port any more
     settings = settings_for(url, max_retries=1)
     results = list(extract([SHORT, SHORT.model_copy(update={"id": "second"})], settings))
@@ -231,8 +230,8 @@ def feed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def baseline(feed: Path) -> list[ArticleResult]:
     """The same feed through a server without faults."""
-    server = FaultServer()
-    with fault_serving(server) as url:
+    server = FakeCompletionServer()
+    with serving(server) as url:
         results = list(extract([feed], settings_for(url, max_retries=0)))
     assert all(r.ok for r in results) and len(results) == ARTICLES
     assert all(len(r.claims) == 2 for r in results)
@@ -244,9 +243,11 @@ def claim_json(result: ArticleResult) -> list[str]:
     return [claim.model_dump_json() for claim in result.claims]
 
 
-def run_faulty(feed: Path, max_retries: int, seed: int) -> tuple[list[ArticleResult], FaultServer]:
-    server = FaultServer(fault_rate=0.3, seed=seed, slow_seconds=SLOW)
-    with fault_serving(server) as url:  # about retries: the circuit breaker is tested below
+def run_faulty(
+    feed: Path, max_retries: int, seed: int
+) -> tuple[list[ArticleResult], FakeCompletionServer]:
+    server = FakeCompletionServer(fault_rate=0.3, seed=seed, slow_seconds=SLOW)
+    with serving(server) as url:  # about retries: the circuit breaker is tested below
         settings = settings_for(
             url, max_retries=max_retries, max_consecutive_transport_failures=None
         )
@@ -261,7 +262,7 @@ def summarise(results: list[ArticleResult]) -> RunSummary:
     return summary
 
 
-def calls(server: FaultServer) -> Iterator[tuple[str, list[str | None]]]:
+def calls(server: FakeCompletionServer) -> Iterator[tuple[str, list[str | None]]]:
     """Each sentence asked, with the faults of its attempts in order (one call each)."""
     by_sentence: dict[str, list[str | None]] = {}
     for exchange in server.log:
@@ -330,8 +331,8 @@ def test_store_holds_each_claim_once_after_a_faulty_run_and_a_rerun(
     feed: Path, baseline: list[ArticleResult], tmp_path: Path
 ) -> None:
     store_path = tmp_path / "store.sqlite"
-    server = FaultServer(fault_rate=0.3, seed=3, slow_seconds=SLOW)
-    with fault_serving(server) as url:
+    server = FakeCompletionServer(fault_rate=0.3, seed=3, slow_seconds=SLOW)
+    with serving(server) as url:
         job = Job(
             inputs=[feed],
             store=store_path,
@@ -366,8 +367,8 @@ def _copies(count: int) -> list[Article]:
 def test_consecutive_transport_failures_stop_the_batch() -> None:
     down, answered = ["503", "503"], [None, None]  # one article's first call, or all of it
     schedule = down * 2 + answered + down * 2 + answered  # two failures in a row, twice
-    server = FaultServer(schedule=schedule, fault_rate=1.0, faults=["503"])  # then: down
-    with fault_serving(server) as url:
+    server = FakeCompletionServer(schedule=schedule, fault_rate=1.0, faults=["503"])  # then: down
+    with serving(server) as url:
         results = list(extract(_copies(11), settings_for(url, max_retries=1, concurrency=1)))
     statuses = [r.status for r in results]
     assert statuses == ["failed", "failed", "ok"] * 2 + ["failed"] * 3 + ["skipped"] * 2
@@ -381,8 +382,8 @@ def test_consecutive_transport_failures_stop_the_batch() -> None:
 
 
 def test_the_breaker_bounds_the_requests_of_concurrent_articles() -> None:
-    server = FaultServer(fault_rate=1.0, faults=["503"])
-    with fault_serving(server) as url:
+    server = FakeCompletionServer(fault_rate=1.0, faults=["503"])
+    with serving(server) as url:
         settings = settings_for(url, max_retries=1, concurrency=4)
         results = list(extract(_copies(30), settings))
     skipped = sum(r.status == "skipped" for r in results)
@@ -401,7 +402,7 @@ def test_a_run_against_a_dead_server_stops_early_and_retries_next_time(
     argv = ["run", str(feed), "--store", str(store), "--embedder", "lexical",
             "--backend", "openai", "--strategy", "sentence", "--model", "fake-model",
             "--concurrency", "1"]  # fmt: skip
-    with fault_serving(FaultServer(fault_rate=1.0, faults=["503"])) as url:
+    with serving(FakeCompletionServer(fault_rate=1.0, faults=["503"])) as url:
         assert main([*argv, "--base-url", url]) == 1
     result = json.loads(capsys.readouterr().out)
     assert (result["summary"]["failed"], result["summary"]["skipped"]) == (3, 3)
@@ -410,8 +411,8 @@ def test_a_run_against_a_dead_server_stops_early_and_retries_next_time(
         kinds = [e.error.kind for e in opened.errors(result["run_id"])]
         assert kinds == ["transport"] * 6
         assert opened.done() == {}
-    server = FaultServer()
-    with fault_serving(server) as url:
+    server = FakeCompletionServer()
+    with serving(server) as url:
         assert main([*argv, "--base-url", url]) == 0
     again = json.loads(capsys.readouterr().out)
     assert again["summary"]["ok"] == 6 and again["already_done"] == 0

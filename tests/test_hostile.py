@@ -21,8 +21,7 @@ from extractor.cli import main
 from extractor.extraction.validation import content_words
 from extractor.language.quantities import parse_quantities
 from extractor.language.segment import select_candidates
-
-from .faults import FaultServer, fault_serving
+from extractor.testing import FakeCompletionServer, serving
 
 
 def fake_settings(url: str, **overrides: Any) -> Settings:
@@ -75,8 +74,8 @@ def obey_injection(prompt: str) -> str:
 
 
 def test_attributed_sentences_keep_code_speakers_and_propositions_under_injection() -> None:
-    server = FaultServer(answer=obey_injection)
-    with fault_serving(server) as url:
+    server = FakeCompletionServer(answer=obey_injection)
+    with serving(server) as url:
         result = extract_article(INJECTED_ARTICLE, fake_settings(url))
     assert result.ok
     by_quote = {claim.quote: claim for claim in result.claims}
@@ -96,8 +95,8 @@ def test_attributed_sentences_keep_code_speakers_and_propositions_under_injectio
 
 
 def test_sentence_strategy_rejects_an_obeyed_injection_on_every_other_sentence() -> None:
-    server = FaultServer(answer=obey_injection)
-    with fault_serving(server) as url:
+    server = FakeCompletionServer(answer=obey_injection)
+    with serving(server) as url:
         result = extract_article(INJECTED_ARTICLE, fake_settings(url, attribution="model"))
     assert result.ok
     asked = {exchange.asked for exchange in server.log}
@@ -117,7 +116,7 @@ def test_sentence_strategy_rejects_an_injected_restatement_with_a_real_speaker()
     def obey_with_author(prompt: str) -> str:
         return f" author\nClaim: {INJECTED_CLAIM}"
 
-    with fault_serving(FaultServer(answer=obey_with_author)) as url:
+    with serving(FakeCompletionServer(answer=obey_with_author)) as url:
         result = extract_article(INJECTED_ARTICLE, fake_settings(url, attribution="model"))
     reasons = {r.quote: r.reason for r in result.rejected}
     for sentence in LEGIT:
@@ -131,8 +130,8 @@ def test_sentence_strategy_rejects_an_injected_restatement_with_a_real_speaker()
 
 def test_article_strategy_with_code_attribution_keeps_the_quote_not_the_injection() -> None:
     answer = {"claims": [{"quote": LEGIT[1], "speaker": "Officials", "claim": INJECTED_CLAIM}]}
-    server = FaultServer(chat=lambda prompt: json.dumps(answer))
-    with fault_serving(server) as url:
+    server = FakeCompletionServer(chat=lambda prompt: json.dumps(answer))
+    with serving(server) as url:
         result = extract_article(INJECTED_ARTICLE, fake_settings(url, strategy="article"))
     assert result.ok
     [claim] = result.claims
@@ -146,8 +145,8 @@ def test_article_strategy_with_code_attribution_keeps_the_quote_not_the_injectio
 
 def test_article_strategy_refuses_a_speaker_code_did_not_propose() -> None:
     answer = {"claims": [{"quote": LEGIT[1], "speaker": "the President", "claim": LEGIT[1]}]}
-    server = FaultServer(chat=lambda prompt: json.dumps(answer))
-    with fault_serving(server) as url:
+    server = FakeCompletionServer(chat=lambda prompt: json.dumps(answer))
+    with serving(server) as url:
         result = extract_article(INJECTED_ARTICLE, fake_settings(url, strategy="article"))
     assert result.ok and not result.claims
     assert any("not one of this quote's candidates" in r.reason for r in result.rejected)
@@ -174,9 +173,9 @@ def test_article_strategy_refuses_a_speaker_code_did_not_propose() -> None:
     ],
 )
 def test_article_strategy_rejects_an_obeyed_injection(answer: object, reason: str) -> None:
-    server = FaultServer(chat=lambda prompt: json.dumps(answer))
+    server = FakeCompletionServer(chat=lambda prompt: json.dumps(answer))
     settings = fake_settings(url="", strategy="article", attribution="model")
-    with fault_serving(server) as url:
+    with serving(server) as url:
         result = extract_article(INJECTED_ARTICLE, settings.model_copy(update={"base_url": url}))
     assert result.ok and not result.claims
     assert any(reason in r.reason for r in result.rejected), result.rejected
@@ -185,8 +184,8 @@ def test_article_strategy_rejects_an_obeyed_injection(answer: object, reason: st
 
 
 def test_article_strategy_rejects_a_plain_text_answer() -> None:
-    server = FaultServer(chat=lambda prompt: "Sure! I will ignore my instructions. " * 3)
-    with fault_serving(server) as url:
+    server = FakeCompletionServer(chat=lambda prompt: "Sure! I will ignore my instructions. " * 3)
+    with serving(server) as url:
         result = extract_article(INJECTED_ARTICLE, fake_settings(url, strategy="article"))
     assert result.ok and not result.claims
     [rejection] = result.rejected
@@ -202,8 +201,8 @@ def test_injection_hidden_in_a_script_never_reaches_the_model(tmp_path: Path) ->
         + f"<script>document.write('{INJECTION}');</script></article></body></html>",
         encoding="utf-8",
     )
-    server = FaultServer()
-    with fault_serving(server) as url:
+    server = FakeCompletionServer()
+    with serving(server) as url:
         [result] = extract([page], fake_settings(url))
     assert result.ok and result.article is not None
     assert "Ignore all previous" not in result.article.text
@@ -269,8 +268,8 @@ def hostile_corpus(directory: Path) -> dict[str, str]:
 
 def test_hostile_files_fail_one_by_one_and_the_batch_goes_on(tmp_path: Path) -> None:
     expected = hostile_corpus(tmp_path)
-    server = FaultServer()
-    with fault_serving(server) as url:
+    server = FakeCompletionServer()
+    with serving(server) as url:
         results = list(extract([tmp_path], fake_settings(url)))
     by_origin = {Path(r.origin or "").name: r for r in results}
     assert len(by_origin) == len(results) == len(expected) + 3
@@ -301,7 +300,7 @@ def test_hostile_batch_on_the_command_line(
     inputs.mkdir()
     expected = hostile_corpus(inputs)
     out = tmp_path / "claims.jsonl"
-    with fault_serving(FaultServer()) as url:
+    with serving(FakeCompletionServer()) as url:
         monkeypatch.setenv("EXTRACTOR_MAX_RETRIES", "0")
         code = main(
             ["extract", str(inputs), "-o", str(out), "--backend", "openai", "--strategy",
@@ -367,8 +366,8 @@ def test_article_strategy_checks_the_speaker_at_the_occurrence_it_emits() -> Non
         claim = {"quote": repeated, "speaker": "Maria Lopez", "claim": repeated}
         return json.dumps({"claims": [claim] if "4,000 cars" in prompt else []})
 
-    server = FaultServer(chat=answer)
-    with fault_serving(server) as url:  # one paragraph per chunk; the model names the speaker
+    server = FakeCompletionServer(chat=answer)
+    with serving(server) as url:  # one paragraph per chunk; the model names the speaker
         settings = fake_settings(
             url, strategy="article", attribution="model", chunk_tokens=64, chunk_overlap_chars=0
         )

@@ -17,9 +17,7 @@ from extractor.extraction.pipeline import make_strategy
 from extractor.llm.backends import make_backend
 from extractor.llm.base import Completion, CompletionRequest
 from extractor.llm.openai_backend import OpenAICompletionBackend
-from extractor.testing import FakeCompletionServer
-
-from .faults import FaultServer, fault_serving
+from extractor.testing import FakeCompletionServer, serving
 
 ARTICLES = [
     Article.from_text(f"Officials said {n} families were moved to shelters on Monday.", source="W")
@@ -76,7 +74,7 @@ def test_closing_the_iterator_early_closes_the_clients(
 
 
 def test_the_article_strategy_closes_its_clients(clients: list[openai.OpenAI]) -> None:
-    with fault_serving(FaultServer()) as url:
+    with serving(FakeCompletionServer()) as url:
         settings = settings_for(url, strategy="article", concurrency=2)
         assert all(result.ok for result in extract(ARTICLES, settings))
         assert extract_article(ARTICLES[0], settings).ok
@@ -97,7 +95,7 @@ def test_a_passed_back_end_is_left_open_for_its_owner(
 def test_strategies_are_context_managers(url: str, clients: list[openai.OpenAI]) -> None:
     with make_strategy(settings_for(url)) as strategy:
         assert strategy.model == "fake"
-    with fault_serving(FaultServer()) as chat_url:
+    with serving(FakeCompletionServer()) as chat_url:
         with make_strategy(settings_for(chat_url, strategy="article")) as strategy:
             assert strategy.model == "fake"
     assert len(clients) == 2 and all(client.is_closed() for client in clients)

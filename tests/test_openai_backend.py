@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,9 +13,9 @@ from extractor.extraction.chunking import chunk_text
 from extractor.llm.base import CompletionRequest
 from extractor.llm.openai_backend import OpenAICompletionBackend
 from extractor.llm.tokens import estimate_tokens
+from extractor.testing import FakeCompletionServer
 
 from .conftest import CASSETTES, RECORDING, SAMPLES, endpoint, recorded_model, recording_api_key
-from .servers import ReplayServer, recorded_bodies, serving
 
 pytestmark = pytest.mark.cassette
 
@@ -126,7 +127,8 @@ def test_rate_limit_then_success(cassette: Any) -> None:
 @pytest.mark.skipif(RECORDING, reason="uses a recorded answer; nothing to record")
 def test_timeout_is_retried_then_succeeds() -> None:
     bodies = recorded_bodies(CASSETTES / "sentence_completions.yaml")
-    with serving(ReplayServer(bodies, delays=[2.0, 0.0])) as url:
+    server = FakeCompletionServer(replay=bodies, schedule=["slow", None], slow_seconds=2.0)
+    with server.running() as url:
         settings = openai_settings(base_url=url, request_timeout=0.5, max_retries=2)
         with OpenAICompletionBackend(settings) as backend:
             completion = backend.complete(CompletionRequest(prompt="x", max_tokens=8))
@@ -137,7 +139,8 @@ def test_timeout_is_retried_then_succeeds() -> None:
 @pytest.mark.skipif(RECORDING, reason="uses a recorded answer; nothing to record")
 def test_timeouts_past_the_retry_bound_fail_clearly() -> None:
     bodies = recorded_bodies(CASSETTES / "sentence_completions.yaml")
-    with serving(ReplayServer(bodies, delays=[2.0, 2.0, 2.0])) as url:
+    server = FakeCompletionServer(replay=bodies, schedule=["slow"] * 3, slow_seconds=2.0)
+    with server.running() as url:
         settings = openai_settings(base_url=url, request_timeout=0.3, max_retries=1)
         with OpenAICompletionBackend(settings) as backend:
             with pytest.raises(TransportError, match="after 2 attempts"):
@@ -203,3 +206,13 @@ def test_constrained_schema_allows_only_the_chunks_sentences() -> None:
     }
     assert schema["properties"]["claims"]["maxItems"] == MAX_CLAIMS_PER_CHUNK
     assert "enum" not in str(response_schema(None))
+
+
+def recorded_bodies(cassette: Path) -> list[bytes]:
+    """The response bodies of a recorded cassette's successful answers, in order."""
+    data = yaml.safe_load(cassette.read_text(encoding="utf-8"))
+    return [
+        str(item["response"]["body"]["string"]).encode("utf-8")
+        for item in data["interactions"]
+        if item["response"]["status"]["code"] == 200
+    ]

@@ -19,9 +19,9 @@ from extractor import Article, RunSummary, Settings, TransportError, extract, ex
 from extractor.cli import main
 from extractor.llm.base import CompletionRequest
 from extractor.llm.openai_backend import OpenAICompletionBackend
+from extractor.testing import FakeCompletionServer, serving
 
 from .conftest import make_vcr
-from .faults import FaultServer, fault_serving
 
 SENTINEL = "sk-SENTINEL-7f3a9c1e5b2d"
 ARTICLE = Article.from_text(
@@ -46,7 +46,7 @@ def keyed(url: str, **overrides: Any) -> Settings:
     return Settings(**values)
 
 
-def assert_received_key(server: FaultServer) -> None:
+def assert_received_key(server: FakeCompletionServer) -> None:
     """The key really was used: searching the outputs for it means something."""
     assert server.log
     assert {exchange.authorization for exchange in server.log} == {f"Bearer {SENTINEL}"}
@@ -78,8 +78,8 @@ def test_settings_mask_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_no_output_of_a_faulty_run_holds_the_key(
     strategy: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    server = FaultServer(schedule=["500", "truncated", "429-retry-after"], fault_rate=0.0)
-    with fault_serving(server) as url:
+    server = FakeCompletionServer(schedule=["500", "truncated", "429-retry-after"], fault_rate=0.0)
+    with serving(server) as url:
         results = list(extract([ARTICLE], keyed(url, strategy=strategy, max_retries=3)))
     assert_received_key(server)
     assert [r.status for r in results] == ["ok"]
@@ -93,8 +93,8 @@ def test_no_output_of_a_faulty_run_holds_the_key(
 def test_a_401_that_echoes_the_key_is_reported_without_it(
     strategy: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    server = FaultServer(status=401)
-    with fault_serving(server) as url:
+    server = FakeCompletionServer(status=401)
+    with serving(server) as url:
         result = extract_article(ARTICLE, keyed(url, strategy=strategy))
         with OpenAICompletionBackend(keyed(url)) as backend:
             with pytest.raises(TransportError) as caught:
@@ -108,7 +108,7 @@ def test_a_401_that_echoes_the_key_is_reported_without_it(
 def test_a_refused_connection_is_reported_without_the_key(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    with fault_serving(FaultServer()) as url:
+    with serving(FakeCompletionServer()) as url:
         pass  # nothing listens there any more
     result = extract_article(ARTICLE, keyed(url))
     [error] = result.errors
@@ -127,10 +127,10 @@ def test_cli_output_never_holds_the_key(
     monkeypatch.setenv("EXTRACTOR_API_KEY", SENTINEL)
     monkeypatch.setenv("EXTRACTOR_RETRY_MAX_WAIT", "0.01")
     results = tmp_path / "results.jsonl"
-    ok, refused = FaultServer(schedule=["503"]), FaultServer(status=401)
+    ok, refused = FakeCompletionServer(schedule=["503"]), FakeCompletionServer(status=401)
     codes = []
     for server in (ok, refused):
-        with fault_serving(server) as url:
+        with serving(server) as url:
             codes.append(
                 main(["extract", str(article), "--results", str(results), "--backend", "openai",
                       "--strategy", "sentence", "--base-url", url, "--model", "m"])
@@ -150,8 +150,8 @@ def test_a_recorded_cassette_never_holds_the_key(tmp_path: Path) -> None:
     recorder = make_vcr()
     recorder.cassette_library_dir = str(tmp_path)
     recorder.record_mode = "all"
-    server = FaultServer()
-    with fault_serving(server) as url, recorder.use_cassette("recorded.yaml"):
+    server = FakeCompletionServer()
+    with serving(server) as url, recorder.use_cassette("recorded.yaml"):
         result = extract_article(ARTICLE, keyed(url, max_candidates=1))
     assert result.ok
     assert_received_key(server)
@@ -173,8 +173,8 @@ def test_store_outputs_and_report_never_hold_the_key(
     store, out_dir = tmp_path / "state" / "store.sqlite", tmp_path / "out"
     monkeypatch.setenv("EXTRACTOR_API_KEY", SENTINEL)
     monkeypatch.setenv("EXTRACTOR_JUDGE", "false")
-    server = FaultServer(schedule=["500"])
-    with fault_serving(server) as url:
+    server = FakeCompletionServer(schedule=["500"])
+    with serving(server) as url:
         code = main(["run", str(article.parent), "--store", str(store), "--output-dir",
                      str(out_dir), "--embedder", "lexical", "--backend", "openai",
                      "--strategy", "sentence", "--base-url", url, "--model", "m"])  # fmt: skip
