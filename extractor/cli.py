@@ -22,13 +22,18 @@ from .io.jsonl import read_claims, read_results
 from .io.progress import count_articles, with_progress
 from .io.report import load_comparison, render_report
 from .models import ArticleResult, RunSummary
-from .runs.interrupts import exit_code, stop_on_signals
+from .runs.interrupts import (
+    EXIT_LOCKED,
+    EXIT_OK,
+    EXIT_PARTIAL,
+    EXIT_USAGE,
+    exit_code,
+    stop_on_signals,
+)
 from .runs.store import Store
 from .settings import Settings
 
 __all__ = ["main"]
-
-EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 
 #: command-line flags that map one-to-one onto Settings fields
 _SETTINGS_FLAGS: dict[str, dict[str, Any]] = {

@@ -23,6 +23,8 @@ from typing import Any, Literal, Protocol, runtime_checkable
 import numpy as np
 from numpy.typing import NDArray
 
+from ..stopwords import STOPWORDS
+
 __all__ = [
     "Embedder",
     "HashingEmbedder",
@@ -113,15 +115,6 @@ class MiniLMEmbedder:
 
 
 _LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)
-#: function words and reporting verbs: they say nothing about which fact a claim states
-_STOP = frozenset(
-    """a an the in on at of for to and but or nor as by with from this that these those it
-    its he she they we you i his her their our your there here after before while when
-    if is are was were be been being have has had do does did will would shall should can
-    could may might must not no also already now then still just only even who which whom
-    whose than into over under about up out so such very more most other some any all
-    said says say told tell claim claims claimed report reports reported according""".split()
-)
 
 
 @lru_cache(maxsize=200_000)
@@ -154,7 +147,7 @@ class HashingEmbedder:
         stems = [
             w[:6]
             for w in (m.casefold() for m in _LETTERS.findall(text))
-            if len(w) > 1 and w not in _STOP
+            if len(w) > 1 and w not in STOPWORDS
         ]
         indices: list[int] = []
         weights: list[float] = []

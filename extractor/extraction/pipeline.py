@@ -32,7 +32,7 @@ from .concurrency import map_ordered, read_ahead
 from .sentence import SentenceStrategy
 from .strategy import Draft, Strategy, StrategyOutput
 
-__all__ = ["extract", "extract_article", "make_strategy"]
+__all__ = ["extract", "extract_article", "failed_result", "make_strategy"]
 
 log = logging.getLogger(__name__)
 
@@ -172,7 +172,8 @@ def extract_article(
         strategy.close()
 
 
-def _failed(error: ArticleError) -> ArticleResult:
+def failed_result(error: ArticleError) -> ArticleResult:
+    """The failed result of an input that could not be read: no article, only the error."""
     return ArticleResult(article=None, origin=error.origin, status="failed", errors=[error])
 
 
@@ -310,7 +311,7 @@ class _Batch:
 
     def run(self, item: Article | ArticleError) -> ArticleResult:
         if isinstance(item, ArticleError):
-            return _failed(item)
+            return failed_result(item)
         budget = self._settings.max_tokens_per_run
         with self._lock:
             spent, tripped = self._spent, self._tripped

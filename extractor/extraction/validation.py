@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from ..language.quantities import parse_quantities
+from ..stopwords import STOPWORDS
 from .grounding import ground
 
 __all__ = [
@@ -36,12 +37,6 @@ __all__ = [
 ]
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
-_STOPWORDS = frozenset(
-    """a an the and or but of to in on at by for from with as is are was were be been being
-    has have had it its this that these those he she they them his her their we our you your
-    i not no so than then there here who whom which what when where will would could should
-    may might can did do does also said says about into over after before just more most""".split()
-)
 #: how much of a restatement must come from its sentence, and from the article as a whole
 MIN_SENTENCE_OVERLAP = 0.5
 MIN_ARTICLE_OVERLAP = 0.8
@@ -57,7 +52,7 @@ def speaker_window(article_text: str, start: int, end: int) -> str:
 def content_words(text: str) -> list[str]:
     """Lower-cased words of ``text`` without stop words."""
     words = (w.lower().replace("’", "'") for w in _WORD.findall(text))
-    return [w for w in words if w not in _STOPWORDS]
+    return [w for w in words if w not in STOPWORDS]
 
 
 def check_speaker(speaker: str, window: str) -> str:

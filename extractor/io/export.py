@@ -163,14 +163,19 @@ def _pyarrow() -> Any:
     return pyarrow
 
 
+def arrow_schema(pa: Any, columns: dict[str, Kind]) -> Any:
+    """The pyarrow schema of ``columns`` (``pa`` is the pyarrow module); JSON cells are text."""
+    types = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "json": pa.string()}
+    return pa.schema([(name, types[kind]) for name, kind in columns.items()])
+
+
 def _write_parquet(
     rows: Iterable[dict[str, Any]], columns: dict[str, Kind], path: str | os.PathLike[str]
 ) -> int:
     if str(path) == "-":
         raise ConfigError("Parquet cannot go to stdout; give a file with -o")
     pa = _pyarrow()
-    types = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "json": pa.string()}
-    schema = pa.schema([(name, types[kind]) for name, kind in columns.items()])
+    schema = arrow_schema(pa, columns)
     cells = [{name: _cell(row.get(name), kind) for name, kind in columns.items()} for row in rows]
     table = pa.Table.from_pylist(cells, schema=schema)
     target = Path(path)

@@ -20,7 +20,19 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
-__all__ = ["Interrupted", "SignalGuard", "exit_code", "stop_on_signals"]
+__all__ = [
+    "EXIT_LOCKED",
+    "EXIT_OK",
+    "EXIT_PARTIAL",
+    "EXIT_USAGE",
+    "Interrupted",
+    "SignalGuard",
+    "exit_code",
+    "stop_on_signals",
+]
+
+#: the exit codes of ``extractor`` commands; a signal's is the shell's (:func:`exit_code`)
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
 

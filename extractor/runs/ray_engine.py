@@ -35,7 +35,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import ConfigError
-from ..extraction.pipeline import extract
+from ..extraction.pipeline import extract, failed_result
 from ..ingest.articles import read_articles
 from ..llm.backends import make_backend
 from ..llm.openai_backend import require_endpoint
@@ -161,9 +161,7 @@ def _rows(
     rows: list[dict[str, Any]] = []
     for index, item in enumerate(read_articles(inputs, settings)):
         if isinstance(item, ArticleError):
-            failed[index] = ArticleResult(
-                article=None, origin=item.origin, status="failed", errors=[item]
-            )
+            failed[index] = failed_result(item)
         else:
             rows.append({"index": index, "article": item.model_dump_json()})
     return rows, failed
@@ -216,10 +214,9 @@ def _claims_table(batch: dict[str, NDArray[Any]]) -> Any:
     """map_batches: results -> one row per claim, in the columns of ``extractor export``."""
     import pyarrow as pa
 
-    from ..io.export import CLAIM_COLUMNS
+    from ..io.export import CLAIM_COLUMNS, arrow_schema
 
-    types = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "json": pa.string()}
-    schema = pa.schema([(name, types[kind]) for name, kind in CLAIM_COLUMNS.items()])
+    schema = arrow_schema(pa, CLAIM_COLUMNS)
     rows = []
     for line in batch["result"]:
         for claim in ArticleResult.model_validate_json(str(line)).claims:

@@ -51,7 +51,7 @@ from ..models import (
     content_hash,
 )
 from ..settings import Settings
-from .interrupts import Interrupted, exit_code
+from .interrupts import EXIT_OK, EXIT_PARTIAL, Interrupted, exit_code
 from .jobs import Job
 from .store import Store
 
@@ -68,8 +68,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-EXIT_OK, EXIT_PARTIAL = 0, 1
 
 
 class PendingArticle(BaseModel):
