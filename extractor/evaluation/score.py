@@ -40,22 +40,23 @@ A rate whose denominator is zero is ``None`` (undefined), never a made-up 0 or 1
 
 from __future__ import annotations
 
-import json
-import math
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
-from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
-from rich.table import Table
-
-from ..errors import InputError
 from ..extraction.grounding import ground, strip_quote
-from ..models import Article, Claim, Comparison, MatchKind, Quantity
-from .gold import GoldClaim, GoldQuantity, GoldSet
+from ..models import Article, Claim, Comparison, MatchKind
+from .gold import GoldClaim, GoldSet
+from .report import Accuracy, ClaimMatch, EvalReport, Score, render_eval_table
+from .same import (
+    QUANTITY_TOLERANCE,
+    Aliases,
+    load_aliases,
+    make_aliases,
+    normalize_speaker,
+    same_quantity,
+    same_speaker,
+)
 
 __all__ = [
     "QUANTITY_TOLERANCE",
@@ -80,195 +81,6 @@ __all__ = [
 
 #: least overlap of two spans, as a share of the shorter one, for a claim to find a gold claim
 MIN_OVERLAP = 0.5
-#: relative tolerance on a quantity's value and bounds
-QUANTITY_TOLERANCE = 0.01
-
-#: leading titles dropped from a speaker's name (after lower-casing and removing dots)
-_TITLES = frozenset(
-    "president mr mrs ms miss dr gen general sir prof professor lt col colonel adm admiral "
-    "minister chancellor senator sen rep".split()
-)
-_POSSESSIVE = re.compile(r"['’]s\b")
-_NOT_WORD = re.compile(r"[^\w\s]+")
-_DASHES = re.compile(r"[-‐‑‒–—―_]+")
-
-
-def _tokens(name: str) -> tuple[str, ...]:
-    text = unicodedata.normalize("NFKC", name).casefold()
-    text = _DASHES.sub(" ", _POSSESSIVE.sub("", text))
-    words = _NOT_WORD.sub("", text).split()
-    if not words:
-        return ()
-    if words[:1] == ["the"]:
-        words = words[1:]
-    while len(words) > 1 and words[0] in _TITLES:
-        words = words[1:]
-    return tuple(words)
-
-
-Aliases = Mapping[tuple[str, ...], tuple[str, ...]]
-
-
-def load_aliases(path: str | Path) -> Aliases:
-    """Speaker aliases from a JSON file: ``{"aliases": {canonical: [other names]}}``.
-
-    Aliases belong to a corpus (an agency's acronym, a leader's title), so they live in a
-    data file next to its gold set, never in the code.
-    """
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        table = data["aliases"] if isinstance(data, dict) and "aliases" in data else data
-        return make_aliases({str(k): tuple(str(v) for v in vs) for k, vs in table.items()})
-    except (OSError, ValueError, AttributeError, TypeError) as exc:
-        raise InputError(f"{path}: not a speaker alias file ({exc})") from exc
-
-
-def make_aliases(table: Mapping[str, Sequence[str]]) -> Aliases:
-    """The lookup table of ``{canonical: [other names]}`` (names compared normalised)."""
-    return {
-        _tokens(variant): _tokens(canonical)
-        for canonical, variants in table.items()
-        for variant in (canonical, *variants)
-        if _tokens(variant)
-    }
-
-
-def normalize_speaker(name: str, aliases: Aliases | None = None) -> str:
-    """``name`` folded for comparison, the canonical name for a known alias.
-
-    Lower case; possessive "'s", punctuation, a leading "the" and leading titles
-    (President, Mr, Gen., ...) removed; dashes read as spaces. Among the name's trailing
-    word runs, the longest one ``aliases`` knows is replaced by its canonical name.
-    """
-    return " ".join(_canonical(_tokens(name), aliases or {}))
-
-
-def _canonical(words: tuple[str, ...], aliases: Aliases) -> tuple[str, ...]:
-    for i in range(len(words)):
-        known = aliases.get(words[i:])
-        if known is not None:
-            return known
-    return words
-
-
-def same_speaker(a: str, b: str, aliases: Aliases | None = None) -> bool:
-    """Whether two speaker names name the same speaker (see :func:`normalize_speaker`)."""
-    table = aliases or {}
-    x, y = _canonical(_tokens(a), table), _canonical(_tokens(b), table)
-    if not x or not y:
-        return x == y
-    shorter, longer = sorted((x, y), key=len)
-    return longer[len(longer) - len(shorter) :] == shorter
-
-
-def same_quantity(
-    gold: GoldQuantity, quantity: Quantity, *, tolerance: float = QUANTITY_TOLERANCE
-) -> bool:
-    """Whether ``quantity`` states the gold number with the gold bounds (within tolerance).
-
-    An extracted quantity with neither bound is an exact number. ``None`` bounds match
-    only ``None`` (unbounded).
-    """
-    lower, upper = quantity.lower, quantity.upper
-    if lower is None and upper is None:
-        lower = upper = quantity.value
-    return (
-        _close(gold.value, quantity.value, tolerance)
-        and _close(gold.lower, lower, tolerance)
-        and _close(gold.upper, upper, tolerance)
-    )
-
-
-def _close(a: float | None, b: float | None, tolerance: float) -> bool:
-    if a is None or b is None:
-        return a is b
-    return math.isclose(a, b, rel_tol=tolerance, abs_tol=1e-9)
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Accuracy(_Model):
-    """``correct`` of ``total``; ``value`` is None when ``total`` is 0."""
-
-    correct: int = 0
-    total: int = 0
-    value: float | None = None
-
-    @classmethod
-    def of(cls, correct: int, total: int) -> Accuracy:
-        return cls(correct=correct, total=total, value=correct / total if total else None)
-
-
-class Score(_Model):
-    """Precision, recall and F1 of ``matched`` items among ``predicted`` and ``gold`` ones."""
-
-    matched: int = 0
-    predicted: int = 0
-    gold: int = 0
-    precision: float | None = None
-    recall: float | None = None
-    f1: float | None = None
-
-    @classmethod
-    def of(cls, matched: int, predicted: int, gold: int) -> Score:
-        return cls(
-            matched=matched,
-            predicted=predicted,
-            gold=gold,
-            precision=matched / predicted if predicted else None,
-            recall=matched / gold if gold else None,
-            f1=2 * matched / (predicted + gold) if predicted + gold else None,
-        )
-
-
-class ClaimMatch(_Model):
-    """A gold claim found by an extracted claim, and whether its details are right."""
-
-    gold_id: str
-    claim_id: str
-    overlap: float = Field(description="Shared characters / length of the shorter span.")
-    speaker: bool
-    quantity: bool | None = Field(description="None when the gold claim has no quantity.")
-    stance: bool | None = Field(description="None when the gold claim has no stance.")
-
-
-class EvalReport(_Model):
-    """Every metric of one evaluation, with the matches behind them."""
-
-    articles: int = Field(description="Articles in the gold set.")
-    claims: int = Field(description="Extracted claims scored (those of the gold's articles).")
-    ignored: int = Field(default=0, description="Extracted claims of other articles.")
-    grounding: Accuracy
-    claim: Score
-    speaker: Accuracy
-    quantity: Accuracy
-    stance: Accuracy
-    cluster_pairs: Score | None = Field(default=None, description="None without a comparison.")
-    relation: Accuracy | None = Field(default=None, description="None without a comparison.")
-    matches: list[ClaimMatch] = Field(default_factory=list)
-    missed: list[str] = Field(default_factory=list, description="Gold claims not found.")
-    unmatched: list[str] = Field(
-        default_factory=list, description="Extracted claims that found no gold claim."
-    )
-
-    def metrics(self) -> dict[str, float | None]:
-        """The headline numbers by name (the keys of ``tests/gold/floors.json``)."""
-        pairs, relation = self.cluster_pairs, self.relation
-        return {
-            "grounding": self.grounding.value,
-            "claim_precision": self.claim.precision,
-            "claim_recall": self.claim.recall,
-            "claim_f1": self.claim.f1,
-            "speaker_accuracy": self.speaker.value,
-            "quantity_accuracy": self.quantity.value,
-            "stance_accuracy": self.stance.value,
-            "cluster_pair_precision": pairs.precision if pairs else None,
-            "cluster_pair_recall": pairs.recall if pairs else None,
-            "cluster_pair_f1": pairs.f1 if pairs else None,
-            "relation_accuracy": relation.value if relation else None,
-        }
 
 
 @dataclass(frozen=True)
@@ -432,43 +244,3 @@ def evaluate(
         missed=[c.id for c in gold.claims if c.id not in found],
         unmatched=[c.id for c in scored if c.id not in matched_claims],
     )
-
-
-_ROWS: tuple[tuple[str, str], ...] = (
-    ("grounding", "quotes grounded at their offsets"),
-    ("claim", "claims found (span overlap >= 50%)"),
-    ("speaker", "speaker right, on found claims"),
-    ("quantity", "quantity agrees with the parser's rules, on found claims with one"),
-    ("stance", "stance right, on found claims with one"),
-    ("cluster_pairs", "gold claim pairs clustered together"),
-    ("relation", "relation right, per gold cluster"),
-)
-
-
-def _percent(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1%}"
-
-
-def render_eval_table(report: EvalReport) -> Table:
-    """A terminal table of the report: one row per metric, with its counts."""
-    table = Table(
-        title=f"Evaluation: {report.claims} claims on {report.articles} gold articles"
-        + (f" ({report.ignored} claims of other articles ignored)" if report.ignored else "")
-    )
-    table.add_column("Metric")
-    table.add_column("Value", justify="right")
-    table.add_column("Counts", justify="right")
-    for name, label in _ROWS:
-        metric = getattr(report, name)
-        if metric is None:
-            table.add_row(label, "–", "no comparison")
-        elif isinstance(metric, Score):
-            table.add_row(
-                label,
-                f"P {_percent(metric.precision)}  R {_percent(metric.recall)}  "
-                f"F1 {_percent(metric.f1)}",
-                f"{metric.matched} of {metric.predicted} predicted, {metric.gold} gold",
-            )
-        else:
-            table.add_row(label, _percent(metric.value), f"{metric.correct} / {metric.total}")
-    return table
