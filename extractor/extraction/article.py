@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from typing import Any
 
 import instructor
@@ -301,19 +302,8 @@ class ArticleStrategy:
         }
         speakers: list[str] | None = None
         if analysis is not None:
-            found = analysis
-
-            def speakers_of(start: int, end: int) -> list[str]:
-                return [s.name for s in found.at(start, end).speakers if not s.is_author]
-
-            ctx["speakers_of"] = speakers_of
-            speakers = [
-                speaker.name
-                for sentence in analysis.sentences
-                if near <= sentence.start < near + len(text)
-                for speaker in sentence.speakers
-                if not speaker.is_author
-            ]
+            ctx["speakers_of"] = _speakers_of(analysis)
+            speakers = _chunk_speakers(analysis, near, near + len(text))
         extra_body = None
         if self._settings.response_format_schema:
             quotes_from = text if self._settings.constrain_quotes else None
@@ -347,3 +337,23 @@ class ArticleStrategy:
             for raw, reason in ctx["failed"]
         )
         return list(ctx["kept"].values()), rejected
+
+
+def _speakers_of(analysis: ArticleAnalysis) -> Callable[[int, int], list[str]]:
+    """The named speakers the language layer found for a span (validation's hint)."""
+
+    def speakers_of(start: int, end: int) -> list[str]:
+        return [s.name for s in analysis.at(start, end).speakers if not s.is_author]
+
+    return speakers_of
+
+
+def _chunk_speakers(analysis: ArticleAnalysis, start: int, end: int) -> list[str]:
+    """The named speakers of the sentences that begin in ``[start, end)``, in order."""
+    return [
+        speaker.name
+        for sentence in analysis.sentences
+        if start <= sentence.start < end
+        for speaker in sentence.speakers
+        if not speaker.is_author
+    ]
