@@ -9,8 +9,7 @@ import time
 from collections import Counter
 from collections.abc import Generator, Iterator, Sequence
 from contextlib import ExitStack
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -19,7 +18,8 @@ from .compare.judge import CompletionJudge
 from .errors import ConfigError, ExtractorError, StoreError, StoreLocked
 from .extraction.pipeline import extract
 from .io.jsonl import read_claims, read_results
-from .io.progress import count_articles, with_progress
+from .io.output import Output, WriteFailed, write_file
+from .io.progress import count_articles, summary_line, with_progress
 from .io.report import load_comparison, render_report
 from .models import ArticleResult, RunSummary
 from .runs.interrupts import (
@@ -167,65 +167,6 @@ def _settings(args: argparse.Namespace) -> Settings:
         raise ConfigError(f"invalid settings: {exc}") from exc
 
 
-class _WriteFailed(ConfigError):
-    """An output could not be written (exit 2); what was written before it stays."""
-
-
-def _cannot_write(path: str, exc: OSError) -> _WriteFailed:
-    return _WriteFailed(f"cannot write {path}: {exc.strerror or exc}")
-
-
-class _Output:
-    """A streamed output file (or stdout): each ``write`` is flushed at once."""
-
-    def __init__(self, path: str, stack: ExitStack) -> None:
-        self.path = path
-        self._stream: IO[str] = sys.stdout
-        if path != "-":
-            try:
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
-                self._stream = open(path, "w", encoding="utf-8")  # noqa: SIM115
-            except OSError as exc:
-                raise _cannot_write(path, exc) from exc
-            stack.callback(self._close)
-
-    def _close(self) -> None:
-        try:
-            self._stream.close()  # flushes what is left
-        except OSError as exc:
-            raise _cannot_write(self.path, exc) from exc
-
-    def write(self, text: str) -> None:
-        try:
-            self._stream.write(text)
-            self._stream.flush()
-        except BrokenPipeError:
-            raise
-        except OSError as exc:
-            raise _cannot_write(self.path, exc) from exc
-
-
-def _write_file(path: str, text: str) -> None:
-    """Write a whole output: to stdout for "-"; a file is replaced atomically, so a failed
-    write (a full disk) leaves the older file as it was and no temporary behind."""
-    if path == "-":
-        sys.stdout.write(text)
-        return
-    target = Path(path)
-    temporary = target.with_name(f".{target.name}.tmp")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.exists() and not target.is_file():  # a device or pipe: write through
-            with open(target, "w", encoding="utf-8") as stream:
-                stream.write(text)
-            return
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, target)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise _cannot_write(path, exc) from exc
-
-
 def _with_progress(
     results: Iterator[ArticleResult], args: argparse.Namespace
 ) -> Iterator[ArticleResult]:
@@ -255,8 +196,8 @@ def _extract(args: argparse.Namespace) -> int:
     began = time.perf_counter()
     try:
         with stop_on_signals() as guard, ExitStack() as stack:
-            claims_out = _Output(args.output, stack)
-            results_out = _Output(args.results, stack) if args.results else None
+            claims_out = Output(args.output, stack)
+            results_out = Output(args.results, stack) if args.results else None
             results = _results(args, settings)
             stack.callback(results.close)  # closing it abandons the articles in flight
             for result in _with_progress(results, args):
@@ -267,13 +208,13 @@ def _extract(args: argparse.Namespace) -> int:
                         results_out.write(result.model_dump_json() + "\n")
                 for error in result.errors:
                     print(f"extractor: {error.origin or '?'}: {error.message}", file=sys.stderr)
-    except _WriteFailed:  # what is written stays written; say how far it got
+    except WriteFailed:  # what is written stays written; say how far it got
         summary.seconds = round(time.perf_counter() - began, 3)
-        print(_summary_line(summary), file=sys.stderr)
+        print(summary_line(summary), file=sys.stderr)
         raise
     except KeyboardInterrupt as stop:  # Ctrl-C or SIGTERM: what is written stays written
         summary.seconds = round(time.perf_counter() - began, 3)
-        print(_summary_line(summary), file=sys.stderr)
+        print(summary_line(summary), file=sys.stderr)
         print(
             f"extractor: stopped by {stop or 'SIGINT'}: {summary.articles} articles were "
             "written in full and the ones in flight abandoned; rerun to extract the rest",
@@ -282,7 +223,7 @@ def _extract(args: argparse.Namespace) -> int:
         raise
     summary.seconds = round(time.perf_counter() - began, 3)
     if not args.quiet:
-        print(_summary_line(summary), file=sys.stderr)
+        print(summary_line(summary), file=sys.stderr)
     return EXIT_OK if summary.failed == 0 and summary.skipped == 0 else EXIT_PARTIAL
 
 
@@ -309,7 +250,7 @@ def _compare(args: argparse.Namespace) -> int:
         if judge is not None:
             judge.close()
     if args.output:
-        _write_file(args.output, comparison.model_dump_json(indent=2) + "\n")
+        write_file(args.output, comparison.model_dump_json(indent=2) + "\n")
     show_table = args.table if args.table is not None else sys.stdout.isatty() or not args.output
     if show_table:
         from rich.console import Console
@@ -338,7 +279,7 @@ def _report(args: argparse.Namespace) -> int:
     if args.comparison:
         comparison = load_comparison(args.comparison)
     html = render_report(articles, claims, comparison)
-    _write_file(args.output, html)
+    write_file(args.output, html)
     clusters = len(comparison.clusters) if comparison else 0
     print(
         f"extractor: wrote {args.output}: {len(articles)} articles, {len(claims)} claims, "
@@ -428,20 +369,9 @@ def _eval(args: argparse.Namespace) -> int:
     aliases = load_aliases(args.aliases) if args.aliases else None
     report = evaluate(gold, claims, comparison, aliases=aliases)
     if args.json_out:
-        _write_file(args.json_out, report.model_dump_json(indent=2) + "\n")
+        write_file(args.json_out, report.model_dump_json(indent=2) + "\n")
     Console(width=None if sys.stdout.isatty() else 120).print(render_eval_table(report))
     return EXIT_PARTIAL if failed else EXIT_OK
-
-
-def _summary_line(summary: RunSummary) -> str:
-    return (
-        f"extractor: {summary.articles} articles ({summary.ok} ok, {summary.failed} failed, "
-        f"{summary.skipped} skipped), {summary.claims} claims, {summary.rejected} rejected "
-        f"answers, {summary.errors} errors, {summary.usage.total_tokens} tokens in "
-        f"{summary.usage.requests} requests, {summary.seconds:.1f} s"
-        f" ({summary.articles / max(summary.seconds, 1e-9):.2f} articles/s, "
-        f"{summary.usage.total_tokens / max(summary.seconds, 1e-9):,.0f} tokens/s)"
-    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -261,7 +261,8 @@ class FakeCompletionServer:
                 "choices": [choice], "usage": usage}  # fmt: skip
 
     def handler(self) -> type[BaseHTTPRequestHandler]:
-        return _handler(self)
+        """A request handler class that answers for this server."""
+        return type("Handler", (_Handler,), {"fake": self})
 
     @contextmanager
     def running(self, port: int = 0) -> Iterator[str]:
@@ -289,84 +290,84 @@ def _error(message: str, kind: str = "server_error") -> bytes:
     return json.dumps({"error": {"message": message, "type": kind}}).encode()
 
 
-def _handler(server: FakeCompletionServer) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"  # keep-alive, as real servers do
-        disable_nagle_algorithm = True  # headers and body go out at once: no 40 ms stall
-        timeout = 60
+class _Handler(BaseHTTPRequestHandler):
+    """Answers for :attr:`fake` (a subclass per server sets it, see ``handler()``)."""
 
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
+    fake: FakeCompletionServer
+    protocol_version = "HTTP/1.1"  # keep-alive, as real servers do
+    disable_nagle_algorithm = True  # headers and body go out at once: no 40 ms stall
+    timeout = 60
 
-        def _send(self, status: int, payload: bytes, headers: Mapping[str, str] = {}) -> None:
-            try:
-                self.send_response(status)
-                extra = {"Content-Type": "application/json", **server.headers, **headers}
-                for name, value in extra.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-            except (BrokenPipeError, ConnectionResetError):
-                self.close_connection = True  # the client gave up (its timeout, or killed)
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
 
-        def do_GET(self) -> None:
-            if server.upstream is None:
-                self._send(404, _error(f"no route {self.path}"))
+    def _send(self, status: int, payload: bytes, headers: Mapping[str, str] = {}) -> None:
+        try:
+            self.send_response(status)
+            extra = {"Content-Type": "application/json", **self.fake.headers, **headers}
+            for name, value in extra.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client gave up (its timeout, or killed)
+
+    def do_GET(self) -> None:
+        if self.fake.upstream is None:
+            self._send(404, _error(f"no route {self.path}"))
+        else:
+            self._forward(b"")
+
+    def do_POST(self) -> None:
+        raw = self.rfile.read(int(self.headers.get("content-length") or 0))
+        if self.fake.upstream is None and not self.path.rstrip("/").endswith("/completions"):
+            self._send(404, _error(f"no route {self.path}"))
+            return
+        request = json.loads(raw or b"{}")
+        if self.path.endswith(_CHAT):
+            prompt = "\n".join(str(m.get("content", "")) for m in request.get("messages", []))
+            asked = article_of(prompt)
+        else:
+            prompt = str(request.get("prompt", ""))
+            asked = sentence_of(prompt)
+        auth = self.headers.get("authorization")
+        exchange = self.fake._next(self.path, asked, auth)
+        with self.fake._serving_one():
+            self._answer(exchange, raw, prompt, str(request.get("model", "fake")))
+
+    def _answer(self, exchange: Exchange, raw: bytes, prompt: str, model: str) -> None:
+        fault = exchange.fault
+        if self.fake.status is not None:
+            message = f"Incorrect API key provided: {exchange.authorization}"
+            self._send(self.fake.status, _error(message, "invalid_request_error"))
+        elif fault == "drop":
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+        elif fault is not None and fault[:3].isdigit():
+            headers = {"Retry-After": self.fake.retry_after} if fault == "429-retry-after" else {}
+            self._send(int(fault[:3]), _error(f"injected {fault}"), headers)
+        else:
+            time.sleep(self.fake.slow_seconds if fault == "slow" else 0.0)
+            time.sleep(self.fake.latency)
+            if self.fake.hold is not None:
+                self.fake.hold.wait()
+            if self.fake.upstream is not None:
+                self._forward(raw)
             else:
-                self._forward(b"")
+                self._send(200, _valid(self.fake, exchange, prompt, model))
 
-        def do_POST(self) -> None:
-            raw = self.rfile.read(int(self.headers.get("content-length") or 0))
-            if server.upstream is None and not self.path.rstrip("/").endswith("/completions"):
-                self._send(404, _error(f"no route {self.path}"))
-                return
-            request = json.loads(raw or b"{}")
-            if self.path.endswith(_CHAT):
-                prompt = "\n".join(str(m.get("content", "")) for m in request.get("messages", []))
-                asked = article_of(prompt)
-            else:
-                prompt = str(request.get("prompt", ""))
-                asked = sentence_of(prompt)
-            auth = self.headers.get("authorization")
-            exchange = server._next(self.path, asked, auth)
-            with server._serving_one():
-                self._answer(exchange, raw, prompt, str(request.get("model", "fake")))
-
-        def _answer(self, exchange: Exchange, raw: bytes, prompt: str, model: str) -> None:
-            fault = exchange.fault
-            if server.status is not None:
-                message = f"Incorrect API key provided: {exchange.authorization}"
-                self._send(server.status, _error(message, "invalid_request_error"))
-            elif fault == "drop":
-                self.close_connection = True
-                self.connection.shutdown(socket.SHUT_RDWR)
-            elif fault is not None and fault[:3].isdigit():
-                headers = {"Retry-After": server.retry_after} if fault == "429-retry-after" else {}
-                self._send(int(fault[:3]), _error(f"injected {fault}"), headers)
-            else:
-                time.sleep(server.slow_seconds if fault == "slow" else 0.0)
-                time.sleep(server.latency)
-                if server.hold is not None:
-                    server.hold.wait()
-                if server.upstream is not None:
-                    self._forward(raw)
-                else:
-                    self._send(200, _valid(server, exchange, prompt, model))
-
-        def _forward(self, raw: bytes) -> None:
-            up = server.upstream
-            assert up is not None
-            conn = http.client.HTTPConnection(up.hostname or "127.0.0.1", up.port, timeout=600)
-            headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
-            conn.request(self.command, self.path, body=raw or None, headers=headers)
-            answer = conn.getresponse()
-            skip = {"transfer-encoding", "connection", "content-length", "content-type"}
-            kept = {k: v for k, v in answer.getheaders() if k.lower() not in skip}
-            kept["Content-Type"] = answer.getheader("content-type", "application/json")
-            self._send(answer.status, answer.read(), kept)
-
-    return Handler
+    def _forward(self, raw: bytes) -> None:
+        up = self.fake.upstream
+        assert up is not None
+        conn = http.client.HTTPConnection(up.hostname or "127.0.0.1", up.port, timeout=600)
+        headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
+        conn.request(self.command, self.path, body=raw or None, headers=headers)
+        answer = conn.getresponse()
+        skip = {"transfer-encoding", "connection", "content-length", "content-type"}
+        kept = {k: v for k, v in answer.getheaders() if k.lower() not in skip}
+        kept["Content-Type"] = answer.getheader("content-type", "application/json")
+        self._send(answer.status, answer.read(), kept)
 
 
 def _valid(server: FakeCompletionServer, exchange: Exchange, prompt: str, model: str) -> bytes:

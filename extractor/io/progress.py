@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from ..ingest.articles import SUFFIXES
-from ..models import Article, ArticleResult
+from ..models import Article, ArticleResult, RunSummary
 
-__all__ = ["Rate", "count_articles", "with_progress"]
+__all__ = ["Rate", "count_articles", "summary_line", "with_progress"]
 
 
 def count_articles(inputs: Iterable[str | os.PathLike[str] | Article]) -> int | None:
@@ -114,3 +114,15 @@ def with_progress(
             grown = None if total is None else max(total, rate.articles)
             progress.update(task, completed=rate.articles, total=grown, description=rate.describe())
             yield result
+
+
+def summary_line(summary: RunSummary) -> str:
+    """The batch's one-line summary, as ``extractor extract`` prints it at the end."""
+    return (
+        f"extractor: {summary.articles} articles ({summary.ok} ok, {summary.failed} failed, "
+        f"{summary.skipped} skipped), {summary.claims} claims, {summary.rejected} rejected "
+        f"answers, {summary.errors} errors, {summary.usage.total_tokens} tokens in "
+        f"{summary.usage.requests} requests, {summary.seconds:.1f} s"
+        f" ({summary.articles / max(summary.seconds, 1e-9):.2f} articles/s, "
+        f"{summary.usage.total_tokens / max(summary.seconds, 1e-9):,.0f} tokens/s)"
+    )
