@@ -23,7 +23,7 @@ from ..ingest.articles import read_articles
 from ..language.quantities import parse_quantities
 from ..language.stance import detect_stance
 from ..llm.backends import Completion, CompletionBackend, CompletionRequest, make_backend
-from ..llm.base import Scores, scorer
+from ..llm.base import Scores, Wrapper, scorer
 from ..llm.cache import CachedBackend, ResponseCache
 from ..llm.ratelimit import Limiter, RateLimiter
 from ..models import Article, ArticleError, ArticleResult, Claim, Quantity, Stance, Timings
@@ -224,20 +224,12 @@ class _Gate:
         self._limiter.observe(status, headers)
 
 
-class _GatedBackend:
+class _GatedBackend(Wrapper):
     """A passed back end behind the batch's :class:`_Gate`."""
 
     def __init__(self, backend: CompletionBackend, gate: _Gate) -> None:
-        self._backend = backend
+        super().__init__(backend)
         self._gate = gate
-
-    @property
-    def name(self) -> str:
-        return self._backend.name
-
-    @property
-    def model(self) -> str:
-        return self._backend.model
 
     def complete(self, request: CompletionRequest) -> Completion:
         self._gate.check()

@@ -17,6 +17,7 @@ __all__ = [
     "CompletionRequest",
     "ScoringBackend",
     "Scores",
+    "Wrapper",
     "scorer",
 ]
 
@@ -58,6 +59,22 @@ class CompletionBackend(Protocol):
     def model(self) -> str: ...
 
     def complete(self, request: CompletionRequest) -> Completion: ...
+
+
+class Wrapper:
+    """The base of a back end in front of another (a cache, a gate): the wrapped back
+    end's name and model are recorded, not the wrapper's."""
+
+    def __init__(self, backend: CompletionBackend) -> None:
+        self._backend = backend
+
+    @property
+    def name(self) -> str:
+        return self._backend.name
+
+    @property
+    def model(self) -> str:
+        return self._backend.model
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from typing import Any, Protocol
 
 from openai.types.chat import ChatCompletion
 
-from .base import Completion, CompletionBackend, CompletionRequest, Scores, scorer
+from .base import Completion, CompletionBackend, CompletionRequest, Scores, Wrapper, scorer
 
 __all__ = ["CachedBackend", "ChatCache", "ResponseCache", "ResponseStore", "cache_key"]
 
@@ -74,23 +74,15 @@ class ResponseCache:
         self._store.put_response(key, data)
 
 
-class CachedBackend:
+class CachedBackend(Wrapper):
     """A :class:`CompletionBackend` that answers from the cache when it can."""
 
     def __init__(
         self, backend: CompletionBackend, cache: ResponseCache, *, strategy: str = "sentence"
     ) -> None:
-        self._backend = backend
+        super().__init__(backend)
         self._cache = cache
         self._strategy = strategy
-
-    @property
-    def name(self) -> str:
-        return self._backend.name
-
-    @property
-    def model(self) -> str:
-        return self._backend.model
 
     def close(self) -> None:
         """Close the back end it wraps, when that has ``close()``: wrap what you would close."""
