@@ -26,6 +26,7 @@ import base64
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -36,7 +37,7 @@ from markupsafe import Markup, escape
 from pydantic import ValidationError
 
 from ..errors import InputError
-from ..models import Article, Claim, Comparison, Quantity, Relation
+from ..models import Article, Claim, Cluster, Comparison, Quantity, Relation
 
 __all__ = ["load_comparison", "render_report"]
 
@@ -82,6 +83,8 @@ def render_report(
         claim_count=len(claims),
         comparison=comparison,
         relations=_relation_counts(comparison),
+        facts=_facts(comparison),
+        outlets=_outlets(comparison),
         labels={r.value: label for r, label in _RELATION_LABELS.items()},
         anchor_of=anchor_of,
         quantity=_quantity,
@@ -234,6 +237,110 @@ def _relation_counts(comparison: Comparison | None) -> list[tuple[str, int]]:
         return []
     counts = {r: sum(c.relation is r for c in comparison.clusters) for r in _RELATION_LABELS}
     return [(r.value, n) for r, n in counts.items() if n]
+
+
+@dataclass(frozen=True)
+class _FactView:
+    anchor: str
+    cluster: Cluster
+    #: the inline SVG timeline of the fact's numbers, or None when it has no dated number
+    timeline: Markup | None
+
+
+def _facts(comparison: Comparison | None) -> list[_FactView]:
+    """Each fact, those with two or more sources first (otherwise in comparison order)."""
+    if comparison is None:
+        return []
+    numbered = [(f"f-{n}", c) for n, c in enumerate(comparison.clusters, 1)]
+    ordered = sorted(numbered, key=lambda item: len(set(_sources(item[1]))) < 2)
+    return [_FactView(anchor, cluster, _timeline(cluster)) for anchor, cluster in ordered]
+
+
+def _sources(cluster: Cluster) -> list[str]:
+    return [m.source or m.article_id for m in cluster.members]
+
+
+def _outlets(comparison: Comparison | None) -> list[str]:
+    """The outlets of all facts, each once, in order of first appearance."""
+    if comparison is None:
+        return []
+    return list(dict.fromkeys(s for c in comparison.clusters for s in _sources(c)))
+
+
+#: the timeline's drawing box: width, height, margin
+_W, _H, _M = 320, 120, 28
+
+
+@dataclass(frozen=True)
+class _Point:
+    source: str
+    published: date
+    quantity: Quantity
+
+
+def _timeline(cluster: Cluster) -> Markup | None:
+    """The numbers of a fact by publication date, as SVG markup built here (no script).
+
+    One point per number of each dated member; a hedged number with both bounds also gets
+    a vertical bar from its lower to its upper bound. All text is escaped.
+    """
+    points = [
+        _Point(m.source or m.article_id, m.published, q)
+        for m in cluster.members
+        if m.published is not None
+        for q in m.quantities
+    ]
+    if not points:
+        return None
+    days = [p.published.toordinal() for p in points]
+    values = [v for p in points for v in (p.quantity.value, p.quantity.lower, p.quantity.upper)]
+    known = [v for v in values if v is not None]
+    d0, d1, v0, v1 = min(days), max(days), min(known), max(known)
+
+    def x(day: int) -> float:
+        return _M + (day - d0) / (d1 - d0) * (_W - 2 * _M) if d1 > d0 else _W / 2
+
+    def y(value: float) -> float:
+        return _H - _M - (value - v0) / (v1 - v0) * (_H - 2 * _M) if v1 > v0 else _H / 2
+
+    parts = [
+        Markup(
+            '<svg class="timeline" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" '
+            'aria-label="numbers by publication date">'
+        ).format(w=_W, h=_H),
+        Markup('<line class="axis" x1="{}" y1="{}" x2="{}" y2="{}"/>').format(
+            _M, _H - _M / 2, _W - _M, _H - _M / 2
+        ),
+    ]
+    for p in points:
+        q, cx = p.quantity, x(p.published.toordinal())
+        label = f"{p.source}, {p.published.isoformat()}: {_quantity(q)}"
+        if q.lower is not None and q.upper is not None and q.lower != q.upper:
+            parts.append(
+                Markup(
+                    '<line class="range" data-lower="{}" data-upper="{}" '
+                    'x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}"><title>{}</title></line>'
+                ).format(_number(q.lower), _number(q.upper), cx, y(q.lower), cx, y(q.upper), label)
+            )
+        parts.append(
+            Markup(
+                '<circle class="point" r="4" cx="{:.1f}" cy="{:.1f}" data-value="{}" '
+                'data-date="{}" data-source="{}"><title>{}</title></circle>'
+            ).format(cx, y(q.value), _number(q.value), p.published.isoformat(), p.source, label)
+        )
+    parts.append(
+        Markup('<text class="tick" x="{}" y="{}">{}</text>').format(
+            _M, _H - 2, date.fromordinal(d0).isoformat()
+        )
+    )
+    if d1 > d0:
+        parts.append(
+            Markup('<text class="tick end" x="{}" y="{}">{}</text>').format(
+                _W - _M, _H - 2, date.fromordinal(d1).isoformat()
+            )
+        )
+    parts.append(Markup("</svg>"))
+    return Markup("").join(parts)
 
 
 def _csp(script: str, style: str) -> str:

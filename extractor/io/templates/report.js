@@ -67,15 +67,30 @@
     }
   });
 
-  const buttons = document.querySelectorAll("button.filter");
-  for (const button of buttons) {
-    button.addEventListener("click", () => {
-      const relation = button.dataset.relation;
-      for (const other of buttons) other.setAttribute("aria-pressed", String(other === button));
-      for (const row of document.querySelectorAll("tr.cluster")) {
-        row.hidden = relation !== "all" && row.dataset.relation !== relation;
-      }
-    });
+  // Filters: one relation and one source at a time; a fact shows when it matches both.
+  const shown = { relation: "all", source: "" };
+  function apply() {
+    for (const fact of document.querySelectorAll("article.fact")) {
+      const sources = [...fact.querySelectorAll(".fact-member")].map((m) => m.dataset.source);
+      fact.hidden =
+        (shown.relation !== "all" && fact.dataset.relation !== shown.relation) ||
+        (shown.source !== "" && !sources.includes(shown.source));
+    }
+    for (const row of document.querySelectorAll("tr.cluster")) {
+      row.hidden = shown.relation !== "all" && row.dataset.relation !== shown.relation;
+    }
   }
+  function group(selector, key) {
+    const buttons = document.querySelectorAll(selector);
+    for (const button of buttons) {
+      button.addEventListener("click", () => {
+        shown[key] = button.dataset[key];
+        for (const other of buttons) other.setAttribute("aria-pressed", String(other === button));
+        apply();
+      });
+    }
+  }
+  group("button.filter", "relation");
+  group("button.source-filter", "source");
   document.documentElement.dataset.ready = "true";
 })();
