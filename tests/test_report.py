@@ -378,3 +378,148 @@ def test_speaker_spans_are_marked_beside_their_quotes() -> None:
     marks = re.findall(speaker_mark, html)
     assert marks == [("claim-0", "Maria Lopez")]  # the author has no span, so no mark
     assert _page(html).bodies == [text]  # marks change nothing a reader sees of the text
+
+
+def _member(source: str, day: date, quote: str, *quantities: Quantity) -> ClusterMember:
+    return ClusterMember(
+        claim_id=f"{source}-{day}",
+        article_id=source,
+        source=source,
+        published=day,
+        speaker=f"{source} officials",
+        stance=Stance.reported,
+        text=quote.capitalize() + ".",
+        quote=quote,
+        quantities=list(quantities),
+    )
+
+
+def _troops(value: float, lower: float | None = None, upper: float | None = None) -> Quantity:
+    return Quantity(raw=f"{value:,.0f} troops", value=value, lower=lower, upper=upper)
+
+
+def _deployment() -> Cluster:
+    members = [
+        _member("Pentagon", date(2024, 10, 28), "about 10,000 troops", _troops(10_000)),
+        _member("NIS", date(2024, 11, 4), "12,000 soldiers", _troops(12_000)),
+        _member("Zelensky", date(2024, 10, 30), "nearly 10,000", _troops(9_500, 9_000, 10_000)),
+    ]
+    return Cluster(
+        id="deployment",
+        relation=Relation.numeric_discrepancy,
+        explanation="10,000 (Pentagon, 2024-10-28) vs 12,000 (NIS, 2024-11-04)",
+        members=members,
+        sources=[m.source or "" for m in members],
+    )
+
+
+def _single() -> Cluster:
+    member = _member("Babel", date(2024, 11, 1), "1,500 special forces", _troops(1_500))
+    return Cluster(
+        id="single",
+        relation=Relation.single_source,
+        explanation="one source",
+        members=[member],
+        sources=["Babel"],
+    )
+
+
+def _facts_of(html: str) -> list[tuple[str, str]]:
+    """(fact anchor, relation) of each fact card, in page order."""
+    return re.findall(r'<article class="fact" id="([^"]+)" data-relation="([^"]+)"', html)
+
+
+def test_facts_come_first_cross_source_before_single_source() -> None:
+    comparison = Comparison(clusters=[_single(), _deployment()])
+    html = render_report(sample_articles(), [], comparison)
+    assert html.index('id="facts"') < html.index('id="articles"')
+    relations = [relation for _, relation in _facts_of(html)]
+    assert relations == [Relation.numeric_discrepancy.value, Relation.single_source.value]
+
+
+def test_a_fact_shows_its_sources_side_by_side_with_the_reason() -> None:
+    cluster = _deployment()
+    html = render_report([], [], Comparison(clusters=[cluster]))
+    fact = html[html.index('<article class="fact"') : html.index("</article>")]
+    page = _page(f"<div>{fact}</article></div>")
+    assert page._depth == []
+    for member in cluster.members:
+        card = fact[fact.index(f'data-source="{member.source}"') :]
+        for shown in (member.source, member.speaker, member.quote, str(member.published)):
+            assert str(shown) in card
+    assert cluster.explanation in fact and "numeric discrepancy" in fact
+
+
+def _points(html: str) -> list[tuple[float, float, str, str, str]]:
+    """(cx, cy, value, date, source) of each timeline point."""
+    found = re.findall(
+        r'<circle class="point" r="4" cx="([\d.]+)" cy="([\d.]+)" data-value="([^"]+)" '
+        r'data-date="([^"]+)" data-source="([^"]+)">',
+        html,
+    )
+    return [(float(x), float(y), v, d, s) for x, y, v, d, s in found]
+
+
+def test_timeline_points_match_the_numbers_and_dates() -> None:
+    cluster = _deployment()
+    points = _points(render_report([], [], Comparison(clusters=[cluster])))
+    expected = {
+        (f"{q.value:,.0f}", str(m.published), m.source or "")
+        for m in cluster.members
+        for q in m.quantities
+    }
+    assert {(v, d, s) for _, _, v, d, s in points} == expected
+    by_date = sorted(points, key=lambda p: p[3])
+    assert [p[0] for p in by_date] == sorted(p[0] for p in points)  # later is further right
+    assert len({p[0] for p in points}) == len(points)
+    by_value = sorted(points, key=lambda p: float(p[2].replace(",", "")))
+    assert [p[1] for p in by_value] == sorted((p[1] for p in points), reverse=True)  # higher up
+
+
+def test_a_hedged_number_is_drawn_as_its_range() -> None:
+    html = render_report([], [], Comparison(clusters=[_deployment()]))
+    ranges = re.findall(
+        r'<line class="range" data-lower="([^"]+)" data-upper="([^"]+)" '
+        r'x1="([\d.]+)" y1="([\d.]+)" x2="([\d.]+)" y2="([\d.]+)">',
+        html,
+    )
+    assert [(lo, up) for lo, up, *_ in ranges] == [("9,000", "10,000")]
+    _, _, x1, y1, x2, y2 = ranges[0]
+    (zelensky,) = [p for p in _points(html) if p[4] == "Zelensky"]
+    assert float(x1) == float(x2) == zelensky[0]
+    assert float(y1) > zelensky[1] > float(y2)  # the point sits inside its range
+
+
+def test_no_timeline_without_dated_numbers() -> None:
+    cluster = _deployment()
+    undated = cluster.model_copy(
+        update={"members": [m.model_copy(update={"published": None}) for m in cluster.members]}
+    )
+    html = render_report([], [], Comparison(clusters=[undated]))
+    assert _facts_of(html) and "<svg" not in html and "undated" in html
+
+
+def test_the_fact_view_escapes_hostile_text() -> None:
+    evil = '<img src=x onerror="window.__pwned=1">'
+    member = _member(evil, date(2024, 11, 1), f"quote {evil}", _troops(5))
+    cluster = Cluster(
+        id="x", relation=Relation.agree, explanation=evil, members=[member], sources=[evil]
+    )
+    html = render_report([], [], Comparison(clusters=[cluster]))
+    assert "<img" not in html and "&lt;img" in html
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    assert "&lt;img" in svg  # the point's title names the source, escaped
+    page = _page(html)
+    assert [a.get("src") for a, _ in page.scripts] == [None]
+
+
+def test_the_timeline_needs_nothing_the_policy_blocks() -> None:
+    html = render_report([], [], Comparison(clusters=[_deployment(), _single()]))
+    svgs = re.findall(r"<svg.*?</svg>", html, flags=re.S)
+    assert len(svgs) == 2
+    for svg in svgs:
+        assert not re.search(r"\s(style|on\w+|href|xlink:href)=", svg)
+        assert "<script" not in svg and "<style" not in svg
+    page = _page(html)
+    assert len(page.scripts) == 1 and "'unsafe-inline'" not in page.csp
+    assert " style=" not in html
