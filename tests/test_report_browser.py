@@ -6,6 +6,7 @@ the ``chromium`` package, see ``.ci/run``). Without it these tests fail, saying 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -197,3 +198,64 @@ def test_the_policy_stops_markup_that_escaped_escaping(load: Loader) -> None:
     assert page.locator("main").is_visible()
     assert page.locator("#styled").is_visible()
     assert loaded.errors and all("Content Security Policy" in e for e in loaded.errors)
+
+
+def _cross_source(comparison: Comparison) -> list[str]:
+    return [c.relation.value for c in comparison.clusters if len(set(c.sources)) >= 2]
+
+
+def test_the_facts_view_comes_first_with_its_timelines(load: Loader) -> None:
+    comparison = sample_comparison()
+    loaded = load(_sample_html())
+    page = loaded.page
+    facts = page.locator("article.fact")
+    assert facts.count() == len(comparison.clusters)
+    first_fact = facts.first.bounding_box()
+    first_article = page.locator("article.article").first.bounding_box()
+    assert first_fact and first_article and first_fact["y"] < first_article["y"]
+    shown = facts.evaluate_all("fs => fs.map(f => f.dataset.relation)")
+    assert shown[: len(_cross_source(comparison))] == _cross_source(comparison)
+    dated = [c for c in comparison.clusters if any(m.published and m.quantities for m in c.members)]
+    assert dated, "the samples should give a fact with dated numbers"
+    points = page.locator("svg.timeline circle.point")
+    assert points.count() == sum(len(m.quantities) for c in dated for m in c.members if m.published)
+    for n in range(points.count()):
+        box = points.nth(n).bounding_box()
+        assert box and box["width"] > 0 and box["height"] > 0
+    assert loaded.errors == []
+
+
+def test_filtering_facts_by_relation_hides_the_others(load: Loader) -> None:
+    page = load(_sample_html()).page
+    relations = page.locator("article.fact").evaluate_all("fs => fs.map(f => f.dataset.relation)")
+    for relation in sorted(set(relations)):
+        page.locator(f'button.filter[data-relation="{relation}"]').click()
+        visible = page.locator("article.fact:visible").evaluate_all(
+            "fs => fs.map(f => f.dataset.relation)"
+        )
+        assert visible == [r for r in relations if r == relation]
+    page.locator('button.filter[data-relation="all"]').click()
+    assert page.locator("article.fact:visible").count() == len(relations)
+
+
+def test_filtering_facts_by_source_hides_the_others(load: Loader) -> None:
+    comparison = sample_comparison()
+    page = load(_sample_html()).page
+    outlets = {m.source or m.article_id for c in comparison.clusters for m in c.members}
+    assert len(outlets) >= 2
+    for outlet in sorted(outlets):
+        page.locator("button.source-filter").filter(
+            has_text=re.compile(f"^{re.escape(outlet)}$")
+        ).click()
+        visible = page.locator("article.fact:visible").count()
+        expected = sum(
+            any((m.source or m.article_id) == outlet for m in c.members)
+            for c in comparison.clusters
+        )
+        assert visible == expected
+        sources = page.locator("article.fact:visible").evaluate_all(
+            "fs => fs.map(f => [...f.querySelectorAll('.fact-member')].map(m => m.dataset.source))"
+        )
+        assert all(outlet in s for s in sources)
+    page.locator('button.source-filter[data-source=""]').click()
+    assert page.locator("article.fact:visible").count() == len(comparison.clusters)
