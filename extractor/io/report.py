@@ -1,4 +1,5 @@
-"""One self-contained HTML page: articles with their claims highlighted, then the comparison.
+"""One self-contained HTML page: the facts across sources first, then the articles with
+their claims highlighted, then the comparison table.
 
 ::
 
@@ -16,8 +17,13 @@ that nest are drawn nested; a span that crosses another one (starts inside it an
 after it) is not drawn, and neither is one without offsets or outside the text: such
 claims are still listed under their article with the reason. Claims with the very same
 span share one highlight. Hovering, focusing or clicking a highlight shows its claims'
-speaker, stance, quantities and text; the comparison table is filtered by relation in
-the page.
+speaker, stance, quantities and text.
+
+Each fact (a cluster; those with two or more sources first) shows its sources side by
+side -- outlet, date, speaker, numbers, quote -- with its relation and the reason, and an
+SVG timeline of its numbers by publication date (a point per number, a bar for a hedged
+number's range), built here as escaped markup: no script, no style attribute. The page's
+script filters the facts by relation and by source, and the table by relation.
 """
 
 from __future__ import annotations
