@@ -27,7 +27,13 @@ __all__ = [
     "Quantity",
     "Rejection",
     "Relation",
+    "ChangedClaim",
+    "ChangeKind",
+    "CompareWork",
+    "FactChange",
+    "RunChanges",
     "RunSummary",
+    "SilentEdit",
     "Stance",
     "Timings",
     "Usage",
@@ -284,6 +290,9 @@ class RunSummary(_Model):
     errors: int = 0
     usage: Usage = Field(default_factory=Usage)
     seconds: float = 0.0
+    changes: RunChanges | None = Field(
+        default=None, description="What changed since the previous run (scheduled runs only)."
+    )
 
     def add(self, result: ArticleResult) -> None:
         """Count one article's result in."""
@@ -336,3 +345,89 @@ class Comparison(_Model):
     duplicates: int = Field(default=0, description="Claims merged as duplicates.")
     prompt_version: str | None = None
     model: str | None = None
+
+
+class ChangeKind(StrEnum):
+    """Kinds of change a scheduled run reports against the previous run."""
+
+    NEW_FACT = "new_fact"
+    NEW_DISCREPANCY = "new_discrepancy"
+    REVISED_NUMBER = "revised_number"
+    DENIAL_SUPERSEDED = "denial_superseded"
+
+
+class ChangedClaim(_Model):
+    """One claim cited by a change: enough to show it without the store."""
+
+    claim_id: str
+    article_id: str
+    source: str | None = None
+    published: date | None = None
+    speaker: str = "author"
+    quote: str
+    quantities: list[Quantity] = Field(default_factory=list)
+
+
+class FactChange(_Model):
+    """A cluster that changed in a way worth telling: new, newly disputed, revised, superseded."""
+
+    kind: ChangeKind
+    cluster_id: str
+    relation: Relation
+    explanation: str = Field(description="One line: why this relation (the cluster's).")
+    claims: list[ChangedClaim] = Field(
+        description="The claims the change is about (the new ones first, then those they meet)."
+    )
+    previous_relation: Relation | None = Field(
+        default=None, description="The cluster's relation after the previous run, if it existed."
+    )
+
+
+class SilentEdit(_Model):
+    """An article whose text changed at the same URL or path since it was last seen."""
+
+    article_id: str = Field(description="Id of the new text.")
+    previous_article_id: str = Field(description="Id of the text seen before.")
+    url: str | None = None
+    path: str | None = None
+    added: list[ChangedClaim] = Field(default_factory=list)
+    removed: list[ChangedClaim] = Field(default_factory=list)
+
+
+class CompareWork(_Model):
+    """What the comparison of one scheduled run did: proportional to what was new."""
+
+    mode: Literal["incremental", "full", "none"] = "none"
+    reason: str | None = Field(default=None, description="Why a full recompute, when it was.")
+    fingerprint: str | None = None
+    claims_embedded: int = 0
+    claims_assigned: int = 0
+    clusters_opened: int = 0
+    clusters_redecided: int = 0
+    clusters_total: int = 0
+
+
+class RunChanges(_Model):
+    """What changed since the previous run: in the run's JSON line, the store and the report."""
+
+    run_id: str | None = None
+    since_run_id: str | None = Field(default=None, description="The run compared against.")
+    new_facts: list[FactChange] = Field(default_factory=list)
+    new_discrepancies: list[FactChange] = Field(default_factory=list)
+    revised_numbers: list[FactChange] = Field(default_factory=list)
+    superseded_denials: list[FactChange] = Field(default_factory=list)
+    silent_edits: list[SilentEdit] = Field(default_factory=list)
+    work: CompareWork = Field(default_factory=CompareWork)
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.new_facts
+            or self.new_discrepancies
+            or self.revised_numbers
+            or self.superseded_denials
+            or self.silent_edits
+        )
+
+
+RunSummary.model_rebuild()
