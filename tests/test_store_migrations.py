@@ -6,8 +6,9 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-from extractor.models import Article, ArticleResult, Claim, Usage, content_hash
+from extractor.models import Article, ArticleResult, Claim, RunChanges, Usage, content_hash
 from extractor.runs.store import MIGRATIONS, Store
+from extractor.settings import Settings
 
 REPEATED = "Officials said 300 homes burned. The fire spread. Officials said 300 homes burned."
 
@@ -90,3 +91,27 @@ def test_a_repeated_sentence_is_two_claims_in_the_store(tmp_path: Path) -> None:
         stored = store.claims()
     assert [c.start for c in stored] == starts
     assert all(c.speaker_start == c.start for c in stored)
+
+
+def test_a_schema_two_store_is_upgraded_to_keep_clusters_and_changes(tmp_path: Path) -> None:
+    path = tmp_path / "v2.sqlite"
+    with closing(sqlite3.connect(path)) as db:
+        db.executescript(
+            MIGRATIONS[0][1] + ";" + MIGRATIONS[1][1] + ";"
+            "CREATE TABLE migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+            "applied TEXT NOT NULL);"
+        )
+        for number, (name, _) in enumerate(MIGRATIONS[:2], start=1):
+            db.execute(
+                "INSERT INTO migrations VALUES (?, ?, '2026-11-30T00:00:00')", (number, name)
+            )
+        db.commit()
+    with Store(path, readonly=True) as store:  # an older schema is read as it is
+        assert len(store.migrations()) == 2
+        assert store.changes() == []
+    with Store(path) as store:
+        assert [m[0] for m in store.migrations()] == [1, 2, 3]
+        run_id = store.begin_run(Settings(), fingerprint="f")
+        store.save_changes(run_id, RunChanges(run_id=str(run_id)))
+        assert [c.run_id for c in store.changes()] == [str(run_id)]
+        assert store.changes(since=run_id) == []

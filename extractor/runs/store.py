@@ -16,6 +16,9 @@ Tables::
     comparisons   the Comparison JSON computed by a run
     errors        what went wrong, per article per run
     responses     the response cache (:mod:`extractor.llm.cache`): key -> answer JSON
+    compare_config, clusters, cluster_members, claim_vectors, blocking_keys
+                  (migration 3) the latest comparison kept for incremental runs
+    run_changes   (migration 3) what each run found changed (RunChanges JSON)
 
 Everything one article produced (the article, its claims, its errors and the marker that
 it is done) is written in ONE transaction by :meth:`Store.save_result`, so a run killed at
@@ -40,7 +43,15 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from urllib.parse import quote
 
 from ..errors import StoreError
-from ..models import Article, ArticleError, ArticleResult, Claim, Comparison, RunSummary
+from ..models import (
+    Article,
+    ArticleError,
+    ArticleResult,
+    Claim,
+    Comparison,
+    RunChanges,
+    RunSummary,
+)
 from ..settings import Settings
 
 __all__ = ["MIGRATIONS", "RunRecord", "Store", "StoredError"]
@@ -127,6 +138,55 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         """
         ALTER TABLE claims ADD COLUMN speaker_start INTEGER;
         ALTER TABLE claims ADD COLUMN speaker_end INTEGER
+        """,
+    ),
+    (
+        "incremental comparison and changes",
+        # clusters, members and claim vectors of the latest comparison, keyed by the
+        # comparison fingerprint (embedder name and dim, thresholds, judge): a run with
+        # another fingerprint recomputes everything; blocking keys find candidate
+        # clusters of a new claim without loading the store; run_changes keeps what each
+        # run found new, for `extractor changes` and the report
+        """
+        CREATE TABLE compare_config (
+            fingerprint TEXT PRIMARY KEY,
+            created TEXT NOT NULL,
+            config TEXT NOT NULL
+        );
+        CREATE TABLE clusters (
+            id TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            run_id INTEGER REFERENCES runs(id),
+            relation TEXT NOT NULL,
+            explanation TEXT NOT NULL,
+            data TEXT NOT NULL,
+            PRIMARY KEY (id, fingerprint)
+        );
+        CREATE TABLE cluster_members (
+            cluster_id TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            claim_id TEXT NOT NULL,
+            PRIMARY KEY (claim_id, fingerprint)
+        );
+        CREATE INDEX cluster_members_by_cluster ON cluster_members (cluster_id, fingerprint);
+        CREATE TABLE claim_vectors (
+            claim_id TEXT NOT NULL,
+            embedder TEXT NOT NULL,
+            dim INTEGER NOT NULL,
+            vector BLOB NOT NULL,
+            PRIMARY KEY (claim_id, embedder)
+        );
+        CREATE TABLE blocking_keys (
+            key TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            cluster_id TEXT NOT NULL,
+            PRIMARY KEY (key, fingerprint, cluster_id)
+        );
+        CREATE TABLE run_changes (
+            run_id INTEGER PRIMARY KEY REFERENCES runs(id),
+            created TEXT NOT NULL,
+            data TEXT NOT NULL
+        )
         """,
     ),
 )
@@ -596,6 +656,31 @@ class Store:
             "INSERT OR REPLACE INTO comparisons (run_id, created, data) VALUES (?, ?, ?)",
             (run_id, _now(), comparison.model_dump_json()),
         )
+
+    @_guarded
+    def save_changes(self, run_id: int, changes: RunChanges) -> None:
+        """Record what a run found changed since the previous one."""
+        self._db.execute(
+            "INSERT OR REPLACE INTO run_changes (run_id, created, data) VALUES (?, ?, ?)",
+            (run_id, _now(), changes.model_dump_json()),
+        )
+
+    @_guarded
+    def changes(self, since: int | None = None) -> list[RunChanges]:
+        """The changes each run recorded, oldest first; only runs after ``since`` if given.
+
+        A store older than schema 3 (opened read-only) has none.
+        """
+        exists = self._db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'run_changes'"
+        ).fetchone()
+        if not exists:
+            return []
+        rows = self._db.execute(
+            "SELECT data FROM run_changes WHERE run_id > ? ORDER BY run_id",
+            (since if since is not None else 0,),
+        ).fetchall()
+        return [RunChanges.model_validate_json(row[0]) for row in rows]
 
     # -- the response cache (see extractor.llm.cache) -------------------------------------------
 
