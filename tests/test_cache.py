@@ -16,7 +16,7 @@ from extractor.runs.store import Store
 from extractor.settings import Settings
 from extractor.testing import FakeCompletionServer
 
-from .fake_llm import article_text
+from .corpus import article_text
 
 
 class CountingBackend:

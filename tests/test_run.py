@@ -1,7 +1,8 @@
 """Scheduled runs: incremental extraction, the cache, exit codes, locks and kill -9.
 
-The model is :class:`tests.fake_llm.FakeLLM`, a local OpenAI-compatible server that
-answers at once and counts its requests: these tests are about what the run remembers.
+The model is :class:`extractor.testing.FakeCompletionServer`, a local OpenAI-compatible
+server that answers at once and counts its requests: these tests are about what the run
+remembers.
 """
 
 from __future__ import annotations
@@ -29,18 +30,19 @@ from extractor.runs.jobs import load_job
 from extractor.runs.scheduled import CLAIM_SETTINGS, extraction_fingerprint, plan_job, run_job
 from extractor.runs.store import Store
 from extractor.settings import Settings
+from extractor.testing import FakeCompletionServer, serving
 
 from .conftest import ROOT
-from .fake_llm import FakeLLM, article_text, fake_llm, sentence_settings, write_corpus, write_job
+from .corpus import article_text, sentence_settings, write_corpus, write_job
 
 ARTICLES = 4
 SENTENCES = 3  # candidate sentences per corpus article
 
 
 @pytest.fixture
-def server() -> Iterator[tuple[FakeLLM, str]]:
-    fake = FakeLLM()
-    with fake_llm(fake) as url:
+def server() -> Iterator[tuple[FakeCompletionServer, str]]:
+    fake = FakeCompletionServer()
+    with serving(fake) as url:
         yield fake, url
 
 
@@ -65,7 +67,10 @@ def _claims(tmp_path: Path) -> list[Claim]:
 
 
 def test_a_second_run_over_the_same_corpus_makes_no_model_call(
-    tmp_path: Path, corpus: Path, server: tuple[FakeLLM, str], capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    corpus: Path,
+    server: tuple[FakeCompletionServer, str],
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     fake, url = server
     job = _job(tmp_path, corpus, url)
@@ -98,7 +103,7 @@ def test_a_second_run_over_the_same_corpus_makes_no_model_call(
 
 
 def test_settings_that_change_no_request_are_answered_from_the_cache(
-    tmp_path: Path, corpus: Path, server: tuple[FakeLLM, str]
+    tmp_path: Path, corpus: Path, server: tuple[FakeCompletionServer, str]
 ) -> None:
     fake, url = server
     first = run_job(load_job(_job(tmp_path, corpus, url)))
@@ -137,7 +142,7 @@ def prompt_v2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
 
 def test_a_new_prompt_version_re_extracts_every_article_once(
-    tmp_path: Path, corpus: Path, server: tuple[FakeLLM, str], prompt_v2: str
+    tmp_path: Path, corpus: Path, server: tuple[FakeCompletionServer, str], prompt_v2: str
 ) -> None:
     fake, url = server
     run_job(load_job(_job(tmp_path, corpus, url)))
@@ -156,7 +161,7 @@ def test_a_new_prompt_version_re_extracts_every_article_once(
 
 
 def test_a_new_article_or_model_re_extracts_only_what_it_affects(
-    tmp_path: Path, corpus: Path, server: tuple[FakeLLM, str]
+    tmp_path: Path, corpus: Path, server: tuple[FakeCompletionServer, str]
 ) -> None:
     fake, url = server
     run_job(load_job(_job(tmp_path, corpus, url)))
@@ -184,7 +189,10 @@ def test_the_fingerprint_ignores_settings_that_do_not_change_claims() -> None:
 
 
 def test_dry_run_lists_what_would_be_extracted(
-    tmp_path: Path, corpus: Path, server: tuple[FakeLLM, str], capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    corpus: Path,
+    server: tuple[FakeCompletionServer, str],
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     fake, url = server
     job = _job(tmp_path, corpus, url)
@@ -201,7 +209,7 @@ def test_dry_run_lists_what_would_be_extracted(
 def test_flags_replace_the_job_file(
     tmp_path: Path,
     corpus: Path,
-    server: tuple[FakeLLM, str],
+    server: tuple[FakeCompletionServer, str],
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -219,7 +227,10 @@ def test_flags_replace_the_job_file(
 
 
 def test_an_unreadable_input_is_a_partial_failure_recorded_in_the_store(
-    tmp_path: Path, corpus: Path, server: tuple[FakeLLM, str], capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    corpus: Path,
+    server: tuple[FakeCompletionServer, str],
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     _, url = server
     (corpus / "empty.txt").write_text("")
@@ -254,7 +265,10 @@ def test_a_bad_job_file_is_a_config_error_with_exit_2(
 
 
 def test_a_held_lock_gives_exit_3(
-    tmp_path: Path, corpus: Path, server: tuple[FakeLLM, str], capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    corpus: Path,
+    server: tuple[FakeCompletionServer, str],
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     fake, url = server
     job = _job(tmp_path, corpus, url)
@@ -279,9 +293,9 @@ def _done(store: Path) -> int:
 def test_a_run_killed_mid_way_loses_and_duplicates_nothing(tmp_path: Path) -> None:
     articles = 8
     write_corpus(tmp_path / "corpus", articles)
-    fake = FakeLLM(delay=0.1)  # about a third of a second per article
+    fake = FakeCompletionServer(latency=0.1)  # about a third of a second per article
     store = tmp_path / "state" / "store.sqlite"
-    with fake_llm(fake) as url:
+    with serving(fake) as url:
         job = write_job(
             tmp_path / "job.toml",
             inputs=[tmp_path / "corpus"],
@@ -387,7 +401,10 @@ def test_an_edited_prompt_template_changes_the_fingerprint(
 
 
 def test_prune_removes_the_articles_whose_input_is_gone(
-    tmp_path: Path, corpus: Path, server: tuple[FakeLLM, str], capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    corpus: Path,
+    server: tuple[FakeCompletionServer, str],
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     fake, url = server
     job = _job(tmp_path, corpus, url)
@@ -422,7 +439,7 @@ def test_prune_removes_the_articles_whose_input_is_gone(
 
 
 def test_prune_keeps_the_articles_of_an_input_that_cannot_be_read(
-    tmp_path: Path, server: tuple[FakeLLM, str]
+    tmp_path: Path, server: tuple[FakeCompletionServer, str]
 ) -> None:
     _, url = server
     first, second = tmp_path / "first", tmp_path / "second"
@@ -471,7 +488,10 @@ def _reorder_rows(path: Path, table: str) -> None:
 
 
 def test_a_store_with_damaged_pages_is_refused_and_nothing_is_overwritten(
-    tmp_path: Path, corpus: Path, server: tuple[FakeLLM, str], capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    corpus: Path,
+    server: tuple[FakeCompletionServer, str],
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     fake, url = server
     (corpus / "empty.txt").write_text("")
@@ -497,7 +517,10 @@ def test_a_store_with_damaged_pages_is_refused_and_nothing_is_overwritten(
 
 
 def test_a_lock_file_that_cannot_be_created_is_reported_as_such(
-    tmp_path: Path, corpus: Path, server: tuple[FakeLLM, str], capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    corpus: Path,
+    server: tuple[FakeCompletionServer, str],
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     fake, url = server
     for store in ("/proc/state.sqlite", str(tmp_path / "state.sqlite")):
@@ -517,7 +540,7 @@ def test_a_lock_file_that_cannot_be_created_is_reported_as_such(
 def test_an_output_that_cannot_be_written_fails_before_any_model_call(
     tmp_path: Path,
     corpus: Path,
-    server: tuple[FakeLLM, str],
+    server: tuple[FakeCompletionServer, str],
     capsys: pytest.CaptureFixture[str],
     blocked: str,
 ) -> None:
@@ -546,7 +569,7 @@ def test_a_failed_output_write_leaves_no_temporary_file(tmp_path: Path) -> None:
 
 
 def test_the_judges_requests_are_counted_in_the_run_usage(
-    tmp_path: Path, server: tuple[FakeLLM, str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, server: tuple[FakeCompletionServer, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from .test_compare_relations import FixedSimilarity
 

@@ -24,9 +24,9 @@ import pytest
 from extractor.cli import main
 from extractor.models import Comparison
 from extractor.runs.store import Store
+from extractor.testing import FakeCompletionServer, serving
 
 from .conftest import ROOT
-from .faults import FaultServer, fault_serving
 
 
 def write_articles(directory: Path, numbers: range) -> None:
@@ -61,8 +61,8 @@ def test_a_concurrent_run_exits_3_and_the_store_stays_whole(tmp_path: Path) -> N
     inputs, store = tmp_path / "in", tmp_path / "state" / "store.sqlite"
     write_articles(inputs, range(4))
     answer = threading.Event()
-    server = FaultServer(hold=answer)  # the first run waits for its first answer ...
-    with fault_serving(server) as url:
+    server = FakeCompletionServer(hold=answer)  # the first run waits for its first answer ...
+    with serving(server) as url:
         first = subprocess.Popen(
             run_command(inputs, store, url), cwd=ROOT, env=environment(),
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -134,8 +134,8 @@ def test_a_read_only_store_fails_the_run_clearly_before_any_model_call(
 ) -> None:
     inputs, store = tmp_path / "in", tmp_path / "state" / "store.sqlite"
     write_articles(inputs, range(2))
-    server = FaultServer()
-    with fault_serving(server) as url:
+    server = FakeCompletionServer()
+    with serving(server) as url:
         done = subprocess.run(
             run_command(inputs, store, url), cwd=ROOT, env=environment(),
             capture_output=True, text=True, timeout=120,
@@ -168,7 +168,7 @@ def test_the_reading_commands_read_a_store_whose_journal_cannot_be_created(
     monkeypatch.setenv("EXTRACTOR_JUDGE", "false")
     inputs, store = tmp_path / "in", tmp_path / "state" / "store.sqlite"
     write_articles(inputs, range(2))
-    with fault_serving(FaultServer()) as url:
+    with serving(FakeCompletionServer()) as url:
         assert main(run_command(inputs, store, url)[3:]) == 0
         capsys.readouterr()
         unwritable_journal(store)

@@ -1,8 +1,9 @@
-"""A small corpus and job files for tests of the store and runs, on the one fake server.
+"""A small corpus and job files for the tests of the store and runs.
 
-These tests are about state, not about the model: :class:`extractor.testing.FakeCompletionServer`
-answers instantly and deterministically, counts the requests and keeps the sentences it
-was asked about, so a test can prove that a rerun made no model call.
+They run against the one fake server, :class:`extractor.testing.FakeCompletionServer`: it
+answers instantly and deterministically, counts the requests and keeps the sentences it was
+asked about, so a test can prove that a rerun made no model call. Each corpus article has
+three candidate sentences, so costs three requests.
 """
 
 from __future__ import annotations
@@ -10,8 +11,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
-
-from extractor.testing import FakeCompletionServer, serving
 
 #: three checkable sentences per article (numbers, attributions, named actors)
 _TEMPLATES = (
@@ -44,18 +43,6 @@ def write_corpus(directory: Path, count: int) -> list[Path]:
         )
         paths.append(path)
     return paths
-
-
-class FakeLLM(FakeCompletionServer):
-    """The one fake server (:mod:`extractor.testing`), under the name ``tests/test_run.py``
-    imports: ``delay`` seconds before each answer."""
-
-    def __init__(self, *, delay: float = 0.0) -> None:
-        super().__init__(latency=delay)
-
-
-#: serve a :class:`FakeLLM`; yields its base URL (``.../v1``)
-fake_llm = serving
 
 
 def sentence_settings(base_url: str, **overrides: Any) -> dict[str, Any]:
