@@ -10,26 +10,14 @@ PACKAGE = Path(__file__).resolve().parent.parent / "extractor"
 
 
 def forbidden_imports(stage: str, forbidden: Iterable[str]) -> list[tuple[str, str]]:
-    """``(module, layer)`` for each import in ``extractor/<stage>/`` of a ``forbidden``
-    top-level module of ``extractor`` (relative or absolute)."""
+    """``(module, layer)`` for each import in ``extractor/<stage>/`` (its subpackages
+    included) of a ``forbidden`` top-level module or subpackage of ``extractor``."""
     banned = set(forbidden)
-    found: list[tuple[str, str]] = []
-    for module in sorted((PACKAGE / stage).glob("*.py")):
-        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.level >= 2:
-                top = (node.module or "").split(".")[0]
-                names = [top] if top else [a.name for a in node.names]
-                found += [(module.name, n) for n in names if n in banned]
-            elif isinstance(node, ast.ImportFrom | ast.Import):
-                for name in (
-                    [node.module or ""]
-                    if isinstance(node, ast.ImportFrom)
-                    else [a.name for a in node.names]
-                ):
-                    parts = name.split(".")
-                    if parts[0] == "extractor" and len(parts) > 1 and parts[1] in banned:
-                        found.append((module.name, parts[1]))
-    return found
+    return [
+        (str(module.relative_to(PACKAGE / stage)), layer)
+        for module in sorted((PACKAGE / stage).rglob("*.py"))
+        for layer in sorted(imported_layers(module) & banned)
+    ]
 
 
 def imported_layers(module: Path, package: Path = PACKAGE) -> set[str]:
