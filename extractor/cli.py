@@ -9,6 +9,7 @@ import time
 from collections import Counter
 from collections.abc import Generator, Iterator, Sequence
 from contextlib import ExitStack
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -123,8 +124,18 @@ def _add_run_and_export(commands: Any) -> None:
     run.add_argument(
         "--embedder", choices=["auto", "semantic", "lexical"], help="comparison embedder"
     )
+    run.add_argument(
+        "--full-compare",
+        action="store_true",
+        help="compare every claim again, not only the new ones and the facts they touch",
+    )
     for name, options in _SETTINGS_FLAGS.items():
         run.add_argument("--" + name.replace("_", "-"), dest=name, default=None, **options)
+
+    chg = commands.add_parser("changes", help="what each run found changed in a store")
+    chg.add_argument("--store", required=True, help="the SQLite store")
+    chg.add_argument("--since", type=int, help="only runs after this run id")
+    chg.add_argument("--json", action="store_true", help="one RunChanges JSON per line")
 
     exp = commands.add_parser("export", help="write a store's claims or comparison")
     exp.add_argument("--store", required=True, help="the SQLite store")
@@ -315,7 +326,7 @@ def _run(args: argparse.Namespace) -> int:
     else:
         with stop_on_signals():
             try:
-                result = run_job(job, on_result=report_errors)
+                result = run_job(job, on_result=report_errors, full_compare=args.full_compare)
             except RunInterrupted as stop:  # recorded in the store; say what was done
                 print(stop.result.model_dump_json(), flush=True)
                 print(
@@ -326,6 +337,20 @@ def _run(args: argparse.Namespace) -> int:
                 raise
     print(result.model_dump_json(), flush=True)
     return result.exit_code
+
+
+def _changes(args: argparse.Namespace) -> int:
+    from .io.changes import format_changes
+
+    if not Path(args.store).is_file():
+        raise ConfigError(f"no store at {args.store}; give the --store of `extractor run`")
+    with Store(args.store, readonly=True) as store:
+        runs = store.changes(since=args.since)
+    if args.json:
+        sys.stdout.write("".join(changes.model_dump_json() + "\n" for changes in runs))
+    else:
+        sys.stdout.write(format_changes(runs))
+    return EXIT_OK
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -385,7 +410,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handlers = {
         "extract": _extract, "compare": _compare, "report": _report, "run": _run,
-        "export": _export, "eval": _eval,
+        "export": _export, "eval": _eval, "changes": _changes,
     }  # fmt: skip
     try:
         return handlers[args.command](args)

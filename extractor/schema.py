@@ -10,7 +10,8 @@ from pydantic import BaseModel
 
 from .evaluation.gold import GoldRecord
 from .evaluation.score import EvalReport
-from .models import Article, ArticleResult, Claim, Comparison, RunSummary
+from .models import Article, ArticleResult, Claim, Comparison, RunChanges, RunSummary
+from .runs.scheduled import JobResult
 
 __all__ = ["SCHEMA_MODELS", "schema_documents", "write_schemas"]
 
@@ -21,6 +22,8 @@ SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "article_result": ArticleResult,
     "comparison": Comparison,
     "run_summary": RunSummary,
+    "run_changes": RunChanges,
+    "job_result": JobResult,
     "gold": GoldRecord,
     "eval_report": EvalReport,
 }

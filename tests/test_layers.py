@@ -27,8 +27,9 @@ ALLOWED: dict[str, set[str]] = {
     "settings": set(),
     "stopwords": set(),
     # tools beside the stages: the fake server imports nothing, the schema export the contract
+    # (the run's JSON line, JobResult, lives with the runs)
     "testing": set(),
-    "schema": {"evaluation"},
+    "schema": {"evaluation", "runs"},
 }
 #: the top-level contract: every layer may import these
 SHARED = {"models", "errors", "settings", "stopwords"}

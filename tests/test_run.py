@@ -23,6 +23,7 @@ from filelock import FileLock
 
 from extractor.cli import main
 from extractor.errors import ConfigError
+from extractor.io.output import write_file
 from extractor.llm import prompts
 from extractor.models import Claim, Comparison
 from extractor.runs import scheduled as run_module
@@ -560,8 +561,8 @@ def test_an_output_that_cannot_be_written_fails_before_any_model_call(
 def test_a_failed_output_write_leaves_no_temporary_file(tmp_path: Path) -> None:
     target = tmp_path / "claims.jsonl"
     target.mkdir()  # os.replace onto a directory fails after the temporary is written
-    with pytest.raises(ConfigError, match="cannot write the output"):
-        run_module._write(target, "line\n")
+    with pytest.raises(ConfigError, match="cannot write"):
+        write_file(str(target), "line\n")
     assert [p.name for p in tmp_path.iterdir()] == ["claims.jsonl"]
 
 

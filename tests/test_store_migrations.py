@@ -6,7 +6,15 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-from extractor.models import Article, ArticleResult, Claim, RunChanges, Usage, content_hash
+from extractor.models import (
+    Article,
+    ArticleResult,
+    Claim,
+    Comparison,
+    RunChanges,
+    Usage,
+    content_hash,
+)
 from extractor.runs.store import MIGRATIONS, Store
 from extractor.settings import Settings
 
@@ -105,12 +113,21 @@ def test_a_schema_two_store_is_upgraded_to_keep_clusters_and_changes(tmp_path: P
             db.execute(
                 "INSERT INTO migrations VALUES (?, ?, '2026-11-30T00:00:00')", (number, name)
             )
+        db.execute(
+            "INSERT INTO comparisons (run_id, created, data) VALUES (1, 'then', ?)",
+            (Comparison(claims=7).model_dump_json(),),
+        )
         db.commit()
     with Store(path, readonly=True) as store:  # an older schema is read as it is
         assert len(store.migrations()) == 2
         assert store.changes() == []
+        assert store.comparison_fingerprint() is None and store.stored_clusters() == []
+        old = store.latest_comparison()
+        assert old is not None and old.claims == 7, "its last run's comparison is read"
     with Store(path) as store:
-        assert [m[0] for m in store.migrations()] == [1, 2, 3]
+        assert [m[0] for m in store.migrations()] == list(range(1, len(MIGRATIONS) + 1))
+        latest = store.latest_comparison()
+        assert latest is not None and latest.claims == 7, "kept until clusters are stored"
         run_id = store.begin_run(Settings(), fingerprint="f")
         store.save_changes(run_id, RunChanges(run_id=str(run_id)))
         assert [c.run_id for c in store.changes()] == [str(run_id)]

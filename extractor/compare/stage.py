@@ -45,7 +45,14 @@ from .judge import Judge
 from .options import CompareOptions
 from .rules import Decision, decide
 
-__all__ = ["RELATION_ORDER", "compare"]
+__all__ = [
+    "RELATION_ORDER",
+    "assemble",
+    "claim_facts",
+    "compare",
+    "compare_facts",
+    "link_floor",
+]
 
 #: display order of relations: what a reader should look at first
 RELATION_ORDER = {
@@ -170,35 +177,27 @@ def _relate(
     return [_cluster(members, decision)] if verdict is None else _judged(members, verdict)
 
 
-def compare(
-    claims: Iterable[Claim],
-    settings: Settings | None = None,
+def compare_facts(
+    facts: Sequence[Fact],
+    vectors: NDArray[np.float32],
     *,
-    articles: Mapping[str, Article] | Iterable[Article] | None = None,
-    embedder: Embedder | None = None,
+    kind: Literal["semantic", "lexical"],
+    options: CompareOptions,
     judge: Judge | None = None,
-    options: CompareOptions | None = None,
-) -> Comparison:
-    """Compare ``claims`` across sources (see the module docstring).
+) -> list[Cluster]:
+    """The clusters of ``facts`` (rows of ``vectors`` are their keys' embeddings).
 
-    ``embedder`` defaults to MiniLM when the ``semantic`` extra is installed, else the
-    lexical hashing embedder. ``judge`` is asked only about clusters code cannot decide;
-    clusters it decides are marked ``decided_by="model"``. ``settings`` is accepted for
-    the library's uniform signature; comparison thresholds live in ``options``.
+    The core of :func:`compare`, for callers that keep vectors between runs (the
+    incremental comparison of scheduled runs): dedup, blocking, linking, relations.
+    Clusters come unsorted; every fact is in exactly one cluster.
     """
-    del settings  # nothing in Settings concerns comparison yet
-    options = options or CompareOptions()
-    facts = _facts(claims, index_articles(articles))
     if not facts:
-        return Comparison()
-    embedder = embedder or default_embedder()
-    thresholds = options.thresholds(embedder.kind)
-    vectors = embedder.encode([f.key for f in facts])
+        return []
+    thresholds = options.thresholds(kind)
     pairs = neighbour_pairs(
         vectors,
         k=options.neighbours,
-        floor=min(thresholds.link, thresholds.plain_link, thresholds.paraphrase)
-        - options.linkage_margin,
+        floor=link_floor(options, kind),
         cell_size=options.cell_size,
         probes=options.probes,
         seed=options.seed,
@@ -230,12 +229,59 @@ def compare(
         order = sorted(component, key=lambda i: member_order(groups[i].kept))
         members = [groups[i] for i in order]
         clusters.extend(_relate(members, kept_vectors[order], thresholds.sure, options, judge))
-    clusters.sort(key=lambda c: (RELATION_ORDER[c.relation], c.id))
-    judged = any(c.decided_by == "model" for c in clusters)
+    return clusters
+
+
+def link_floor(options: CompareOptions, kind: Literal["semantic", "lexical"]) -> float:
+    """The lowest cosine at which two claims can end up in one cluster."""
+    thresholds = options.thresholds(kind)
+    return (
+        min(thresholds.link, thresholds.plain_link, thresholds.paraphrase) - options.linkage_margin
+    )
+
+
+def assemble(clusters: Iterable[Cluster], judge: Judge | None = None) -> Comparison:
+    """A :class:`Comparison` of ``clusters``, in display order, with its counts."""
+    ordered = sorted(clusters, key=lambda c: (RELATION_ORDER[c.relation], c.id))
+    judged = any(c.decided_by == "model" for c in ordered)
     return Comparison(
-        clusters=clusters,
-        claims=len(groups),
-        duplicates=len(facts) - len(groups),
+        clusters=ordered,
+        claims=sum(len(c.members) for c in ordered),
+        duplicates=sum(len(m.duplicates) for c in ordered for m in c.members),
         prompt_version=getattr(judge, "prompt_version", None) if judged else None,
         model=getattr(judge, "model", None) if judged else None,
     )
+
+
+def claim_facts(
+    claims: Iterable[Claim], articles: Mapping[str, Article] | Iterable[Article] | None
+) -> list[Fact]:
+    """``claims`` as the rules read them, with outlets and dates from ``articles``."""
+    return _facts(claims, index_articles(articles))
+
+
+def compare(
+    claims: Iterable[Claim],
+    settings: Settings | None = None,
+    *,
+    articles: Mapping[str, Article] | Iterable[Article] | None = None,
+    embedder: Embedder | None = None,
+    judge: Judge | None = None,
+    options: CompareOptions | None = None,
+) -> Comparison:
+    """Compare ``claims`` across sources (see the module docstring).
+
+    ``embedder`` defaults to MiniLM when the ``semantic`` extra is installed, else the
+    lexical hashing embedder. ``judge`` is asked only about clusters code cannot decide;
+    clusters it decides are marked ``decided_by="model"``. ``settings`` is accepted for
+    the library's uniform signature; comparison thresholds live in ``options``.
+    """
+    del settings  # nothing in Settings concerns comparison yet
+    options = options or CompareOptions()
+    facts = claim_facts(claims, articles)
+    if not facts:
+        return Comparison()
+    embedder = embedder or default_embedder()
+    vectors = embedder.encode([f.key for f in facts])
+    clusters = compare_facts(facts, vectors, kind=embedder.kind, options=options, judge=judge)
+    return assemble(clusters, judge)

@@ -24,6 +24,11 @@ side -- outlet, date, speaker, numbers, quote -- with its relation and the reaso
 SVG timeline of its numbers by publication date (a point per number, a bar for a hedged
 number's range), built here as escaped markup: no script, no style attribute. The page's
 script filters the facts by relation and by source, and the table by relation.
+
+A scheduled run's report opens with what changed since the previous run: new
+discrepancies, superseded denials, numbers revised by the same source, new facts (each
+citing its claims and linking to its fact), and articles silently edited at the same
+address, with the claims their new text added and dropped.
 """
 
 from __future__ import annotations
@@ -43,7 +48,16 @@ from markupsafe import Markup, escape
 from pydantic import ValidationError
 
 from ..errors import InputError
-from ..models import Article, Claim, Cluster, Comparison, Quantity, Relation
+from ..models import (
+    Article,
+    Claim,
+    Cluster,
+    Comparison,
+    FactChange,
+    Quantity,
+    Relation,
+    RunChanges,
+)
 
 __all__ = ["load_comparison", "render_report"]
 
@@ -64,12 +78,14 @@ def render_report(
     comparison: Comparison | None,
     *,
     title: str = "Claims across sources",
+    changes: RunChanges | None = None,
 ) -> str:
     """The report as one HTML document (see the module docstring).
 
     Claims are shown under the article whose ``id`` is their ``article_id``; claims of
     articles not given are listed in a section of their own. ``comparison=None`` leaves
-    the comparison out with a note saying so.
+    the comparison out with a note saying so. ``changes`` (a scheduled run's) adds a
+    section, first, on what changed since the previous run.
     """
     anchors = [f"claim-{n}" for n in range(len(claims))]
     anchor_of = {claim.id: anchor for claim, anchor in zip(claims, anchors, strict=True)}
@@ -79,6 +95,7 @@ def render_report(
         view = _ClaimView(anchor, claim)
         by_article.get(claim.article_id, orphans).append(view)
     script, style = _asset("report.js"), _asset("report.css")
+    facts = _facts(comparison)
     return _template().render(
         title=title,
         csp=_csp(script, style),
@@ -89,7 +106,10 @@ def render_report(
         claim_count=len(claims),
         comparison=comparison,
         relations=_relation_counts(comparison),
-        facts=_facts(comparison),
+        facts=facts,
+        fact_anchor={fact.cluster.id: fact.anchor for fact in facts},
+        changes=changes,
+        change_groups=_change_groups(changes),
         outlets=_outlets(comparison),
         labels={r.value: label for r, label in _RELATION_LABELS.items()},
         anchor_of=anchor_of,
@@ -260,6 +280,19 @@ def _facts(comparison: Comparison | None) -> list[_FactView]:
     numbered = [(f"f-{n}", c) for n, c in enumerate(comparison.clusters, 1)]
     ordered = sorted(numbered, key=lambda item: len(set(_sources(item[1]))) < 2)
     return [_FactView(anchor, cluster, _timeline(cluster)) for anchor, cluster in ordered]
+
+
+def _change_groups(changes: RunChanges | None) -> list[tuple[str, list[FactChange]]]:
+    """The run's fact changes by kind, in the order a reader looks at them; empty kinds out."""
+    if changes is None:
+        return []
+    groups = [
+        ("New discrepancies", changes.new_discrepancies),
+        ("Denials superseded", changes.superseded_denials),
+        ("Numbers revised by the same source", changes.revised_numbers),
+        ("New facts across sources", changes.new_facts),
+    ]
+    return [(label, items) for label, items in groups if items]
 
 
 def _sources(cluster: Cluster) -> list[str]:

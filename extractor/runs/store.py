@@ -28,20 +28,19 @@ mode: readers (``extractor export``) never block the writer.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
+import re
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any
 from urllib.parse import quote
 
+from ..compare.stage import assemble
 from ..errors import StoreError
 from ..models import (
     Article,
@@ -53,197 +52,13 @@ from ..models import (
     RunSummary,
 )
 from ..settings import Settings
+from .cluster_tables import ClusterTables
+from .schema import BOOTSTRAP, MIGRATIONS, READABLE_FROM
+from .sqlite import guarded, now, store_error
 
 __all__ = ["MIGRATIONS", "RunRecord", "Store", "StoredError"]
 
-#: the schema, one script per migration, applied in order; never edit one that shipped,
-#: append a new one instead
-MIGRATIONS: tuple[tuple[str, str], ...] = (
-    (
-        "initial schema",
-        """
-        CREATE TABLE articles (
-            id TEXT PRIMARY KEY,
-            source TEXT NOT NULL,
-            title TEXT,
-            url TEXT,
-            published TEXT,
-            origin TEXT,
-            text TEXT NOT NULL,
-            first_seen TEXT NOT NULL
-        );
-        CREATE TABLE runs (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            started TEXT NOT NULL,
-            ended TEXT,
-            status TEXT NOT NULL DEFAULT 'running',
-            settings TEXT NOT NULL,
-            fingerprint TEXT NOT NULL,
-            model TEXT,
-            prompt_version TEXT,
-            counts TEXT,
-            usage TEXT
-        );
-        CREATE TABLE extractions (
-            article_id TEXT NOT NULL REFERENCES articles(id),
-            fingerprint TEXT NOT NULL,
-            run_id INTEGER REFERENCES runs(id),
-            done TEXT NOT NULL,
-            claims INTEGER NOT NULL,
-            usage TEXT NOT NULL,
-            PRIMARY KEY (article_id, fingerprint)
-        );
-        CREATE TABLE claims (
-            id TEXT NOT NULL,
-            fingerprint TEXT NOT NULL,
-            article_id TEXT NOT NULL REFERENCES articles(id),
-            run_id INTEGER REFERENCES runs(id),
-            speaker TEXT NOT NULL,
-            stance TEXT,
-            prompt_version TEXT,
-            model TEXT,
-            start INTEGER,
-            "end" INTEGER,
-            data TEXT NOT NULL,
-            UNIQUE (id, fingerprint)
-        );
-        CREATE INDEX claims_by_article ON claims (article_id, start);
-        CREATE INDEX claims_by_speaker ON claims (speaker);
-        CREATE TABLE comparisons (
-            run_id INTEGER PRIMARY KEY REFERENCES runs(id),
-            created TEXT NOT NULL,
-            data TEXT NOT NULL
-        );
-        CREATE TABLE errors (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            run_id INTEGER REFERENCES runs(id),
-            article_id TEXT,
-            origin TEXT,
-            line INTEGER,
-            kind TEXT NOT NULL,
-            message TEXT NOT NULL
-        );
-        CREATE INDEX errors_by_run ON errors (run_id);
-        CREATE TABLE responses (
-            key TEXT PRIMARY KEY,
-            created TEXT NOT NULL,
-            data TEXT NOT NULL
-        );
-        """,
-    ),
-    (
-        "speaker spans of claims",
-        # claims written before keep their ids (article, quote and text); new ones are
-        # span-based, so an article that repeats a sentence keeps both claims
-        """
-        ALTER TABLE claims ADD COLUMN speaker_start INTEGER;
-        ALTER TABLE claims ADD COLUMN speaker_end INTEGER
-        """,
-    ),
-    (
-        "incremental comparison and changes",
-        # clusters, members and claim vectors of the latest comparison, keyed by the
-        # comparison fingerprint (embedder name and dim, thresholds, judge): a run with
-        # another fingerprint recomputes everything; blocking keys find candidate
-        # clusters of a new claim without loading the store; run_changes keeps what each
-        # run found new, for `extractor changes` and the report
-        """
-        CREATE TABLE compare_config (
-            fingerprint TEXT PRIMARY KEY,
-            created TEXT NOT NULL,
-            config TEXT NOT NULL
-        );
-        CREATE TABLE clusters (
-            id TEXT NOT NULL,
-            fingerprint TEXT NOT NULL,
-            run_id INTEGER REFERENCES runs(id),
-            relation TEXT NOT NULL,
-            explanation TEXT NOT NULL,
-            data TEXT NOT NULL,
-            PRIMARY KEY (id, fingerprint)
-        );
-        CREATE TABLE cluster_members (
-            cluster_id TEXT NOT NULL,
-            fingerprint TEXT NOT NULL,
-            claim_id TEXT NOT NULL,
-            PRIMARY KEY (claim_id, fingerprint)
-        );
-        CREATE INDEX cluster_members_by_cluster ON cluster_members (cluster_id, fingerprint);
-        CREATE TABLE claim_vectors (
-            claim_id TEXT NOT NULL,
-            embedder TEXT NOT NULL,
-            dim INTEGER NOT NULL,
-            vector BLOB NOT NULL,
-            PRIMARY KEY (claim_id, embedder)
-        );
-        CREATE TABLE blocking_keys (
-            key TEXT NOT NULL,
-            fingerprint TEXT NOT NULL,
-            cluster_id TEXT NOT NULL,
-            PRIMARY KEY (key, fingerprint, cluster_id)
-        );
-        CREATE TABLE run_changes (
-            run_id INTEGER PRIMARY KEY REFERENCES runs(id),
-            created TEXT NOT NULL,
-            data TEXT NOT NULL
-        )
-        """,
-    ),
-)
-#: the oldest schema the read-only commands can read (their queries use no later column)
-READABLE_FROM = 1
-
-_BOOTSTRAP = """
-CREATE TABLE IF NOT EXISTS migrations (
-    id INTEGER PRIMARY KEY,
-    name TEXT NOT NULL,
-    applied TEXT NOT NULL
-)
-"""
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _store_error(exc: sqlite3.Error, path: Path) -> StoreError:
-    """A :class:`StoreError` that says what is wrong with the store and what to do."""
-    text = str(exc)
-    if "readonly" in text or "read-only" in text:
-        return StoreError(
-            f"the store {path} is read-only ({text}); check the file's and its directory's "
-            "permissions, or point --store at a writable place"
-        )
-    if "not a database" in text or "malformed" in text:
-        return StoreError(
-            f"{path} is not an extractor store or is corrupt ({text}); move it away "
-            "(a new store is created) or restore it from a backup"
-        )
-    if "unable to open" in text:
-        return StoreError(
-            f"cannot open the store {path} ({text}); check the path, and that its directory "
-            f"is writable: SQLite keeps {path.name}-wal and {path.name}-shm next to it"
-        )
-    if "locked" in text or "busy" in text:
-        return StoreError(f"the store {path} is busy ({text}); try again when the run ends")
-    return StoreError(f"the store {path} cannot be used: {text}")
-
-
-def _guarded(method: Callable[Concatenate[Store, P], R]) -> Callable[Concatenate[Store, P], R]:
-    """Run ``method`` holding the store's lock; any sqlite3 error becomes a StoreError."""
-
-    def wrapper(self: Store, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            with self._lock:
-                return method(self, *args, **kwargs)
-        except sqlite3.Error as exc:
-            raise _store_error(exc, self.path) from exc
-
-    functools.update_wrapper(wrapper, method)
-    return wrapper
+_LINE_ORIGIN = re.compile(r":\d+$")  # a JSON Lines origin: path:line
 
 
 @dataclass(frozen=True)
@@ -270,7 +85,7 @@ class StoredError:
     error: ArticleError
 
 
-class Store:
+class Store(ClusterTables):
     """An open store. ``Store(path)`` creates the file and applies missing migrations.
 
     ``readonly=True`` opens an existing store for reading only (exports, reports) and never
@@ -288,7 +103,7 @@ class Store:
             self._migrate()
         except sqlite3.Error as exc:
             self._db.close()
-            raise _store_error(exc, self.path) from exc
+            raise store_error(exc, self.path) from exc
         except StoreError:
             self._db.close()
             raise
@@ -316,7 +131,7 @@ class Store:
             db.execute("PRAGMA synchronous=NORMAL")  # WAL: a killed process loses nothing
             db.execute("PRAGMA foreign_keys=ON")
         except sqlite3.Error as exc:
-            raise _store_error(exc, self.path) from exc
+            raise store_error(exc, self.path) from exc
         return db
 
     def _connect_readonly(self) -> sqlite3.Connection:
@@ -338,10 +153,10 @@ class Store:
                 continue
             except sqlite3.Error as exc:
                 db.close()
-                raise _store_error(exc, self.path) from exc
+                raise store_error(exc, self.path) from exc
             return db
         assert failure is not None
-        raise _store_error(failure, self.path) from failure
+        raise store_error(failure, self.path) from failure
 
     def check(self) -> None:
         """``PRAGMA quick_check``: raise :class:`StoreError` when the file is damaged.
@@ -353,7 +168,7 @@ class Store:
             with self._lock:
                 rows = [str(row[0]) for row in self._db.execute("PRAGMA quick_check(5)")]
         except sqlite3.Error as exc:
-            raise _store_error(exc, self.path) from exc
+            raise store_error(exc, self.path) from exc
         if rows != ["ok"]:
             raise StoreError(
                 f"the store {self.path} is corrupt (quick_check: {'; '.join(rows)}); nothing "
@@ -371,7 +186,7 @@ class Store:
                     f"the store {self.path} needs an upgrade; run `extractor run` on it first"
                 )
         else:
-            self._db.execute(_BOOTSTRAP)
+            self._db.execute(BOOTSTRAP)
             applied = len(self.migrations())
         if applied > len(MIGRATIONS):
             raise StoreError(
@@ -387,7 +202,7 @@ class Store:
                 self._db.executescript(
                     f"BEGIN IMMEDIATE;\n{script};\n"
                     f"INSERT INTO migrations (id, name, applied) "
-                    f"VALUES ({number}, '{name}', '{_now()}');\nCOMMIT;"
+                    f"VALUES ({number}, '{name}', '{now()}');\nCOMMIT;"
                 )
             except sqlite3.Error:
                 if self._db.in_transaction:
@@ -410,26 +225,15 @@ class Store:
     ) -> None:
         self.close()
 
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: everything inside is committed together or not at all."""
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
-
     # -- reading ---------------------------------------------------------------------------
 
-    @_guarded
+    @guarded
     def migrations(self) -> list[tuple[int, str, str]]:
         """The applied migrations: (number, name, when)."""
         rows = self._db.execute("SELECT id, name, applied FROM migrations ORDER BY id")
         return [(int(n), str(name), str(when)) for n, name, when in rows]
 
-    @_guarded
+    @guarded
     def articles(self) -> list[Article]:
         """Every stored article, in the order they were first stored."""
         rows = self._db.execute(
@@ -448,7 +252,33 @@ class Store:
             for id_, source, title, url, published, origin, text in rows
         ]
 
-    @_guarded
+    @guarded
+    def article_at(self, *, url: str | None, origin: str | None) -> Article | None:
+        """The stored article last seen at ``url`` (or, without one, at the file ``origin``).
+
+        A line of a JSON Lines file (``path:line``) is no address: another article may
+        take that line, so it is never matched by origin.
+        """
+        if url:
+            where, value = "url = ?", url
+        elif origin and not _LINE_ORIGIN.search(origin):
+            where, value = "url IS NULL AND origin = ?", origin
+        else:
+            return None
+        row = self._db.execute(
+            f"SELECT id, source, title, url, published, origin, text FROM articles "
+            f"WHERE {where} ORDER BY rowid DESC LIMIT 1",
+            (value,),
+        ).fetchone()
+        if row is None:
+            return None
+        id_, source, title, url_, published, origin_, text = row
+        return Article(
+            id=id_, source=source, title=title, url=url_, published=published, origin=origin_,
+            text=text,
+        )  # fmt: skip
+
+    @guarded
     def claims(self, article_id: str | None = None) -> list[Claim]:
         """The current claims, of every article or of one, in article and text order."""
         sql = (
@@ -461,15 +291,18 @@ class Store:
             rows = self._db.execute(sql.format(where="WHERE c.article_id = ?"), (article_id,))
         return [Claim.model_validate_json(data) for (data,) in rows]
 
-    @_guarded
+    @guarded
     def latest_comparison(self) -> Comparison | None:
-        """The comparison of the latest run that computed one, if any."""
+        """The current comparison: the kept clusters (schema 3 on), else the comparison of
+        the latest run that computed one (older stores), if any."""
+        if self.comparison_fingerprint() is not None:
+            return assemble(self.stored_clusters())
         row = self._db.execute(
             "SELECT data FROM comparisons ORDER BY run_id DESC LIMIT 1"
         ).fetchone()
         return None if row is None else Comparison.model_validate_json(row[0])
 
-    @_guarded
+    @guarded
     def is_done(self, article_id: str, fingerprint: str) -> bool:
         """Whether ``article_id`` was extracted with the settings of ``fingerprint``."""
         row = self._db.execute(
@@ -478,7 +311,7 @@ class Store:
         ).fetchone()
         return row is not None
 
-    @_guarded
+    @guarded
     def done(self, fingerprint: str | None = None) -> dict[str, str]:
         """Article id -> fingerprint of its current extraction (optionally of one fingerprint)."""
         if fingerprint is None:
@@ -490,7 +323,7 @@ class Store:
             )
         return {str(a): str(f) for a, f in rows}
 
-    @_guarded
+    @guarded
     def runs(self) -> list[RunRecord]:
         """Every run, oldest first."""
         rows = self._db.execute(
@@ -512,7 +345,7 @@ class Store:
             for row in rows
         ]
 
-    @_guarded
+    @guarded
     def errors(self, run_id: int | None = None) -> list[StoredError]:
         """The recorded errors, of every run or of one, in the order they happened."""
         sql = "SELECT run_id, article_id, origin, line, kind, message FROM errors"
@@ -531,7 +364,7 @@ class Store:
 
     # -- writing ---------------------------------------------------------------------------
 
-    @_guarded
+    @guarded
     def begin_run(
         self,
         settings: Settings,
@@ -550,20 +383,20 @@ class Store:
             cursor = db.execute(
                 "INSERT INTO runs (started, settings, fingerprint, model, prompt_version) "
                 "VALUES (?, ?, ?, ?, ?)",
-                (_now(), json.dumps(settings.public_dict()), fingerprint, model, prompt_version),
+                (now(), json.dumps(settings.public_dict()), fingerprint, model, prompt_version),
             )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
-    @_guarded
+    @guarded
     def end_run(self, run_id: int, summary: RunSummary, status: str) -> None:
         """Record how a run ended: its counts, usage and status (ok, partial, failed)."""
         self._db.execute(
             "UPDATE runs SET ended = ?, status = ?, counts = ?, usage = ? WHERE id = ?",
-            (_now(), status, summary.model_dump_json(), summary.usage.model_dump_json(), run_id),
+            (now(), status, summary.model_dump_json(), summary.usage.model_dump_json(), run_id),
         )
 
-    @_guarded
+    @guarded
     def save_result(self, result: ArticleResult, fingerprint: str, run_id: int | None) -> None:
         """Save one article's result in one transaction: article, errors, claims, done marker.
 
@@ -583,7 +416,7 @@ class Store:
                     (
                         article.id, article.source, article.title, article.url,
                         article.published.isoformat() if article.published else None,
-                        article.origin, article.text, _now(),
+                        article.origin, article.text, now(),
                     ),
                 )  # fmt: skip
             db.executemany(
@@ -625,12 +458,12 @@ class Store:
                 "INSERT INTO extractions (article_id, fingerprint, run_id, done, claims, usage) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 (
-                    article.id, fingerprint, run_id, _now(), len(result.claims),
+                    article.id, fingerprint, run_id, now(), len(result.claims),
                     result.usage.model_dump_json(),
                 ),
             )  # fmt: skip
 
-    @_guarded
+    @guarded
     def remove_articles(self, article_ids: Iterable[str]) -> dict[str, int]:
         """Remove articles with their claims and done markers, in one transaction.
 
@@ -649,32 +482,37 @@ class Store:
                     removed[article_id] = int(count)
         return removed
 
-    @_guarded
+    @guarded
     def save_comparison(self, run_id: int, comparison: Comparison) -> None:
         """Record the comparison a run computed over the stored claims."""
         self._db.execute(
             "INSERT OR REPLACE INTO comparisons (run_id, created, data) VALUES (?, ?, ?)",
-            (run_id, _now(), comparison.model_dump_json()),
+            (run_id, now(), comparison.model_dump_json()),
         )
 
-    @_guarded
+    @guarded
     def save_changes(self, run_id: int, changes: RunChanges) -> None:
         """Record what a run found changed since the previous one."""
         self._db.execute(
             "INSERT OR REPLACE INTO run_changes (run_id, created, data) VALUES (?, ?, ?)",
-            (run_id, _now(), changes.model_dump_json()),
+            (run_id, now(), changes.model_dump_json()),
         )
 
-    @_guarded
+    @guarded
+    def last_changes_run(self) -> int | None:
+        """The latest run that recorded its changes (what "since the last run" means)."""
+        if not self._has_table("run_changes"):
+            return None
+        row = self._db.execute("SELECT max(run_id) FROM run_changes").fetchone()
+        return None if row is None or row[0] is None else int(row[0])
+
+    @guarded
     def changes(self, since: int | None = None) -> list[RunChanges]:
         """The changes each run recorded, oldest first; only runs after ``since`` if given.
 
         A store older than schema 3 (opened read-only) has none.
         """
-        exists = self._db.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'run_changes'"
-        ).fetchone()
-        if not exists:
+        if not self._has_table("run_changes"):
             return []
         rows = self._db.execute(
             "SELECT data FROM run_changes WHERE run_id > ? ORDER BY run_id",
@@ -684,16 +522,16 @@ class Store:
 
     # -- the response cache (see extractor.llm.cache) -------------------------------------------
 
-    @_guarded
+    @guarded
     def get_response(self, key: str) -> str | None:
         """The cached model answer stored under ``key``, if any."""
         row = self._db.execute("SELECT data FROM responses WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row[0])
 
-    @_guarded
+    @guarded
     def put_response(self, key: str, data: str) -> None:
         """Cache a model answer under ``key`` (committed at once, outside any article)."""
         self._db.execute(
             "INSERT OR REPLACE INTO responses (key, created, data) VALUES (?, ?, ?)",
-            (key, _now(), data),
+            (key, now(), data),
         )

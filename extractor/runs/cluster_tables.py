@@ -1,0 +1,269 @@
+"""The store's comparison tables: clusters, their members, claim vectors, blocking keys.
+
+What an incremental comparison (:mod:`extractor.runs.comparisons`) reads and writes:
+
+* ``compare_config`` -- the fingerprint of the comparison the clusters were made under;
+* ``clusters`` / ``cluster_members`` -- each cluster's JSON, and claim id -> cluster id
+  (kept and duplicate claims alike);
+* ``claim_vectors`` -- a claim's key embedding, by embedder, so a claim is embedded once;
+* ``blocking_keys`` -- key -> cluster: where a new claim looks for clusters it may join.
+
+Only the latest fingerprint's clusters are kept: a recompute under a new one replaces
+them all (vectors of the same embedder stay, and are reused).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..models import Article, Claim, Cluster
+from .sqlite import Connected, guarded, now
+
+__all__ = ["ClusterTables"]
+
+T = TypeVar("T")
+_CHUNK = 500  # ids per IN (...) query: well under SQLite's variable limit
+
+
+def _chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
+def _marks(items: Sequence[Any]) -> str:
+    return ",".join("?" * len(items))
+
+
+class ClusterTables(Connected):
+    """Reading and writing the comparison kept for incremental runs (migration 3)."""
+
+    @guarded
+    def comparison_fingerprint(self) -> str | None:
+        """The fingerprint of the stored clusters, or None when none are stored."""
+        if not self._has_table("compare_config"):
+            return None
+        row = self._db.execute(
+            "SELECT fingerprint FROM compare_config ORDER BY created DESC, rowid DESC LIMIT 1"
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    @guarded
+    def stored_clusters(self, ids: Iterable[str] | None = None) -> list[Cluster]:
+        """The stored clusters (all, or those of ``ids``), in no particular order."""
+        if not self._has_table("clusters"):
+            return []
+        if ids is None:
+            rows = self._db.execute("SELECT data FROM clusters").fetchall()
+        else:
+            wanted, rows = sorted(set(ids)), []
+            for part in _chunks(wanted):
+                rows += self._db.execute(
+                    f"SELECT data FROM clusters WHERE id IN ({_marks(part)})", part
+                ).fetchall()
+        return [Cluster.model_validate_json(data) for (data,) in rows]
+
+    @guarded
+    def cluster_count(self) -> int:
+        """How many clusters are stored."""
+        if not self._has_table("clusters"):
+            return 0
+        return int(self._db.execute("SELECT count(*) FROM clusters").fetchone()[0])
+
+    @guarded
+    def unclustered_claims(self, fingerprint: str) -> list[Claim]:
+        """Stored claims that are in no cluster of ``fingerprint``: the new ones."""
+        rows = self._db.execute(
+            "SELECT c.data FROM claims c LEFT JOIN cluster_members m "
+            "ON m.claim_id = c.id AND m.fingerprint = ? WHERE m.claim_id IS NULL "
+            "ORDER BY c.rowid",
+            (fingerprint,),
+        )
+        return [Claim.model_validate_json(data) for (data,) in rows]
+
+    @guarded
+    def orphaned_clusters(self, fingerprint: str) -> set[str]:
+        """Clusters holding a claim that is no longer stored (pruned, or re-extracted)."""
+        rows = self._db.execute(
+            "SELECT DISTINCT m.cluster_id FROM cluster_members m LEFT JOIN claims c "
+            "ON c.id = m.claim_id WHERE m.fingerprint = ? AND c.id IS NULL",
+            (fingerprint,),
+        )
+        return {str(cluster_id) for (cluster_id,) in rows}
+
+    @guarded
+    def clusters_by_key(
+        self, fingerprint: str, keys: Iterable[str], max_clusters: int
+    ) -> dict[str, list[str]]:
+        """Key -> the clusters filed under it; keys filed under more than ``max_clusters``
+        clusters are left out (a term that common says nothing about which fact it is)."""
+        found: dict[str, list[str]] = {}
+        for part in _chunks(sorted(set(keys))):
+            counts = self._db.execute(
+                f"SELECT key, count(*) FROM blocking_keys WHERE fingerprint = ? AND key IN "
+                f"({_marks(part)}) GROUP BY key",
+                (fingerprint, *part),
+            ).fetchall()
+            usable = [key for key, count in counts if count <= max_clusters]
+            for few in _chunks(usable):
+                rows = self._db.execute(
+                    f"SELECT key, cluster_id FROM blocking_keys WHERE fingerprint = ? AND key "
+                    f"IN ({_marks(few)})",
+                    (fingerprint, *few),
+                )
+                for key, cluster_id in rows:
+                    found.setdefault(str(key), []).append(str(cluster_id))
+        return found
+
+    @guarded
+    def members_of(self, fingerprint: str, cluster_ids: Iterable[str]) -> dict[str, list[str]]:
+        """Cluster id -> the ids of its claims (kept and duplicates)."""
+        members: dict[str, list[str]] = {}
+        for part in _chunks(sorted(set(cluster_ids))):
+            rows = self._db.execute(
+                f"SELECT cluster_id, claim_id FROM cluster_members WHERE fingerprint = ? "
+                f"AND cluster_id IN ({_marks(part)}) ORDER BY rowid",
+                (fingerprint, *part),
+            )
+            for cluster_id, claim_id in rows:
+                members.setdefault(str(cluster_id), []).append(str(claim_id))
+        return members
+
+    @guarded
+    def claims_by_id(self, ids: Iterable[str]) -> list[Claim]:
+        """The stored claims of ``ids`` (missing ones are left out)."""
+        claims: list[Claim] = []
+        for part in _chunks(sorted(set(ids))):
+            rows = self._db.execute(
+                f"SELECT data FROM claims WHERE id IN ({_marks(part)}) ORDER BY rowid", part
+            )
+            claims += [Claim.model_validate_json(data) for (data,) in rows]
+        return claims
+
+    @guarded
+    def article_meta(self, ids: Iterable[str] | None = None) -> dict[str, Article]:
+        """Articles' outlets and dates (their text left out), by id."""
+        sql = "SELECT id, source, title, url, published, origin FROM articles"
+        if ids is None:
+            rows = self._db.execute(sql).fetchall()
+        else:
+            rows = []
+            for part in _chunks(sorted(set(ids))):
+                rows += self._db.execute(f"{sql} WHERE id IN ({_marks(part)})", part).fetchall()
+        return {
+            row[0]: Article(
+                id=row[0],
+                source=row[1],
+                title=row[2],
+                url=row[3],
+                published=row[4],
+                origin=row[5],
+                text="",
+            )  # fmt: skip
+            for row in rows
+        }
+
+    @guarded
+    def vectors(self, claim_ids: Iterable[str], embedder: str) -> dict[str, NDArray[np.float32]]:
+        """The stored key embeddings of ``claim_ids`` under ``embedder`` (those it has)."""
+        found: dict[str, NDArray[np.float32]] = {}
+        if not self._has_table("claim_vectors"):
+            return found
+        for part in _chunks(sorted(set(claim_ids))):
+            rows = self._db.execute(
+                f"SELECT claim_id, vector FROM claim_vectors WHERE embedder = ? AND claim_id IN "
+                f"({_marks(part)})",
+                (embedder, *part),
+            )
+            for claim_id, blob in rows:
+                found[str(claim_id)] = np.frombuffer(blob, dtype=np.float32)
+        return found
+
+    @guarded
+    def save_clusters(
+        self,
+        fingerprint: str,
+        config: Mapping[str, Any],
+        *,
+        run_id: int | None,
+        replace: Iterable[str] | None,
+        clusters: Sequence[Cluster],
+        keys: Mapping[str, Iterable[str]],
+        embedder: str,
+        vectors: Mapping[str, NDArray[np.float32]],
+    ) -> None:
+        """Replace clusters, in one transaction.
+
+        ``replace`` lists the cluster ids the new ``clusters`` take the place of; ``None``
+        replaces every stored cluster (a full recompute, under any fingerprint). ``keys``
+        maps a new cluster's id to its blocking keys; ``vectors`` are new claims' vectors.
+        """
+        with self._transaction() as db:
+            if replace is None:
+                for table in ("clusters", "cluster_members", "blocking_keys", "compare_config"):
+                    db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+                db.execute(
+                    "INSERT INTO compare_config (fingerprint, created, config) VALUES (?, ?, ?)",
+                    (fingerprint, now(), json.dumps(config, sort_keys=True, default=str)),
+                )
+            else:
+                for part in _chunks(sorted(set(replace))):
+                    marks = _marks(part)
+                    args = (fingerprint, *part)
+                    db.execute(
+                        f"DELETE FROM clusters WHERE fingerprint = ? AND id IN ({marks})", args
+                    )
+                    db.execute(
+                        f"DELETE FROM cluster_members WHERE fingerprint = ? AND cluster_id IN "
+                        f"({marks})",
+                        args,
+                    )
+                    db.execute(
+                        f"DELETE FROM blocking_keys WHERE fingerprint = ? AND cluster_id IN "
+                        f"({marks})",
+                        args,
+                    )
+            self._insert_clusters(db, fingerprint, run_id, clusters, keys)
+            db.executemany(
+                "INSERT OR REPLACE INTO claim_vectors (claim_id, embedder, dim, vector) "
+                "VALUES (?, ?, ?, ?)",
+                [
+                    (claim_id, embedder, int(vector.shape[0]), vector.astype(np.float32).tobytes())
+                    for claim_id, vector in vectors.items()
+                ],
+            )
+
+    @staticmethod
+    def _insert_clusters(
+        db: Any,
+        fingerprint: str,
+        run_id: int | None,
+        clusters: Sequence[Cluster],
+        keys: Mapping[str, Iterable[str]],
+    ) -> None:
+        db.executemany(
+            "INSERT OR REPLACE INTO clusters (id, fingerprint, run_id, relation, explanation, "
+            "data) VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (c.id, fingerprint, run_id, c.relation.value, c.explanation, c.model_dump_json())
+                for c in clusters
+            ],
+        )
+        db.executemany(
+            "INSERT OR REPLACE INTO cluster_members (cluster_id, fingerprint, claim_id) "
+            "VALUES (?, ?, ?)",
+            [
+                (c.id, fingerprint, claim_id)
+                for c in clusters
+                for m in c.members
+                for claim_id in (m.claim_id, *m.duplicates)
+            ],
+        )
+        db.executemany(
+            "INSERT OR IGNORE INTO blocking_keys (key, fingerprint, cluster_id) VALUES (?, ?, ?)",
+            [(key, fingerprint, c.id) for c in clusters for key in sorted(keys.get(c.id, ()))],
+        )

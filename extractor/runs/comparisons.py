@@ -1,0 +1,232 @@
+"""The comparison of a scheduled run: incremental over the store, full when it must be.
+
+:func:`update_comparison` brings the store's clusters up to date with its claims:
+
+* **none** -- no claim was added or removed since the clusters were made: nothing to do;
+* **incremental** -- only the new claims are embedded; their blocking keys (key terms,
+  counts) find the stored clusters they may join, and those whose members come within the
+  lowest linking cosine of a new claim are *touched*. The new claims and the members of
+  the touched clusters (and of clusters that lost a claim) are clustered again by the
+  code of a full comparison; the result replaces the touched clusters, the rest stay.
+  The work is proportional to what is new and what it meets, not to the store;
+* **full** -- no clusters are stored yet, the comparison's configuration (embedder,
+  thresholds, judge: :func:`~extractor.compare.incremental.comparison_config`) changed,
+  or a full recompute was asked for. Vectors stored for the same embedder are reused.
+
+It returns the clusters it replaced and those it made, so the run can say what changed
+(:mod:`.changes`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..compare.embeddings import Embedder
+from ..compare.facts import Fact
+from ..compare.incremental import (
+    comparison_config,
+    embedder_label,
+    floor_of,
+    keys_of,
+    query_keys,
+    touched,
+)
+from ..compare.judge import Judge
+from ..compare.options import CompareOptions
+from ..compare.stage import claim_facts, compare_facts
+from ..models import Claim, Cluster, CompareWork
+from .store import Store
+
+__all__ = ["ComparisonUpdate", "update_comparison"]
+
+#: a key filed under more clusters than this is too common to find candidates by
+MAX_KEY_CLUSTERS = 2_000
+
+
+@dataclass
+class ComparisonUpdate:
+    """What :func:`update_comparison` did, and the clusters it replaced and made.
+
+    The whole comparison is :meth:`Store.latest_comparison` afterwards (reading every
+    cluster is the outputs' cost, not the comparison's).
+    """
+
+    work: CompareWork
+    before: list[Cluster] = field(default_factory=list)  #: stored clusters it replaced
+    after: list[Cluster] = field(default_factory=list)  #: clusters it made
+    new_claims: set[str] = field(default_factory=set)  #: claims that were in no cluster
+
+
+def _vectors(
+    store: Store, embedder: Embedder, facts: Sequence[Fact], reuse: bool
+) -> tuple[NDArray[np.float32], dict[str, NDArray[np.float32]]]:
+    """The key embeddings of ``facts`` (stored ones reused), and those newly computed."""
+    label = embedder_label(embedder)
+    ids = [f.claim.id for f in facts]
+    stored = store.vectors(ids, label) if reuse else {}
+    missing = [i for i, claim_id in enumerate(ids) if claim_id not in stored]
+    fresh = embedder.encode([facts[i].key for i in missing]) if missing else None
+    computed = {ids[i]: fresh[row] for row, i in enumerate(missing)} if fresh is not None else {}
+    rows = [stored[c] if c in stored else computed[c] for c in ids]
+    matrix = np.vstack(rows).astype(np.float32) if rows else np.zeros((0, 1), np.float32)
+    return matrix, computed
+
+
+def _keys(clusters: Sequence[Cluster], facts: Sequence[Fact], ratio: float) -> dict[str, set[str]]:
+    by_claim = {f.claim.id: f for f in facts}
+    return {
+        c.id: keys_of(
+            (by_claim[i] for m in c.members for i in (m.claim_id, *m.duplicates) if i in by_claim),
+            ratio,
+        )
+        for c in clusters
+    }
+
+
+def _full(
+    store: Store,
+    *,
+    embedder: Embedder,
+    options: CompareOptions,
+    judge: Judge | None,
+    fingerprint: str,
+    config: dict[str, object],
+    run_id: int | None,
+    reason: str,
+) -> ComparisonUpdate:
+    before = store.stored_clusters()
+    clustered = {i for c in before for m in c.members for i in (m.claim_id, *m.duplicates)}
+    claims = store.claims()
+    facts = claim_facts(claims, store.article_meta())
+    vectors, computed = _vectors(store, embedder, facts, reuse=True)
+    after = (
+        compare_facts(facts, vectors, kind=embedder.kind, options=options, judge=judge)
+        if facts
+        else []
+    )
+    store.save_clusters(
+        fingerprint, config, run_id=run_id, replace=None, clusters=after,
+        keys=_keys(after, facts, options.magnitude_ratio), embedder=embedder_label(embedder),
+        vectors=computed,
+    )  # fmt: skip
+    work = CompareWork(
+        mode="full", reason=reason, fingerprint=fingerprint, claims_embedded=len(computed),
+        claims_assigned=len(facts), clusters_opened=len(after), clusters_redecided=len(after),
+        clusters_total=len(after),
+    )  # fmt: skip
+    return ComparisonUpdate(
+        work=work, before=before, after=after, new_claims={c.id for c in claims} - clustered
+    )
+
+
+def _neighbourhood(
+    store: Store,
+    fingerprint: str,
+    facts: Sequence[Fact],
+    vectors: NDArray[np.float32],
+    floor: float,
+    ratio: float,
+    label: str,
+) -> set[str]:
+    """The stored clusters the new ``facts`` come near (blocking keys, then cosines)."""
+    keys: set[str] = set()
+    for fact in facts:
+        keys |= query_keys(fact, ratio)
+    by_key = store.clusters_by_key(fingerprint, keys, MAX_KEY_CLUSTERS)
+    candidates = {cluster_id for ids in by_key.values() for cluster_id in ids}
+    if not candidates:
+        return set()
+    members = store.members_of(fingerprint, candidates)
+    stored = store.vectors([i for ids in members.values() for i in ids], label)
+    order = [claim_id for ids in members.values() for claim_id in ids if claim_id in stored]
+    row = {claim_id: n for n, claim_id in enumerate(order)}
+    rows = {cid: [row[i] for i in ids if i in row] for cid, ids in members.items()}
+    if not order:
+        return set()
+    matrix = np.vstack([stored[i] for i in order]).astype(np.float32)
+    return touched(vectors, rows, matrix, floor)
+
+
+def update_comparison(
+    store: Store,
+    *,
+    embedder: Embedder,
+    options: CompareOptions | None = None,
+    judge: Judge | None = None,
+    judge_label: str | None = None,
+    run_id: int | None = None,
+    full: bool = False,
+) -> ComparisonUpdate:
+    """Bring the store's clusters up to date with its claims (see the module docstring).
+
+    ``judge_label`` names the judge's model and prompt for the configuration fingerprint
+    (None: no judge); ``full`` forces a recompute.
+    """
+    options = options or CompareOptions()
+    fingerprint, config = comparison_config(embedder, options, judge_label)
+    stored = store.comparison_fingerprint()
+    reason = None
+    if full:
+        reason = "a full recompute was asked for"
+    elif stored is None:
+        reason = "no comparison was stored yet"
+    elif stored != fingerprint:
+        reason = "the comparison's configuration changed (embedder, thresholds or judge)"
+    if reason is not None:
+        return _full(
+            store, embedder=embedder, options=options, judge=judge, fingerprint=fingerprint,
+            config=config, run_id=run_id, reason=reason,
+        )  # fmt: skip
+    new = store.unclustered_claims(fingerprint)
+    orphaned = store.orphaned_clusters(fingerprint)
+    if not new and not orphaned:
+        work = CompareWork(
+            mode="none", fingerprint=fingerprint, clusters_total=store.cluster_count()
+        )
+        return ComparisonUpdate(work=work)
+    return _increment(store, new, orphaned, embedder, options, judge, fingerprint, run_id)
+
+
+def _increment(
+    store: Store,
+    new: list[Claim],
+    orphaned: set[str],
+    embedder: Embedder,
+    options: CompareOptions,
+    judge: Judge | None,
+    fingerprint: str,
+    run_id: int | None,
+) -> ComparisonUpdate:
+    """Re-cluster the new claims with the clusters they touch (see the module docstring)."""
+    ratio = options.magnitude_ratio
+    new_facts = claim_facts(new, store.article_meta({c.article_id for c in new}))
+    new_vectors, computed = _vectors(store, embedder, new_facts, reuse=True)
+    label = embedder_label(embedder)
+    near = _neighbourhood(
+        store, fingerprint, new_facts, new_vectors, floor_of(embedder, options), ratio, label
+    )
+    replaced = near | orphaned
+    old_ids = [i for ids in store.members_of(fingerprint, replaced).values() for i in ids]
+    old_claims = store.claims_by_id(old_ids)  # a removed claim is no longer there
+    old_facts = claim_facts(old_claims, store.article_meta({c.article_id for c in old_claims}))
+    old_vectors, recomputed = _vectors(store, embedder, old_facts, reuse=True)
+    facts = [*old_facts, *new_facts]
+    parts = [m for m, f in ((old_vectors, old_facts), (new_vectors, new_facts)) if f]
+    vectors = np.vstack(parts) if parts else new_vectors
+    after = compare_facts(facts, vectors, kind=embedder.kind, options=options, judge=judge)
+    before = store.stored_clusters(replaced)
+    store.save_clusters(
+        fingerprint, {}, run_id=run_id, replace=replaced, clusters=after,
+        keys=_keys(after, facts, ratio), embedder=label, vectors={**computed, **recomputed},
+    )  # fmt: skip
+    work = CompareWork(
+        mode="incremental", fingerprint=fingerprint,
+        claims_embedded=len(computed) + len(recomputed), claims_assigned=len(new_facts),
+        clusters_opened=max(0, len(after) - len(before)), clusters_redecided=len(after),
+        clusters_total=store.cluster_count(),
+    )  # fmt: skip
+    return ComparisonUpdate(work=work, before=before, after=after, new_claims={c.id for c in new})

@@ -1,0 +1,304 @@
+"""Incremental comparison in the store, and what changed since the last run.
+
+Claims are written here by hand and saved as an extraction would save them; the
+comparison uses the lexical embedder (fast, deterministic). End-to-end runs use the fake
+OpenAI-compatible server, whose claims are the article's sentences.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from extractor.cli import main
+from extractor.compare import CompareOptions, compare
+from extractor.compare.embeddings import HashingEmbedder
+from extractor.io.report import render_report
+from extractor.models import Article, ArticleResult, Claim, Relation
+from extractor.runs.changes import find_changes
+from extractor.runs.comparisons import update_comparison
+from extractor.runs.store import Store
+from extractor.testing import FakeCompletionServer, serving
+
+from .corpus import sentence_settings, write_job
+
+#: facts of three different stories; each tuple is (outlet, day, sentence)
+FIRST = [
+    ("Wire A", 1, "The Pentland ministry said 10,000 soldiers were sent to Norland."),
+    ("Wire A", 1, "Harbour workers in Estavia went on strike over pay on Monday."),
+    ("Wire B", 2, "Officials said 10,000 soldiers were sent to Norland by Pentland."),
+    ("Wire B", 2, "The Valmora central bank raised its interest rate to 4 percent."),
+    ("Wire C", 3, "Tessel has not confirmed that its troops crossed into Marlow."),
+]
+LATER = [
+    ("Wire C", 4, "Intelligence officials said 12,000 soldiers were sent to Norland by Pentland."),
+    ("Wire D", 5, "Tessel officially confirmed that its troops crossed into Marlow."),
+]
+
+
+def _article(outlet: str, day: int, text: str, url: str | None = None) -> Article:
+    return Article.from_text(text, source=outlet, published=date(2024, 11, day), url=url)
+
+
+def _save(store: Store, items: list[tuple[str, int, str]], run: int | None = None) -> list[Claim]:
+    claims = []
+    for outlet, day, sentence in items:
+        article = _article(outlet, day, sentence)
+        claim = Claim(article_id=article.id, text=sentence, quote=sentence, speaker="author")
+        store.save_result(ArticleResult(article=article, claims=[claim]), "fp", run)
+        claims.append(claim)
+    return claims
+
+
+def _groups(clusters: object) -> set[frozenset[str]]:
+    return {
+        frozenset(i for m in c.members for i in (m.claim_id, *m.duplicates))
+        for c in clusters  # type: ignore[attr-defined]
+    }
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store(tmp_path / "store.sqlite") as opened:
+        yield opened
+
+
+def test_the_first_comparison_is_full_and_the_next_with_nothing_new_does_nothing(
+    store: Store,
+) -> None:
+    _save(store, FIRST)
+    first = update_comparison(store, embedder=HashingEmbedder())
+    assert first.work.mode == "full"
+    assert first.work.reason == "no comparison was stored yet"
+    assert first.work.claims_embedded == len(FIRST)
+    again = update_comparison(store, embedder=HashingEmbedder())
+    assert again.work.mode == "none"
+    assert again.work.claims_embedded == 0
+    assert again.after == [] and again.before == []
+    assert store.latest_comparison() is not None
+
+
+def test_new_claims_touch_only_the_clusters_they_come_near(store: Store) -> None:
+    _save(store, FIRST)
+    update_comparison(store, embedder=HashingEmbedder())
+    stored = store.cluster_count()
+    _save(store, LATER)
+    update = update_comparison(store, embedder=HashingEmbedder())
+    assert update.work.mode == "incremental"
+    assert update.work.claims_embedded == len(LATER), "only the new claims are embedded"
+    assert update.work.claims_assigned == len(LATER)
+    # the deployment cluster and the Tessel denial are touched; the strike and the bank not
+    touched_texts = {m.quote for c in update.before for m in c.members}
+    assert not any("strike" in t or "interest rate" in t for t in touched_texts)
+    assert len(update.before) == 2
+    assert store.cluster_count() == stored  # both new claims joined existing facts
+
+
+def test_an_incremental_comparison_groups_as_a_full_one_does(tmp_path: Path) -> None:
+    with Store(tmp_path / "a.sqlite") as step:
+        _save(step, FIRST)
+        update_comparison(step, embedder=HashingEmbedder())
+        _save(step, LATER)
+        update_comparison(step, embedder=HashingEmbedder())
+        incremental = step.latest_comparison()
+        claims, meta = step.claims(), step.article_meta()
+    full = compare(claims, articles=meta, embedder=HashingEmbedder())
+    assert incremental is not None
+    assert _groups(incremental.clusters) == _groups(full.clusters)
+    relations = {c.id: c.relation for c in full.clusters}
+    assert {c.id: c.relation for c in incremental.clusters} == relations
+    assert Relation.numeric_discrepancy in relations.values()
+    assert Relation.superseded in relations.values()
+
+
+def test_a_changed_configuration_recomputes_all_and_reuses_the_vectors(store: Store) -> None:
+    _save(store, FIRST)
+    update_comparison(store, embedder=HashingEmbedder())
+    update = update_comparison(
+        store, embedder=HashingEmbedder(), options=CompareOptions(linkage_margin=0.05)
+    )
+    assert update.work.mode == "full"
+    assert update.work.reason is not None and "configuration changed" in update.work.reason
+    assert update.work.claims_embedded == 0, "vectors of the same embedder are reused"
+    forced = update_comparison(
+        store,
+        embedder=HashingEmbedder(),
+        options=CompareOptions(linkage_margin=0.05),
+        full=True,
+    )
+    assert forced.work.mode == "full" and forced.work.reason == "a full recompute was asked for"
+
+
+def test_a_removed_article_takes_its_claim_out_of_its_cluster(store: Store) -> None:
+    claims = _save(store, FIRST)
+    update_comparison(store, embedder=HashingEmbedder())
+    store.remove_articles([claims[2].article_id])  # Wire B's deployment report
+    update = update_comparison(store, embedder=HashingEmbedder())
+    assert update.work.mode == "incremental"
+    comparison = store.latest_comparison()
+    assert comparison is not None
+    ids = {i for c in comparison.clusters for m in c.members for i in (m.claim_id, *m.duplicates)}
+    assert claims[2].id not in ids
+    assert claims[0].id in ids
+    assert len(ids) == len(FIRST) - 1
+
+
+def test_a_new_claim_with_nothing_in_common_opens_a_cluster_of_its_own(store: Store) -> None:
+    _save(store, FIRST)
+    update_comparison(store, embedder=HashingEmbedder())
+    before = store.cluster_count()
+    _save(store, [("Wire E", 6, "Kinross opened a new railway bridge across the Dunmere river.")])
+    update = update_comparison(store, embedder=HashingEmbedder())
+    assert update.before == []
+    assert len(update.after) == 1
+    assert store.cluster_count() == before + 1
+
+
+def test_the_changes_of_a_run_name_the_discrepancy_and_the_superseded_denial(
+    store: Store,
+) -> None:
+    _save(store, FIRST)
+    first = update_comparison(store, embedder=HashingEmbedder())
+    changes = find_changes(first.before, first.after, first.new_claims)
+    assert len(changes.new_facts) == 1  # the deployment, from two wires
+    assert changes.new_discrepancies == [] and changes.superseded_denials == []
+    new = _save(store, LATER)
+    update = update_comparison(store, embedder=HashingEmbedder())
+    changes = find_changes(update.before, update.after, update.new_claims, run_id=2)
+    assert [c.relation for c in changes.new_discrepancies] == [Relation.numeric_discrepancy]
+    discrepancy = changes.new_discrepancies[0]
+    assert discrepancy.previous_relation is Relation.agree
+    assert discrepancy.claims[0].claim_id == new[0].id, "the new claim is cited first"
+    assert [c.relation for c in changes.superseded_denials] == [Relation.superseded]
+    assert changes.superseded_denials[0].previous_relation is Relation.single_source
+    assert len(changes.new_facts) == 1  # the Tessel crossing, now from two outlets
+    assert changes.revised_numbers == []
+
+
+def test_a_number_revised_by_the_same_outlet_is_a_change(store: Store) -> None:
+    _save(store, FIRST)
+    update_comparison(store, embedder=HashingEmbedder())
+    revised = "The Pentland ministry now said 11,000 soldiers were sent to Norland."
+    _save(store, [("Wire A", 6, revised)])
+    update = update_comparison(store, embedder=HashingEmbedder())
+    changes = find_changes(update.before, update.after, update.new_claims)
+    assert len(changes.revised_numbers) == 1
+    cited = changes.revised_numbers[0].claims
+    assert [c.quote for c in cited] == [revised, FIRST[0][2]]
+    assert {c.source for c in cited} == {"Wire A"}
+
+
+# -- scheduled runs --------------------------------------------------------------------------
+
+
+def _write(directory: Path, name: str, outlet: str, day: int, text: str) -> Path:
+    path = directory / name
+    path.write_text(
+        f"---\nsource: {outlet}\npublished: 2024-11-{day:02d}\n---\n{text}\n", encoding="utf-8"
+    )
+    return path
+
+
+@pytest.fixture
+def url() -> Iterator[str]:
+    with serving(FakeCompletionServer()) as address:
+        yield address
+
+
+def test_two_runs_over_a_growing_corpus_do_only_the_new_work(
+    tmp_path: Path, url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n, (outlet, day, text) in enumerate(FIRST):
+        _write(corpus, f"a{n}.txt", outlet, day, text)
+    store = tmp_path / "state" / "store.sqlite"
+    job = write_job(
+        tmp_path / "job.toml", inputs=[corpus], store=store, settings=sentence_settings(url)
+    )
+    assert main(["run", str(job)]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert first["changes"]["work"]["mode"] == "full"
+    assert len(first["changes"]["new_facts"]) == 1
+    for n, (outlet, day, text) in enumerate(LATER):
+        _write(corpus, f"b{n}.txt", outlet, day, text)
+    assert main(["run", str(job)]) == 0
+    second = json.loads(capsys.readouterr().out)
+    work = second["changes"]["work"]
+    assert work["mode"] == "incremental"
+    assert work["claims_embedded"] == len(LATER)
+    assert work["claims_assigned"] == len(LATER)
+    assert work["clusters_redecided"] == 2 < work["clusters_total"]
+    assert second["changes"]["since_run_id"] == str(first["run_id"])
+    assert len(second["changes"]["new_discrepancies"]) == 1
+    assert len(second["changes"]["superseded_denials"]) == 1
+    assert second["summary"]["changes"] == second["changes"]
+    report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "What changed since the last run" in report
+    assert "Denials superseded (1)" in report
+    # the store keeps each run's changes; `extractor changes` prints them
+    assert main(["changes", "--store", str(store)]) == 0
+    text = capsys.readouterr().out
+    assert "comparison full" in text and "comparison incremental" in text
+    assert "new discrepancy: numeric_discrepancy (was agree)" in text
+    assert main(["changes", "--store", str(store), "--since", str(first["run_id"]), "--json"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1 and json.loads(lines[0])["run_id"] == str(second["run_id"])
+    # a third run with nothing new compares nothing and says so
+    assert main(["run", str(job)]) == 0
+    third = json.loads(capsys.readouterr().out)
+    assert third["changes"]["work"]["mode"] == "none" and third["compared"] is False
+
+
+def test_an_article_edited_at_the_same_path_is_a_silent_edit(
+    tmp_path: Path, url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    kept = "Union leaders said 4,000 harbour workers in Estavia went on strike on Monday."
+    dropped = "Officials said the strike closed 2 container terminals in Estavia."
+    added = "Officials said the strike closed 5 container terminals in Estavia."
+    _write(corpus, "story.txt", "Wire A", 1, f"{kept} {dropped}")
+    store = tmp_path / "store.sqlite"
+    job = write_job(
+        tmp_path / "job.toml", inputs=[corpus], store=store, settings=sentence_settings(url)
+    )
+    assert main(["run", str(job)]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert first["changes"]["silent_edits"] == []
+    _write(corpus, "story.txt", "Wire A", 1, f"{kept} {added}")
+    assert main(["run", str(job)]) == 0
+    second = json.loads(capsys.readouterr().out)
+    [edit] = second["changes"]["silent_edits"]
+    assert edit["path"] == str(corpus / "story.txt")
+    assert [c["quote"] for c in edit["added"]] == [added]
+    assert [c["quote"] for c in edit["removed"]] == [dropped]
+    with Store(store, readonly=True) as opened:
+        assert [a.id for a in opened.articles()] == [edit["article_id"]], "the old text left"
+        quotes = {c.quote for c in opened.claims()}
+        comparison = opened.latest_comparison()
+    assert quotes == {kept, added}
+    assert comparison is not None
+    assert {m.quote for c in comparison.clusters for m in c.members} == {kept, added}
+
+
+def test_the_report_lists_what_changed(store: Store) -> None:
+    _save(store, FIRST)
+    update_comparison(store, embedder=HashingEmbedder())
+    _save(store, LATER)
+    update = update_comparison(store, embedder=HashingEmbedder())
+    changes = find_changes(update.before, update.after, update.new_claims, run_id=2, since_run_id=1)
+    comparison = store.latest_comparison()
+    html = render_report(store.articles(), store.claims(), comparison, changes=changes)
+    section = html[html.index('<section id="changes">') : html.index('<section id="facts">')]
+    assert "since the last run" in section
+    assert "New discrepancies (1)" in section and "Denials superseded (1)" in section
+    assert "12,000 soldiers" in section
+    assert 'href="#f-' in section, "each change links to its fact"
+    empty = find_changes([], [], set(), run_id=3, since_run_id=2)
+    html = render_report(store.articles(), store.claims(), comparison, changes=empty)
+    assert "Nothing changed since run 2" in html
