@@ -28,7 +28,7 @@ from numpy.typing import NDArray
 
 from .facts import Fact
 
-__all__ = ["Pairs", "cluster_facts", "neighbour_pairs"]
+__all__ = ["Pairs", "cluster_facts", "link_threshold", "may_link", "neighbour_pairs"]
 
 _SAMPLE_PER = 48  # k-means trains on at most this many rows per centroid
 _ROW_CHUNK = 512
@@ -218,6 +218,32 @@ def _same_topic(a: Fact, b: Fact, ratio: float) -> bool:
     return bool(a.terms & b.terms)
 
 
+def link_threshold(
+    a: Fact, b: Fact, link: float, plain_link: float, margin: float, ratio: float
+) -> float:
+    """The cosine at which ``a`` and ``b`` link: ``link`` with counts, ``plain_link``
+    without, ``margin`` lower when the parse says they count the same thing."""
+    threshold = link if a.amounts else plain_link
+    if _same_referent(a, b, ratio):
+        threshold -= margin  # the parse says they count the same thing: trust it more
+    return threshold
+
+
+def may_link(
+    a: Fact,
+    b: Fact,
+    similarity: float,
+    *,
+    link: float,
+    plain_link: float,
+    margin: float = 0.1,
+    ratio: float = 3.0,
+) -> bool:
+    """Whether :func:`cluster_facts` would link ``a`` and ``b`` as a candidate pair."""
+    threshold = link_threshold(a, b, link, plain_link, margin, ratio)
+    return similarity >= threshold and _same_topic(a, b, ratio)
+
+
 def _spread(items: list[int], limit: int) -> list[int]:
     """At most ``limit`` items, evenly spaced (a deterministic sample of a large group)."""
     if len(items) <= limit:
@@ -300,9 +326,7 @@ def cluster_facts(
     for i, j, sim in zip(
         strong.left.tolist(), strong.right.tolist(), strong.similarity.tolist(), strict=True
     ):
-        threshold = link if facts[i].amounts else plain_link
-        if _same_referent(facts[i], facts[j], ratio):
-            threshold -= margin  # the parse says they count the same thing: trust it more
+        threshold = link_threshold(facts[i], facts[j], link, plain_link, margin, ratio)
         if sim < threshold or not _same_topic(facts[i], facts[j], ratio):
             continue
         a, b = groups.find(i), groups.find(j)
