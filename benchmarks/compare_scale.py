@@ -6,6 +6,7 @@
     PYTHONPATH=. python benchmarks/compare_scale.py --semantic   # MiniLM (much slower)
     PYTHONPATH=. python benchmarks/compare_scale.py --sizes 1000 2000
     PYTHONPATH=. python benchmarks/compare_scale.py --syndicated   # one wire story, n outlets
+    PYTHONPATH=. python benchmarks/compare_scale.py --incremental --sizes 100000
 
 Claims are generated from a seed: facts (an actor doing something to a number of things
 in a place) reported by several outlets in several sentence shapes, with hedges
@@ -15,6 +16,12 @@ run includes parsing quantities and stance. Each size runs in a fresh process; m
 the peak resident set size of that process (``ru_maxrss``) and its growth over the
 resident size just before ``compare`` was called. A ratio near 2.0 for a doubling of
 claims (2.5 for 20k to 50k) means cost grows linearly.
+
+``--incremental`` is a scheduled run's case: a store holding the comparison of n claims
+gets 1% more (new reports about the same facts, in new articles); the run compares only
+those and the clusters they touch (``extractor.runs.comparisons.update_comparison``). It
+prints the time of the full comparison that filled the store, of the incremental one,
+their ratio (target <= 5 %), and what the incremental one did.
 
 ``--syndicated`` is the worst case for a cluster's pairwise checks: one sentence carried
 word for word by n outlets (1,000 to 20,000), plus a second figure from two agencies, all
@@ -157,6 +164,86 @@ def run_syndicated(sizes: list[int]) -> None:
         print(f"{n:>8,} {seconds:>8.2f} {1e6 * seconds / len(claims):>9.0f} {relations:>20}")
 
 
+def _store_claims(store: object, claims: list[Claim], articles: dict[str, Article]) -> None:
+    """Save ``claims`` as extraction would: one result per article."""
+    from extractor.models import ArticleResult
+
+    by_article: dict[str, list[Claim]] = {}
+    for claim in claims:
+        by_article.setdefault(claim.article_id, []).append(claim)
+    for article_id, members in by_article.items():
+        result = ArticleResult(article=articles[article_id], claims=members)
+        store.save_result(result, "benchmark", None)  # type: ignore[attr-defined]
+
+
+def run_incremental(n: int, semantic: bool) -> dict[str, float]:
+    """A store compared over ``n`` claims, then 1 % more compared incrementally."""
+    import tempfile
+    from pathlib import Path
+
+    from extractor.compare.embeddings import Embedder, HashingEmbedder, MiniLMEmbedder
+    from extractor.runs.comparisons import update_comparison
+    from extractor.runs.store import Store
+
+    new = max(1, n // 100)
+    claims, articles = synthetic(n + new)
+    meta = {a.id: a for a in articles}
+    fresh = []
+    for claim in claims[n:]:  # later reports of the same facts, in articles of their own
+        article = meta[claim.article_id]
+        later = article.model_copy(update={"id": article.id + "+later"})
+        meta[later.id] = later
+        fresh.append(claim.model_copy(update={"article_id": later.id}))
+    embedder: Embedder = MiniLMEmbedder() if semantic else HashingEmbedder()
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "store.sqlite") as store:
+        _store_claims(store, claims[:n], meta)
+        started = time.perf_counter()
+        full = update_comparison(store, embedder=embedder)
+        full_seconds = time.perf_counter() - started
+        _store_claims(store, fresh, meta)
+        started = time.perf_counter()
+        step = update_comparison(store, embedder=embedder)
+        step_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        total = len(store.latest_comparison().clusters)  # type: ignore[union-attr]
+        read_seconds = time.perf_counter() - started
+    assert full.work.mode == "full" and step.work.mode == "incremental"
+    return {
+        "claims": n,
+        "new": new,
+        "full_seconds": full_seconds,
+        "incremental_seconds": step_seconds,
+        "read_seconds": read_seconds,
+        "embedded": step.work.claims_embedded,
+        "touched": len(step.before),
+        "redecided": step.work.clusters_redecided,
+        "clusters": total,
+    }
+
+
+def print_incremental(sizes: list[int], semantic: bool) -> None:
+    """One process per size; the full and incremental comparison side by side."""
+    embedder = "MiniLM" if semantic else "lexical (hashing)"
+    print(f"incremental comparison in a store, {embedder} embedder, 1 % new claims")
+    print(
+        f"{'claims':>8} {'new':>6} {'full s':>8} {'incr. s':>8} {'ratio':>7} "
+        f"{'touched':>8} {'redecided':>10} {'clusters':>9} {'read all s':>11}"
+    )
+    for n in sizes:
+        command = [sys.executable, __file__, "--one-incremental", str(n)]
+        if semantic:
+            command.append("--semantic")
+        done = subprocess.run(command, check=True, capture_output=True, text=True)
+        row = json.loads(done.stdout.strip().splitlines()[-1])
+        ratio = row["incremental_seconds"] / row["full_seconds"]
+        print(
+            f"{row['claims']:>8,} {row['new']:>6,} {row['full_seconds']:>8.1f} "
+            f"{row['incremental_seconds']:>8.2f} {ratio:>7.1%} {row['touched']:>8,} "
+            f"{row['redecided']:>10,} {row['clusters']:>9,} {row['read_seconds']:>11.1f}",
+            flush=True,
+        )
+
+
 def _rss_mb() -> float:
     """The current resident set size in MiB (Linux)."""
     with open("/proc/self/statm", encoding="ascii") as statm:
@@ -199,10 +286,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--syndicated", action="store_true", help="one sentence carried by many outlets"
     )
+    parser.add_argument(
+        "--incremental", action="store_true", help="1 %% new claims in a compared store"
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--one-incremental", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.syndicated:
         run_syndicated(args.sizes or [1_000, 5_000, 20_000])
+        return
+    if args.one_incremental:
+        print(json.dumps(run_incremental(args.one_incremental, args.semantic)))
+        return
+    if args.incremental:
+        print_incremental(args.sizes or [10_000, 100_000], args.semantic)
         return
     args.sizes = args.sizes or list(SIZES)
     if args.one:

@@ -10,8 +10,9 @@ Scheduled runs keep their clusters, the claims' vectors and a blocking index in 
   and under which a new claim looks for the clusters it may join. They follow the
   linking rule of :mod:`.clustering`: two claims link only when they share a key entity
   term, or when neither names one and they give the same count;
-* :func:`touched` -- which candidate clusters a new claim really comes near (a member at
-  or above the lowest linking cosine);
+* :func:`nearest` and :func:`linked` -- which stored claims a new one really meets: its
+  nearest members of those clusters, kept when the linking rule of a full comparison
+  would join the two (or they are near enough to be duplicates);
 
 The new claims and the members of the clusters they touched are then clustered again by
 :func:`~.stage.compare_facts`, the code of a full comparison; what it returns replaces
@@ -22,14 +23,15 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ..models import content_hash
+from .clustering import may_link
 from .embeddings import Embedder
 from .facts import Fact
 from .options import CompareOptions
@@ -42,8 +44,9 @@ __all__ = [
     "embedder_label",
     "floor_of",
     "keys_of",
+    "linked",
+    "nearest",
     "query_keys",
-    "touched",
 ]
 
 #: bump when the comparison's code changes what it decides: stored clusters are recomputed
@@ -103,27 +106,56 @@ def query_keys(fact: Fact, ratio: float) -> set[str]:
     return keys
 
 
-def touched(
+def nearest(
     new_vectors: NDArray[np.float32],
-    candidates: Mapping[str, Sequence[int]],
     member_vectors: NDArray[np.float32],
+    allowed: Sequence[NDArray[np.int64]],
+    *,
+    k: int,
     floor: float,
-) -> set[str]:
-    """The candidate clusters some new claim comes near.
+) -> list[tuple[int, int, float]]:
+    """For each new claim ``i``, its ``k`` most similar allowed members at or above ``floor``.
 
-    ``candidates`` maps a cluster id to the rows of ``member_vectors`` that hold its
-    members; a cluster is touched when any member's cosine with any new claim is at least
-    ``floor`` (the lowest cosine at which two claims can share a cluster).
+    ``allowed[i]`` holds the rows of ``member_vectors`` that new claim ``i`` may meet (the
+    members of the clusters its blocking keys found). Returns ``(i, row, cosine)`` triples:
+    the candidate pairs a full comparison's nearest-neighbour search would give.
     """
-    if not candidates or new_vectors.shape[0] == 0:
-        return set()
-    best = np.full(member_vectors.shape[0], -np.inf, dtype=np.float32)
-    for start in range(0, member_vectors.shape[0], 8192):
-        block = member_vectors[start : start + 8192] @ new_vectors.T
-        best[start : start + block.shape[0]] = block.max(axis=1)
-    return {
-        cid for cid, rows in candidates.items() if rows and float(best[list(rows)].max()) >= floor
-    }
+    found: list[tuple[int, int, float]] = []
+    for start in range(0, new_vectors.shape[0], 256):
+        block = new_vectors[start : start + 256] @ member_vectors.T
+        for offset in range(block.shape[0]):
+            rows = allowed[start + offset]
+            if rows.shape[0] == 0:
+                continue
+            sims = block[offset, rows]
+            keep = min(k, rows.shape[0])
+            top = (
+                np.argpartition(-sims, keep - 1)[:keep] if keep < rows.shape[0] else np.arange(keep)
+            )
+            for t in top.tolist():
+                if sims[t] >= floor:
+                    found.append((start + offset, int(rows[t]), float(sims[t])))
+    return found
+
+
+def linked(
+    new: Fact,
+    member: Fact,
+    similarity: float,
+    kind: Literal["semantic", "lexical"],
+    options: CompareOptions,
+) -> bool:
+    """Whether the comparison could put ``new`` with ``member``: linked, or a duplicate."""
+    thresholds = options.thresholds(kind)
+    return similarity >= thresholds.paraphrase or may_link(
+        new,
+        member,
+        similarity,
+        link=thresholds.link,
+        plain_link=thresholds.plain_link,
+        margin=options.linkage_margin,
+        ratio=options.magnitude_ratio,
+    )
 
 
 def floor_of(embedder: Embedder, options: CompareOptions) -> float:

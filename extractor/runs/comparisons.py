@@ -32,8 +32,9 @@ from ..compare.incremental import (
     embedder_label,
     floor_of,
     keys_of,
+    linked,
+    nearest,
     query_keys,
-    touched,
 )
 from ..compare.judge import Judge
 from ..compare.options import CompareOptions
@@ -123,32 +124,53 @@ def _full(
     )
 
 
+def _read_facts(store: Store, ids: set[str], known: dict[str, Fact]) -> None:
+    """Read the stored claims of ``ids`` not in ``known`` yet, as facts, into ``known``."""
+    claims = store.claims_by_id(ids - known.keys())  # a removed claim is no longer there
+    meta = store.article_meta({c.article_id for c in claims})
+    known.update((fact.claim.id, fact) for fact in claim_facts(claims, meta))
+
+
 def _neighbourhood(
     store: Store,
     fingerprint: str,
     facts: Sequence[Fact],
     vectors: NDArray[np.float32],
-    floor: float,
-    ratio: float,
-    label: str,
+    embedder: Embedder,
+    options: CompareOptions,
+    known: dict[str, Fact],
 ) -> set[str]:
-    """The stored clusters the new ``facts`` come near (blocking keys, then cosines)."""
-    keys: set[str] = set()
-    for fact in facts:
-        keys |= query_keys(fact, ratio)
-    by_key = store.clusters_by_key(fingerprint, keys, MAX_KEY_CLUSTERS)
-    candidates = {cluster_id for ids in by_key.values() for cluster_id in ids}
-    if not candidates:
-        return set()
-    members = store.members_of(fingerprint, candidates)
-    stored = store.vectors([i for ids in members.values() for i in ids], label)
+    """The stored clusters the new ``facts`` meet: blocking keys find candidate clusters,
+    each new claim's nearest members among them are checked by the linking rule.
+
+    The stored claims read on the way are added to ``known`` (claim id -> fact).
+    """
+    ratio = options.magnitude_ratio
+    wanted = [query_keys(fact, ratio) for fact in facts]
+    by_key = store.clusters_by_key(fingerprint, set().union(*wanted), MAX_KEY_CLUSTERS)
+    candidates = [{c for key in keys for c in by_key.get(key, ())} for keys in wanted]
+    members = store.members_of(fingerprint, set().union(*candidates))
+    stored = store.vectors([i for ids in members.values() for i in ids], embedder_label(embedder))
     order = [claim_id for ids in members.values() for claim_id in ids if claim_id in stored]
-    row = {claim_id: n for n, claim_id in enumerate(order)}
-    rows = {cid: [row[i] for i in ids if i in row] for cid, ids in members.items()}
     if not order:
         return set()
+    row = {claim_id: n for n, claim_id in enumerate(order)}
+    rows_of = {cid: [row[i] for i in ids if i in row] for cid, ids in members.items()}
+    allowed = [
+        np.array(sorted({r for cid in found for r in rows_of.get(cid, ())}), dtype=np.int64)
+        for found in candidates
+    ]
     matrix = np.vstack([stored[i] for i in order]).astype(np.float32)
-    return touched(vectors, rows, matrix, floor)
+    pairs = nearest(
+        vectors, matrix, allowed, k=options.neighbours, floor=floor_of(embedder, options)
+    )
+    _read_facts(store, {order[r] for _, r, _ in pairs}, known)
+    cluster_of = {claim_id: cid for cid, ids in members.items() for claim_id in ids}
+    return {
+        cluster_of[order[r]]
+        for i, r, sim in pairs
+        if order[r] in known and linked(facts[i], known[order[r]], sim, embedder.kind, options)
+    }
 
 
 def update_comparison(
@@ -206,13 +228,12 @@ def _increment(
     new_facts = claim_facts(new, store.article_meta({c.article_id for c in new}))
     new_vectors, computed = _vectors(store, embedder, new_facts, reuse=True)
     label = embedder_label(embedder)
-    near = _neighbourhood(
-        store, fingerprint, new_facts, new_vectors, floor_of(embedder, options), ratio, label
-    )
+    known: dict[str, Fact] = {}
+    near = _neighbourhood(store, fingerprint, new_facts, new_vectors, embedder, options, known)
     replaced = near | orphaned
     old_ids = [i for ids in store.members_of(fingerprint, replaced).values() for i in ids]
-    old_claims = store.claims_by_id(old_ids)  # a removed claim is no longer there
-    old_facts = claim_facts(old_claims, store.article_meta({c.article_id for c in old_claims}))
+    _read_facts(store, set(old_ids), known)
+    old_facts = [known[i] for i in old_ids if i in known]
     old_vectors, recomputed = _vectors(store, embedder, old_facts, reuse=True)
     facts = [*old_facts, *new_facts]
     parts = [m for m, f in ((old_vectors, old_facts), (new_vectors, new_facts)) if f]

@@ -40,7 +40,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..compare import CompletionJudge
 from ..compare.embeddings import Embedder, HashingEmbedder, MiniLMEmbedder, default_embedder
 from ..errors import StoreError, StoreLocked
-from ..extraction.pipeline import extract
+from ..extraction.pipeline import extract, failed_result
 from ..ingest.articles import read_articles
 from ..llm.backends import CompletionBackend, make_backend
 from ..llm.cache import CachedBackend, ResponseCache
@@ -267,9 +267,7 @@ class _Reader:
         for item in read_articles(self.job.inputs, self.job.settings):
             self.result.found += 1
             if isinstance(item, ArticleError):
-                self.unreadable.append(
-                    ArticleResult(article=None, origin=item.origin, status="failed", errors=[item])
-                )
+                self.unreadable.append(failed_result(item))
                 continue
             self.seen.add(item.id)
             if self.store.is_done(item.id, self.fingerprint):
