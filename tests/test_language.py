@@ -251,3 +251,153 @@ def test_the_language_layer_imports_no_later_stage() -> None:
         "compare", "run", "runs", "store", "jobs", "cli", "distributed", "report", "export",
     }  # fmt: skip
     assert forbidden_imports("language", later) == []
+
+
+# -- frame shapes and resolution rules added for issue 12 -----------------------------------
+
+
+def frame_with_cue(analysis: Any, cue: str) -> Any:
+    found = [f for f in analysis.frames if f.cue.text == cue]
+    assert found, f"no frame with the cue {cue!r}: {[f.cue.text for f in analysis.frames]}"
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "source", "content"),
+    [
+        (
+            "Critics rejected the mayor's claim that the bridge was safe.",
+            "claim", "the mayor", "that the bridge was safe",
+        ),
+        (
+            "The warning by the coast guard that the storm would turn north came late.",
+            "warning", "the coast guard", "that the storm would turn north",
+        ),
+        (
+            "The governor's plan to close three hospitals angered the nurses.",
+            "plan", "The governor", "to close three hospitals",
+        ),
+    ],
+)  # fmt: skip
+def test_a_saying_noun_with_its_owner_is_a_frame(
+    nlp: Any, text: str, cue: str, source: str, content: str
+) -> None:
+    frame = frame_with_cue(analyze(text, nlp), cue)
+    assert frame.source is not None and frame.source.text == source
+    assert frame.content.text == content
+
+
+def test_a_saying_noun_without_an_owner_is_no_frame(nlp: Any) -> None:
+    # "critics dismissed the claim": the critics did not make it, and no one else is named
+    analysis = analyze("Critics dismissed the claim that the bridge was safe.", nlp)
+    assert all(f.cue.text != "claim" for f in analysis.frames)
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "Wheat prices rose by 12 percent, according to a statement from the grain board.",
+            "the grain board",
+        ),
+        ("Taxes will rise next year, according to a speech the governor gave on Monday.",
+         "the governor"),
+        ("The harbour board issued a statement calling the closure a serious mistake.",
+         "The harbour board"),
+    ],
+)  # fmt: skip
+def test_the_owner_of_a_statement_is_the_speaker(nlp: Any, text: str, speaker: str) -> None:
+    assert analyze(text, nlp).sentences[0].speakers[0].name == speaker
+
+
+def test_a_participle_after_a_preposition_inherits_the_subject(nlp: Any) -> None:
+    text = (
+        "Peter Brandt opened the terminal on Monday. "
+        "He won the vote by telling the farmers that their taxes would fall."
+    )
+    sentence = sentence_of(nlp, text, "by telling")
+    assert sentence.frame is not None and sentence.frame.cue.text == "telling"
+    assert sentence.speakers[0].name == "Peter Brandt"
+
+
+def test_a_quote_that_follows_its_attribution_keeps_the_speaker(nlp: Any) -> None:
+    text = (
+        "“The dam will hold,” said Peter Brandt, the chief engineer. "
+        "“We tested it twice in the spring.”"
+    )
+    sentence = sentence_of(nlp, text, "We tested it twice")
+    assert sentence.speakers[0].name == "Peter Brandt"
+    assert sentence.frame is not None and sentence.frame.kind == "direct"
+    assert sentence.frame.content.text == "We tested it twice in the spring."
+
+
+def test_a_quote_of_several_sentences_before_its_cue(nlp: Any) -> None:
+    text = (
+        "“The dam will hold. We tested it twice in the spring. Nobody needs to leave,” "
+        "Peter Brandt said in an interview on Monday."
+    )
+    analysis = analyze(text, nlp)
+    assert [s.speakers[0].name for s in analysis.sentences] == ["Peter Brandt"] * len(
+        analysis.sentences
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"The dam will hold,” said Peter Brandt, an engineer.',  # straight opens, curly closes
+        "''The dam will hold,'' said Peter Brandt, an engineer.",  # two apostrophes
+    ],
+)
+def test_mixed_and_doubled_quote_marks_are_quotes(nlp: Any, text: str) -> None:
+    regions = quote_regions(text)
+    assert regions and regions[0][0] == 0 and text[regions[0][1] - 1] in "”'"
+    sentence = analyze(text, nlp).sentences[0]
+    assert sentence.speakers[0].name == "Peter Brandt"
+    assert sentence.frame is not None and sentence.frame.kind == "direct"
+
+
+def test_a_transcript_label_is_the_speaker(nlp: Any) -> None:
+    text = "Peter Brandt was interviewed on Monday.\nBRANDT: We tested the dam twice in the spring."
+    sentence = sentence_of(nlp, text, "tested")
+    assert sentence.speakers[0].name == "Peter Brandt"
+    assert sentence.frame is not None and sentence.frame.cue.text == ":"
+    # a capitalised cue before a colon is no label
+    said = analyze("Said Brandt: “We tested the dam twice.”", nlp).sentences[0]
+    assert said.frame is not None and said.frame.cue.text == "Said"
+
+
+def test_a_quote_signed_with_a_dash(nlp: Any) -> None:
+    text = "“We tested the dam twice in the spring.” ― Peter Brandt, engineer"
+    sentence = analyze(text, nlp).sentences[0]
+    assert sentence.speakers[0].name == "Peter Brandt"
+    assert sentence.frame is not None and sentence.frame.cue.text == "―"
+    assert sentence.frame.content.text == "We tested the dam twice in the spring."
+
+
+def test_he_skips_a_person_the_article_calls_she(nlp: Any) -> None:
+    text = (
+        "Anna Berg said she expected a long fight over the budget. "
+        "Tom Vance spoke to reporters on Monday. "
+        "“It will be hard for everyone,” he said."
+    )
+    sentence = sentence_of(nlp, text, "hard for everyone")
+    assert sentence.speakers[0].name == "Tom Vance"
+
+
+def test_a_name_that_only_modifies_an_apposition_is_not_the_speaker(nlp: Any) -> None:
+    text = "Tom Vance won the vote. The mayor, a Vance ally, said the count was fair."
+    sentence = sentence_of(nlp, text, "count was fair")
+    assert sentence.speakers[0].name == "The mayor"
+
+
+def test_a_possessive_pronoun_owner_resolves_to_its_person(nlp: Any) -> None:
+    text = "Peter Brandt spoke first. His plan to cut taxes by 5 percent failed."
+    sentence = sentence_of(nlp, text, "His plan")
+    assert sentence.speakers[0].name == "Peter Brandt"
+
+
+def test_a_clause_of_a_saying_verb_is_not_its_content(nlp: Any) -> None:
+    # "expected" is what Anna Berg said, not a cue whose content is "Anna Berg said"
+    analysis = analyze("Anna Berg said she expected a long fight over the budget.", nlp)
+    assert [f.cue.text for f in analysis.frames] == ["said"]

@@ -32,7 +32,7 @@ from typing import Any
 from ..errors import TransportError
 from ..language import AUTHOR, ArticleAnalysis, SentenceAnalysis, Speaker, analyze, check_faithful
 from ..language import load_pipeline as load_nlp
-from ..language.analysis import AUTHOR_SPEAKER
+from ..language.mentions import AUTHOR_SPEAKER
 from ..language.segment import (
     Candidate,
     Sentence,

@@ -15,13 +15,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .frames import Frame, TextSpan, find_frames, quote_regions
+from .mentions import AUTHOR_SPEAKER, Block, find_mentions, resolve_frames
 from .propositions import finish, proposition_text, referent_of, strip_dateline
 from .segment import Sentence, split_sentences
-from .speakers import AUTHOR, Mention, People, Speaker, resolve_source
+from .speakers import Speaker
 
 __all__ = ["ArticleAnalysis", "Secondary", "SentenceAnalysis", "analyze"]
 
-_ENTITY_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 #: the longest text given to the parser at once; longer lines are cut at whitespace
 _MAX_BLOCK = 20_000
 #: how far after a closing quote mark its cue may stand (", he said")
@@ -30,10 +30,6 @@ _CUE_AFTER_QUOTE = 60
 _PERSON_PRONOUNS = {"he": "", "she": "", "his": "'s"}
 _GROUP_PRONOUNS = {"they": "", "their": "'s"}
 _LINE = re.compile(r"[^\n]+")
-#: mentions before a source that resolution looks back over (speakers.py looks at fewer)
-_WINDOW = 200
-
-AUTHOR_SPEAKER = Speaker(AUTHOR, how="author")
 
 
 @dataclass(frozen=True)
@@ -102,12 +98,6 @@ class ArticleAnalysis:
         return replace(best, start=start, end=end, text=self.text[start:end], words=frozenset())
 
 
-@dataclass
-class _Block:
-    offset: int
-    doc: Any
-
-
 def _blocks(text: str) -> Iterator[tuple[int, str]]:
     for line in _LINE.finditer(text):
         start, chunk = line.start(), line.group()
@@ -120,121 +110,19 @@ def _blocks(text: str) -> Iterator[tuple[int, str]]:
             yield start, chunk
 
 
-def _parse(nlp: Any, text: str) -> list[_Block]:
+def _parse(nlp: Any, text: str) -> list[Block]:
     pieces = list(_blocks(text))
     docs = nlp.pipe([piece for _, piece in pieces], batch_size=32)
-    return [_Block(offset, doc) for (offset, _), doc in zip(pieces, docs, strict=True)]
-
-
-def _mentions(
-    blocks: Sequence[_Block], frames: Sequence[tuple[Frame, _Block]]
-) -> tuple[list[Mention], dict[Frame, Mention]]:
-    """The article's mentions in text order, and the mention that is each frame's source.
-
-    A source whose head is inside a person's name ("union secretary general Maria Lopez")
-    is that person ("Maria Lopez"), marked as a speaker.
-    """
-    mentions: dict[tuple[int, int], Mention] = {}
-    for block in blocks:
-        for ent in block.doc.ents:
-            if ent.label_ not in _ENTITY_LABELS:
-                continue
-            text = ent.text.removesuffix("'s").removesuffix("’s").strip()
-            start = block.offset + ent.start_char
-            mentions[(start, start + len(text))] = Mention(
-                start, start + len(text), text, ent.label_, ent.root.lemma_.lower(),
-                plural=ent.root.tag_ in ("NNS", "NNPS"),
-            )  # fmt: skip
-    entities = sorted(mentions.values(), key=lambda m: m.start)
-    entity_starts = [m.start for m in entities]
-
-    def entities_in(start: int, end: int) -> list[Mention]:
-        lo, hi = bisect_left(entity_starts, start), bisect_left(entity_starts, end)
-        return [m for m in entities[lo:hi] if m.end <= end]
-
-    sources: dict[Frame, Mention] = {}
-    for frame, block in frames:
-        if frame.source is None or frame.source_head is None:
-            continue
-        head = block.doc[frame.source_head]
-        at = block.offset + head.idx
-        entity = next(
-            (
-                m
-                for m in entities_in(frame.source.start, frame.source.end)
-                if not m.speaker and m.start <= at < m.end
-            ),
-            None,
-        )
-        if entity is not None and entity.label == "PERSON":
-            mention = replace(entity, speaker=True)
-            mentions[(entity.start, entity.end)] = mention
-        else:
-            label = "PRON" if head.tag_ in ("PRP", "PRP$") else (entity.label if entity else "NP")
-            mention = Mention(
-                frame.source.start, frame.source.end, frame.source.text, label,
-                head.lemma_.lower(), plural=head.tag_ in ("NNS", "NNPS"), speaker=True,
-            )  # fmt: skip
-            mentions[(mention.start, mention.end)] = mention
-        sources[frame] = mention
-    return sorted(mentions.values(), key=lambda m: (m.start, m.end)), sources
-
-
-def _resolve(
-    text: str,
-    frames: Sequence[tuple[Frame, _Block]],
-    mentions: Sequence[Mention],
-    sources: dict[Frame, Mention],
-) -> dict[Frame, tuple[Speaker, ...]]:
-    resolved: dict[Frame, tuple[Speaker, ...]] = {}
-    resolved_mentions: list[Mention] = []
-    named_mentions = [m for m in mentions if m.label != "PRON"]
-    named_starts = [m.start for m in named_mentions]
-    by_span = {(m.start, m.end): m for m in mentions}
-    people = People(mentions)
-    for frame, block in frames:
-        source = sources.get(frame)
-        if source is None or frame.source_head is None:
-            resolved[frame] = (AUTHOR_SPEAKER,)
-            continue
-        head = block.doc[frame.source_head]
-        # the mentions before the source (resolve_source looks back over the last ones)
-        cut = bisect_left(named_starts, source.start)
-        window = named_mentions[max(0, cut - _WINDOW) : cut]
-        earlier = [m for m in window if m.end <= source.start]
-        earlier += [m for m in resolved_mentions[-_WINDOW:] if m.end <= source.start]
-        earlier.sort(key=lambda m: m.start)
-        speakers = resolve_source(
-            source, head_text=head.text, head_tag=head.tag_, earlier=earlier,
-            everywhere=people, text=text,
-        )  # fmt: skip
-        extent = frame.source_extent
-        if source.label not in ("PERSON", "PRON") and extent is not None:
-            # "the head of the agency, Jane Doe, said": the person named in the phrase
-            named = [m for m in window if extent.start <= m.start and m.end <= extent.end]
-            named += [m for m in named_mentions[cut : cut + _WINDOW] if m.end <= extent.end]
-            named = [m for m in named if m.label == "PERSON" and extent.start <= m.start]
-            if named:
-                speakers = resolve_source(
-                    named[0], head_text=named[0].text.split()[-1], head_tag="NNP",
-                    earlier=earlier, everywhere=people, text=text,
-                )  # fmt: skip
-        resolved[frame] = speakers or (AUTHOR_SPEAKER,)
-        top = resolved[frame][0]
-        if top.start is not None and top.end is not None and top.how in ("pronoun", "description"):
-            # what a pronoun or description stood for is, from here on, a recent speaker
-            named_top = by_span.get((top.start, top.end))
-            if named_top is not None:
-                resolved_mentions.append(
-                    replace(named_top, start=source.start, end=source.end, speaker=True)
-                )
-    return resolved
+    return [Block(offset, doc) for (offset, _), doc in zip(pieces, docs, strict=True)]
 
 
 class _Frames:
     """The article's frames and quotes, looked up by position."""
 
-    def __init__(self, frames: Sequence[Frame], regions: Sequence[tuple[int, int]]) -> None:
+    def __init__(
+        self, frames: Sequence[Frame], regions: Sequence[tuple[int, int]], text: str = ""
+    ) -> None:
+        self.text = text
         self.frames = sorted(frames, key=lambda f: f.cue.start)
         self.cues = [f.cue.start for f in self.frames]
         self.regions = list(regions)
@@ -272,7 +160,9 @@ def _sentence_frames(sentence: Sentence, index: _Frames) -> list[Frame]:
     if not own:
         own = [f for f in nearby if overlap(f) * 2 >= sentence.end - sentence.start]
     if own:
-        return sorted(own, key=lambda f: -overlap(f))
+        # a frame that names its source before one that does not ("it was reported that
+        # the mayor said ..."), then the one whose content covers most of the sentence
+        return sorted(own, key=lambda f: (f.source is None, -overlap(f)))
     # a sentence of a quote that runs on: the frame of the quote it belongs to
     for lo, hi in index.regions_over(sentence.start, sentence.end):
         inside = max(0, min(sentence.end, hi) - max(sentence.start, lo))
@@ -283,12 +173,51 @@ def _sentence_frames(sentence: Sentence, index: _Frames) -> list[Frame]:
             shares = frame.content.start < hi and lo < frame.content.end
             if frame.kind == "direct" and (after or shares):
                 start, end = max(sentence.start, lo), min(sentence.end, hi)
-                text = sentence.text[start - sentence.start : end - sentence.start]
-                stripped = text.strip("\"'“”‘’«» ")
-                lead = text.find(stripped) if stripped else 0
-                content = TextSpan(start + lead, start + lead + len(stripped), stripped)
-                return [replace(frame, content=content)]
+                return [replace(frame, content=_quoted(index.text, start, end))]
+        before = _frame_before(lo, index)
+        if before is not None:
+            return [before]
     return []
+
+
+#: the most text between an attribution and a quote that goes on with the same speaker
+#: ("...,” she said in an interview on Monday. “Next ...")
+_CONTINUES_AFTER = 40
+
+
+def _frame_before(quote_start: int, index: _Frames) -> Frame | None:
+    """The frame a quote goes on from: a quote that opens right after a sentence whose
+    quoted attribution just ended (``“Y,” X said. “Z”``) or that ends with a colon
+    (``X said:`` and the quote on the next line) has the same speaker."""
+    reach = _CONTINUES_AFTER * 10  # the previous sentence's cue, however long its quote
+    near = [f for f in index.near(quote_start, quote_start, reach) if f.cue.start < quote_start]
+    if not near:
+        return None
+    frame = max(near, key=lambda f: f.cue.start)
+    ends = [frame.cue.end, frame.content.end]
+    if frame.source is not None:
+        ends.append(frame.source.end)
+    end = max(ends)
+    gap = index.text[end:quote_start]
+    if (
+        end > quote_start
+        or len(gap.strip()) > _CONTINUES_AFTER
+        or index.regions_over(end, quote_start)
+    ):
+        return None
+    opens_quote = frame.kind == "direct" or gap.rstrip().endswith(":")
+    if not opens_quote or frame.source is None:
+        return None
+    [(_, quote_end)] = index.regions_over(quote_start, quote_start + 1)
+    return replace(frame, content=_quoted(index.text, quote_start, quote_end), kind="direct")
+
+
+def _quoted(text: str, start: int, end: int) -> TextSpan:
+    """``text[start:end]`` without the quotation marks and spaces at its edges."""
+    piece = text[start:end]
+    stripped = piece.strip("\"'“”‘’«» ")
+    lead = piece.find(stripped) if stripped else 0
+    return TextSpan(start + lead, start + lead + len(stripped), stripped)
 
 
 def _imperative(tokens: Sequence[Any]) -> bool:
@@ -312,7 +241,7 @@ class _Index:
     """Where things are: blocks by offset, tokens by offset, so that every look-up is a
     binary search and the analysis stays linear in the article's length."""
 
-    def __init__(self, blocks: Sequence[_Block]) -> None:
+    def __init__(self, blocks: Sequence[Block]) -> None:
         self.blocks = list(blocks)
         self.starts = [b.offset for b in self.blocks]
         self.token_starts = [[b.offset + t.idx for t in b.doc] for b in self.blocks]
@@ -364,16 +293,16 @@ def analyze(text: str, nlp: Any, sentences: Sequence[Sentence] | None = None) ->
     """The language layer's reading of ``text`` (``nlp``: a spaCy pipeline, see :mod:`.nlp`)."""
     blocks = _parse(nlp, text)
     regions = quote_regions(text)
-    located: list[tuple[Frame, _Block]] = []
+    located: list[tuple[Frame, Block]] = []
     for block in blocks:
         for frame in find_frames(block.doc, offset=block.offset, regions=regions):
             located.append((frame, block))
-    mentions, sources = _mentions(blocks, located)
-    speakers = _resolve(text, located, mentions, sources)
+    mentions, sources = find_mentions(blocks, located)
+    speakers = resolve_frames(text, located, mentions, sources)
     frames = [frame for frame, _ in located]
     analysis = ArticleAnalysis(text=text, frames=frames)
     index = _Index(blocks)
-    frame_index = _Frames(frames, regions)
+    frame_index = _Frames(frames, regions, text)
     by_cue = {(f.cue, f.source): f for f in frames}
     for sentence in sentences if sentences is not None else split_sentences(text):
         own = _sentence_frames(sentence, frame_index)

@@ -8,6 +8,7 @@ __all__ = [
     "BELIEF",
     "DENIAL",
     "NEEDS_THAT",
+    "NOUN_CUES",
     "OBJECT_CONTENT",
     "SPEECH",
     "XCOMP_CONTENT",
@@ -47,6 +48,18 @@ OBJECT_CONTENT = frozenset(
 #: cues whose infinitive complement is the content ("told his aides to leave")
 XCOMP_CONTENT = frozenset(
     "tell urge ask order instruct advise warn promise vow pledge decide refuse offer".split()
+)
+
+#: nouns that carry what someone said or intends: "X's claim that ...", "the warning by X
+#: that ...", "a statement from X", "X issued a statement calling ..."
+NOUN_CUES = frozenset(
+    """statement claim announcement report warning assertion allegation accusation
+    denial admission promise pledge vow threat plan proposal demand request call appeal
+    argument contention suggestion prediction estimate assessment view belief opinion
+    position insistence testimony remark remarks comment comments letter memo email tweet
+    post release speech interview message note op-ed editorial complaint charge
+    criticism explanation description account recommendation decision order
+    intention intent goal hope fear concern""".split()
 )
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,8 +35,9 @@ _TITLES = frozenset(
     spokesman spokeswoman spokesperson judge justice mayor king queen prince princess
     pope rev rev. father sister brother""".split()
 )
-_PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
-_GROUP_PRONOUNS = frozenset({"they", "them", "it"})
+_PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers"})
+_MALE_PRONOUNS = frozenset({"he", "him", "his"})
+_GROUP_PRONOUNS = frozenset({"they", "them", "it", "their", "its"})
 _FIRST_PERSON = frozenset({"i", "we", "me", "us"})
 _DETERMINERS = frozenset({"the", "this", "that", "these", "those"})
 _ORG_LABELS = frozenset({"ORG", "NORP", "GPE"})
@@ -59,6 +61,8 @@ class Mention:
     plural: bool = False
     #: it was the source of an attribution
     speaker: bool = False
+    #: a person's gender as a courtesy title tells it ("m", "f"; "" unknown)
+    gender: str = ""
 
 
 @dataclass(frozen=True)
@@ -114,16 +118,32 @@ class People:
     def __init__(self, mentions: Iterable[Mention]) -> None:
         self._names: dict[str, list[Mention]] = {}
         self._by_word: dict[str, set[str]] = {}
+        #: name -> gender votes, from the mentions that tell one (a title, a pronoun)
+        self._genders: dict[str, Counter[str]] = {}
         for mention in sorted(mentions, key=lambda m: m.start):
             if mention.label != "PERSON":
                 continue
             words = _name_words(mention.text)
             if not words:
                 continue
+            if mention.gender:
+                self._genders.setdefault(" ".join(words), Counter())[mention.gender] += 1
             key = " ".join(words)
             self._names.setdefault(key, []).append(mention)
             for word in words:
                 self._by_word.setdefault(word, set()).add(key)
+
+    def gender(self, mention: Mention) -> str:
+        """The person's gender where the article tells it (a title, pronouns that refer
+        to them in a sentence that names no one else), else ""."""
+        full = self.full_names(mention)
+        votes: Counter[str] = Counter()
+        for person in {" ".join(_name_words(m.text)) for m in [mention, *full[:1]]}:
+            votes.update(self._genders.get(person, Counter()))
+        if not votes:
+            return mention.gender
+        (first, count), *rest = votes.most_common(2)
+        return first if not rest or count > 2 * rest[0][1] else ""
 
     def full_names(self, source: Mention) -> list[Mention]:
         """PERSON mentions that contain every name word of ``source``, fullest first: per
@@ -159,24 +179,7 @@ def resolve_source(
     head = head_text.lower()
     recent = list(earlier[-_LOOKBACK:])
     if (head_tag in ("PRP", "PRP$") or source.label == "PRON") and len(_words(source.text)) <= 1:
-        if head in _FIRST_PERSON:
-            return ()
-        if head in _PERSON_PRONOUNS:
-            pool = [m for m in reversed(recent) if m.label == "PERSON"]
-        elif head in _GROUP_PRONOUNS:
-            pool = [
-                m
-                for m in reversed(recent)
-                if m.label in _ORG_LABELS or (m.label == "NP" and (m.plural or head == "it"))
-            ]
-        else:
-            return ()
-        pool.sort(key=lambda m: not m.speaker)  # earlier speakers first, stable by recency
-        out: list[Speaker] = []
-        for m in pool[: _MAX_CANDIDATES * 4]:
-            full = everywhere.full_names(m) if m.label == "PERSON" else []
-            out.append(_as_speaker(full[0] if full else m, "pronoun"))
-        return _unique(out) or (_as_speaker(source, "as_written"),)
+        return _pronoun(source, head, recent, everywhere)
     if source.label == "PERSON" or head_tag in ("NNP", "NNPS"):
         full = everywhere.full_names(source)
         if full:
@@ -184,24 +187,63 @@ def resolve_source(
         return (_as_speaker(source, "named"),)
     words = _words(source.text)
     if words and words[0] in _DETERMINERS and source.label == "NP":
-        lemma = source.head_lemma
-        richer = [
+        found = _description(source, recent, text)
+        if found:
+            return found
+    return (_as_speaker(source, "as_written"),)
+
+
+def _pronoun(
+    source: Mention, head: str, recent: list[Mention], everywhere: People
+) -> tuple[Speaker, ...]:
+    """He/she: the people before it; they/it: the organisations, groups and plurals.
+
+    Earlier speakers come first ("he said" after a quote usually continues its speaker),
+    then the rest by recency. A person whose title gives the other gender ("Ms. Lopez"
+    anywhere in the article) is no candidate for "he", and the other way round.
+    """
+    if head in _FIRST_PERSON:
+        return ()
+    if head in _PERSON_PRONOUNS:
+        unwanted = "f" if head in _MALE_PRONOUNS else "m"
+        pool = [
+            m for m in reversed(recent) if m.label == "PERSON" and everywhere.gender(m) != unwanted
+        ]
+    elif head in _GROUP_PRONOUNS:
+        pool = [
             m
             for m in reversed(recent)
-            if m.head_lemma == lemma and len(_name_words(m.text)) > len(_name_words(source.text))
+            if m.label in _ORG_LABELS or (m.label == "NP" and (m.plural or head in ("it", "its")))
         ]
-        if richer:
-            return _unique([_as_speaker(m, "description") for m in richer])
-        if lemma in _TITLES:
-            # "the Ukrainian president": the nearest person introduced with that title
-            titled = [
-                m
-                for m in reversed(recent)
-                if m.label == "PERSON" and lemma in _words(text[max(0, m.start - 40) : m.start])
-            ]
-            if titled:
-                return _unique([_as_speaker(m, "description") for m in titled])
-        named = [m for m in reversed(recent) if m.label in _ORG_LABELS and lemma in _words(m.text)]
-        if named:
-            return _unique([_as_speaker(m, "description") for m in named])
-    return (_as_speaker(source, "as_written"),)
+    else:
+        return ()
+    pool.sort(key=lambda m: not m.speaker)  # earlier speakers first, stable by recency
+    out: list[Speaker] = []
+    for m in pool[: _MAX_CANDIDATES * 4]:
+        full = everywhere.full_names(m) if m.label == "PERSON" else []
+        out.append(_as_speaker(full[0] if full else m, "pronoun"))
+    return _unique(out) or (_as_speaker(source, "as_written"),)
+
+
+def _description(source: Mention, recent: list[Mention], text: str) -> tuple[Speaker, ...]:
+    """ "The source": the nearest earlier mention with that head that says more; "the
+    president": the nearest person introduced with that title; "the ministry": the nearest
+    organisation whose name holds that noun. Empty when none is found."""
+    lemma = source.head_lemma
+    richer = [
+        m
+        for m in reversed(recent)
+        if m.head_lemma == lemma and len(_name_words(m.text)) > len(_name_words(source.text))
+    ]
+    if richer:
+        return _unique([_as_speaker(m, "description") for m in richer])
+    if lemma in _TITLES:
+        titled = [
+            m
+            for m in reversed(recent)
+            if m.label == "PERSON" and lemma in _words(text[max(0, m.start - 40) : m.start])
+        ]
+        if titled:
+            return _unique([_as_speaker(m, "description") for m in titled])
+    named = [m for m in reversed(recent) if m.label in _ORG_LABELS and lemma in _words(m.text)]
+    return _unique([_as_speaker(m, "description") for m in named])

@@ -1,0 +1,204 @@
+"""The parts attribution frames are made of: text spans, the frame itself, quotation
+regions, and the token helpers that turn a parse into spans (a source's noun phrase, a
+content's contiguous run). Shared by :mod:`.frames` (verb cues) and :mod:`.nouns` (noun cues).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+__all__ = [
+    "Frame",
+    "FrameKind",
+    "TextSpan",
+    "content_kind",
+    "contiguous",
+    "extent",
+    "inside",
+    "overlap_share",
+    "own_subject",
+    "quote_regions",
+    "source_tokens",
+    "token_span",
+]
+
+FrameKind = Literal["direct", "indirect", "according_to"]
+#: sorts after any offset, for bisecting (start, end) pairs by start
+_LAST = sys.maxsize
+
+#: opening mark -> closing marks
+#: (a straight mark may close with a curly one, as typed text mixes them; two
+#: apostrophes are a double mark in some newspapers' plain text)
+_QUOTES = {"“": ("”",), "«": ("»",), "„": ("“", "”"), '"': ('"', "”"), "''": ("''",)}
+_EDGE_CHARS = r"\s,;:—–\-\"'“”‘’«»()"
+_LEAD = re.compile(f"^[{_EDGE_CHARS}]+")
+_TRAIL = re.compile(f"[{_EDGE_CHARS}]+$")
+#: dependents that describe a source but are not part of its name
+_SOURCE_DROP = frozenset({"relcl", "acl", "appos", "punct", "parataxis", "advcl", "cc"})
+
+
+@dataclass(frozen=True)
+class TextSpan:
+    """``text == article_text[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One attribution: the source (``None``: unstated), the cue and the content."""
+
+    kind: FrameKind
+    cue: TextSpan
+    content: TextSpan
+    source: TextSpan | None
+    #: the cue denies its content ("denied", "rejected")
+    denial: bool = False
+    #: the cue's lemma, e.g. "say", "according to"
+    cue_lemma: str = ""
+    #: index in the doc of the source's head token (for speaker resolution)
+    source_head: int | None = None
+    #: the source with its appositions ("the head of X, Jane Doe"), to find a name in it
+    source_extent: TextSpan | None = None
+
+
+def quote_regions(text: str) -> list[tuple[int, int]]:
+    """Spans of quoted text, marks included. An unclosed quote ends at its line's end."""
+    regions: list[tuple[int, int]] = []
+    i = 0
+    while i < len(text):
+        char = "''" if text.startswith("''", i) else text[i]
+        closers = _QUOTES.get(char)
+        if closers is None or (char in ('"', "''") and i and text[i - 1].isalnum()):
+            i += 1
+            continue
+        line_end = text.find("\n", i)
+        line_end = len(text) if line_end == -1 else line_end
+        close, mark = min(
+            (
+                (j, c)
+                for j, c in ((text.find(c, i + len(char), line_end), c) for c in closers)
+                if j != -1
+            ),
+            default=(-1, ""),
+        )
+        end = line_end if close == -1 else close + len(mark)
+        if end - i > 1:
+            regions.append((i, end))
+        i = end
+    return regions
+
+
+def inside(regions: Sequence[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether ``[start, end)`` lies in one region (regions: sorted and disjoint)."""
+    i = bisect_right(regions, (start, _LAST)) - 1
+    return i >= 0 and regions[i][0] <= start and end <= regions[i][1]
+
+
+def overlap_share(regions: Sequence[tuple[int, int]], start: int, end: int) -> float:
+    if end <= start:
+        return 0.0
+    i = max(0, bisect_right(regions, (start, _LAST)) - 1)
+    covered = 0
+    while i < len(regions) and regions[i][0] < end:
+        lo, hi = regions[i]
+        covered += max(0, min(end, hi) - max(start, lo))
+        i += 1
+    return covered / (end - start)
+
+
+def token_span(doc: Any, tokens: Iterable[Any], offset: int) -> TextSpan | None:
+    """The character span of ``tokens`` (first to last), its edge punctuation trimmed."""
+    toks = sorted(tokens, key=lambda t: t.i)
+    while toks and (toks[0].is_punct or toks[0].is_space):
+        toks.pop(0)
+    while toks and (toks[-1].is_punct or toks[-1].is_space):
+        toks.pop()
+    if not toks:
+        return None
+    start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+    text = doc.text[start:end]
+    lead = _LEAD.match(text)
+    trail = _TRAIL.search(text)
+    lo = lead.end() if lead else 0
+    hi = trail.start() if trail else len(text)
+    if hi <= lo:
+        return None
+    return TextSpan(offset + start + lo, offset + start + hi, text[lo:hi])
+
+
+def _run_around(head: Any, kept: set[int]) -> list[Any]:
+    """The contiguous run of ``kept`` tokens that contains ``head``."""
+    doc = head.doc
+    lo = hi = head.i
+    while lo - 1 >= 0 and lo - 1 in kept:
+        lo -= 1
+    while hi + 1 < len(doc) and hi + 1 in kept:
+        hi += 1
+    return [doc[i] for i in range(lo, hi + 1)]
+
+
+def source_tokens(head: Any) -> list[Any]:
+    """The source's noun phrase, without relative clauses, appositions and punctuation."""
+    dropped: set[int] = set()
+    for token in head.subtree:
+        glued = token.dep_ == "punct" and not token.is_quote and token.text in "-‐‑"
+        nested = token is not head and token.dep_ in ("relcl", "acl", "appos")
+        if (token.head is head and token.dep_ in _SOURCE_DROP and not glued) or nested:
+            dropped.update(t.i for t in token.subtree)
+    kept = {t.i for t in head.subtree} - dropped
+    run = _run_around(head, kept)
+    while run and (run[-1].is_punct or run[-1].tag_ == "POS"):
+        run.pop()
+    return run
+
+
+def extent(head: Any | None, offset: int) -> TextSpan | None:
+    """The source's whole phrase, appositions included, without relative clauses."""
+    if head is None:
+        return None
+    dropped = {t.i for c in head.children if c.dep_ == "relcl" for t in c.subtree}
+    return token_span(head.doc, [t for t in head.subtree if t.i not in dropped], offset)
+
+
+def own_subject(token: Any) -> tuple[Any | None, bool] | None:
+    """``token``'s own subject (the agent of a passive), or None when it has none."""
+    for child in token.children:
+        if child.dep_ == "agent":
+            objects = [g for g in child.children if g.dep_ == "pobj"]
+            return (objects[0] if objects else None), True
+    for child in token.children:
+        if child.dep_ in ("nsubj", "csubj"):
+            if child.tag_ in ("WP", "WDT", "WP$") and token.dep_ == "relcl":
+                return token.head, True
+            return child, True
+        if child.dep_ == "nsubjpass":
+            return None, True
+    return None
+
+
+def contiguous(tokens: list[Any]) -> list[Any]:
+    """The longest run of consecutive token indices (content that skips the cue)."""
+    if not tokens:
+        return []
+    toks = sorted(tokens, key=lambda t: t.i)
+    best: list[Any] = []
+    run = [toks[0]]
+    for tok in toks[1:]:
+        if tok.i == run[-1].i + 1:
+            run.append(tok)
+        else:
+            best = max(best, run, key=len)
+            run = [tok]
+    return max(best, run, key=len)
+
+
+def content_kind(regions: Sequence[tuple[int, int]], content: TextSpan) -> FrameKind:
+    return "direct" if overlap_share(regions, content.start, content.end) >= 0.6 else "indirect"
