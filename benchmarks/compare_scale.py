@@ -18,7 +18,8 @@ resident size just before ``compare`` was called. A ratio near 2.0 for a doublin
 claims (2.5 for 20k to 50k) means cost grows linearly.
 
 ``--incremental`` is a scheduled run's case: a store holding the comparison of n claims
-gets 1% more (new reports about the same facts, in new articles); the run compares only
+(stored as extraction stores them, quantities and stance read) gets 1% more (new reports
+about the same facts, in new articles); the run compares only
 those and the clusters they touch (``extractor.runs.comparisons.update_comparison``). It
 prints the time of the full comparison that filled the store, of the incremental one,
 their ratio (target <= 5 %), and what the incremental one did.
@@ -185,8 +186,18 @@ def run_incremental(n: int, semantic: bool) -> dict[str, float]:
     from extractor.runs.comparisons import update_comparison
     from extractor.runs.store import Store
 
+    from extractor.language.quantities import parse_quantities
+    from extractor.language.stance import detect_stance
+
     new = max(1, n // 100)
     claims, articles = synthetic(n + new)
+    # stored as extraction stores them: quantities and stance read from the quote
+    claims = [
+        c.model_copy(
+            update={"quantities": parse_quantities(c.quote), "stance": detect_stance(c.quote)}
+        )
+        for c in claims
+    ]
     meta = {a.id: a for a in articles}
     fresh = []
     for claim in claims[n:]:  # later reports of the same facts, in articles of their own

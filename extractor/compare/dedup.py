@@ -3,9 +3,10 @@
 Three ways two claims can be the same claim:
 
 * ``exact`` -- equal text after folding case, punctuation, digit separators and spaces;
-* ``near`` -- lexically close: candidates from MinHash LSH (datasketch) over word-bigram
-  shingles, confirmed by rapidfuzz ``token_set_ratio`` and the same key entity terms
-  (names), so "sent to Kursk" and "sent to Kharkiv" stay apart;
+* ``near`` -- lexically close: candidates from MinHash LSH over word-bigram shingles
+  (signatures and bands in NumPy, a few hundred bytes a claim), confirmed by rapidfuzz
+  ``token_set_ratio`` and the same key entity terms (names), so "sent to Kursk" and
+  "sent to Kharkiv" stay apart;
 * ``paraphrase`` -- embeddings with cosine at or above the paraphrase threshold
   (candidates from :func:`extractor.compare.clustering.neighbour_pairs`).
 
@@ -25,11 +26,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from datasketch import MinHash, MinHashLSH
+import numpy as np
+from numpy.typing import NDArray
 from rapidfuzz import fuzz
 
 from .clustering import Pairs
@@ -125,20 +128,66 @@ def _shingles(text: str) -> list[bytes]:
     return [gram.encode("utf-8") for gram in dict.fromkeys(grams)]
 
 
+_PRIME = np.uint64((1 << 61) - 1)
+_TEXTS_PER_BLOCK = 2048
+
+
+def _signatures(texts: Sequence[str], num_perm: int, seed: int) -> NDArray[np.uint32]:
+    """MinHash signatures ``(len(texts), num_perm)`` of the texts' word-bigram shingles.
+
+    Each permutation is ``(a * crc32(shingle) + b) mod (2**61 - 1)`` with ``a`` and ``b``
+    drawn below the prime, the product wrapping at 2**64 as in the usual MinHash code
+    (``a`` must span the prime for the permutations to be independent); a block of texts
+    is hashed at once and reduced per text, so memory stays at one small block.
+    """
+    rng = np.random.default_rng(seed)
+    a = rng.integers(1, int(_PRIME), size=num_perm, dtype=np.uint64)
+    b = rng.integers(0, int(_PRIME), size=num_perm, dtype=np.uint64)
+    out = np.empty((len(texts), num_perm), dtype=np.uint32)
+    for start in range(0, len(texts), _TEXTS_PER_BLOCK):
+        block = [_shingles(t) or [b""] for t in texts[start : start + _TEXTS_PER_BLOCK]]
+        hashes = np.fromiter(
+            (zlib.crc32(s) for shingles in block for s in shingles), dtype=np.uint64
+        )
+        offsets = np.cumsum([0] + [len(shingles) for shingles in block[:-1]])
+        permuted = (hashes[:, None] * a[None, :] + b[None, :]) % _PRIME
+        out[start : start + len(block)] = np.minimum.reduceat(permuted, offsets, axis=0)
+    return out
+
+
+def _bands(num_perm: int, threshold: float) -> tuple[int, int]:
+    """(bands, rows) with ``bands * rows <= num_perm`` whose S-curve
+    ``1 - (1 - s**rows)**bands`` is steepest near ``threshold`` (its midpoint closest)."""
+    best, best_gap = (1, num_perm), 1.0
+    for rows in range(1, num_perm + 1):
+        bands = num_perm // rows
+        midpoint = (1.0 / bands) ** (1.0 / rows)
+        gap = abs(midpoint - threshold)
+        if gap < best_gap:
+            best, best_gap = (bands, rows), gap
+    return best
+
+
 def _near_candidates(
     texts: Sequence[str], *, num_perm: int, threshold: float, seed: int
 ) -> list[tuple[int, int]]:
-    """Pairs (i < j) that MinHash LSH puts in a common bucket."""
-    shingles = [_shingles(t) for t in texts]
-    hashes = MinHash.bulk(shingles, num_perm=num_perm, seed=seed + 1)
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    with lsh.insertion_session() as session:
-        for i, minhash in enumerate(hashes):
-            session.insert(i, minhash)
-    pairs: list[tuple[int, int]] = []
-    for i, minhash in enumerate(hashes):
-        pairs.extend((i, j) for j in lsh.query(minhash) if j > i)
-    return pairs
+    """Pairs (i < j) that share a MinHash LSH bucket (one band of equal signature rows)."""
+    if len(texts) < 2:
+        return []
+    signatures = _signatures(texts, num_perm, seed + 1)
+    bands, rows = _bands(num_perm, threshold)
+    pairs: set[tuple[int, int]] = set()
+    for band in range(bands):
+        part = np.ascontiguousarray(signatures[:, band * rows : (band + 1) * rows])
+        keys = part.view(np.dtype((np.void, part.dtype.itemsize * rows))).ravel()
+        _, bucket, counts = np.unique(keys, return_inverse=True, return_counts=True)
+        shared = np.flatnonzero(counts[bucket] > 1)
+        by_bucket: dict[int, list[int]] = {}
+        for i in shared.tolist():
+            by_bucket.setdefault(int(bucket[i]), []).append(i)
+        for members in by_bucket.values():
+            pairs.update((x, y) for n, x in enumerate(members) for y in members[n + 1 :])
+    return sorted(pairs)
 
 
 class _Merger:

@@ -96,27 +96,30 @@ class ClusterTables(Connected):
         return {str(cluster_id) for (cluster_id,) in rows}
 
     @guarded
-    def clusters_by_key(
-        self, fingerprint: str, keys: Iterable[str], max_clusters: int
-    ) -> dict[str, list[str]]:
-        """Key -> the clusters filed under it; keys filed under more than ``max_clusters``
-        clusters are left out (a term that common says nothing about which fact it is)."""
-        found: dict[str, list[str]] = {}
+    def key_counts(self, fingerprint: str, keys: Iterable[str]) -> dict[str, int]:
+        """Key -> how many clusters are filed under it (keys under none are left out)."""
+        counts: dict[str, int] = {}
         for part in _chunks(sorted(set(keys))):
-            counts = self._db.execute(
+            rows = self._db.execute(
                 f"SELECT key, count(*) FROM blocking_keys WHERE fingerprint = ? AND key IN "
                 f"({_marks(part)}) GROUP BY key",
                 (fingerprint, *part),
-            ).fetchall()
-            usable = [key for key, count in counts if count <= max_clusters]
-            for few in _chunks(usable):
-                rows = self._db.execute(
-                    f"SELECT key, cluster_id FROM blocking_keys WHERE fingerprint = ? AND key "
-                    f"IN ({_marks(few)})",
-                    (fingerprint, *few),
-                )
-                for key, cluster_id in rows:
-                    found.setdefault(str(key), []).append(str(cluster_id))
+            )
+            counts.update((str(key), int(count)) for key, count in rows)
+        return counts
+
+    @guarded
+    def clusters_by_key(self, fingerprint: str, keys: Iterable[str]) -> dict[str, list[str]]:
+        """Key -> the clusters filed under it."""
+        found: dict[str, list[str]] = {}
+        for part in _chunks(sorted(set(keys))):
+            rows = self._db.execute(
+                f"SELECT key, cluster_id FROM blocking_keys WHERE fingerprint = ? AND key "
+                f"IN ({_marks(part)})",
+                (fingerprint, *part),
+            )
+            for key, cluster_id in rows:
+                found.setdefault(str(key), []).append(str(cluster_id))
         return found
 
     @guarded

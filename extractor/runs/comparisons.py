@@ -44,8 +44,10 @@ from .store import Store
 
 __all__ = ["ComparisonUpdate", "update_comparison"]
 
-#: a key filed under more clusters than this is too common to find candidates by
-MAX_KEY_CLUSTERS = 2_000
+#: how many stored clusters one new claim may look at through its blocking keys: its
+#: rarest keys first, a key whose clusters would pass this budget is too common to tell
+#: which fact the claim is about (a full recompute still links through it)
+CANDIDATES_PER_CLAIM = 128
 
 
 @dataclass
@@ -131,6 +133,17 @@ def _read_facts(store: Store, ids: set[str], known: dict[str, Fact]) -> None:
     known.update((fact.claim.id, fact) for fact in claim_facts(claims, meta))
 
 
+def _rarest(keys: set[str], counts: dict[str, int]) -> list[str]:
+    """A new claim's keys, rarest first, while their clusters stay within the budget."""
+    chosen, total = [], 0
+    for key in sorted((k for k in keys if k in counts), key=lambda k: (counts[k], k)):
+        total += counts[key]
+        if total > CANDIDATES_PER_CLAIM:
+            break
+        chosen.append(key)
+    return chosen
+
+
 def _neighbourhood(
     store: Store,
     fingerprint: str,
@@ -147,8 +160,10 @@ def _neighbourhood(
     """
     ratio = options.magnitude_ratio
     wanted = [query_keys(fact, ratio) for fact in facts]
-    by_key = store.clusters_by_key(fingerprint, set().union(*wanted), MAX_KEY_CLUSTERS)
-    candidates = [{c for key in keys for c in by_key.get(key, ())} for keys in wanted]
+    counts = store.key_counts(fingerprint, set().union(*wanted))
+    chosen = [_rarest(keys, counts) for keys in wanted]
+    by_key = store.clusters_by_key(fingerprint, set().union(*chosen))
+    candidates = [{c for key in keys for c in by_key.get(key, ())} for keys in chosen]
     members = store.members_of(fingerprint, set().union(*candidates))
     stored = store.vectors([i for ids in members.values() for i in ids], embedder_label(embedder))
     order = [claim_id for ids in members.values() for claim_id in ids if claim_id in stored]
