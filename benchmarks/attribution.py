@@ -14,7 +14,10 @@ side by side in the same run, article by article (so machine noise hits both ali
 - ``model``: ``Settings(attribution="model")``, the model writes speaker and claim freely
   (plain ``Settings()`` while the ``attribution`` setting does not exist yet);
 - ``frames``: ``Settings(attribution="frames")``, attribution frames from the language
-  layer, the model chooses among candidate speakers.
+  layer, the model chooses among candidate speakers;
+- ``code``: the same sentences as ``frames`` with code's first candidate speaker, no model
+  asked (what the model's choice adds is the difference; seconds per article, so it is
+  also the quick way to measure a change of the language layer: ``--paths code``).
 
 Every other setting comes from ``EXTRACTOR_*`` variables as usual (e.g.
 ``EXTRACTOR_MAX_CANDIDATES``). One tiny warm-up article per path runs first and is not
@@ -46,7 +49,10 @@ What is printed, per path (the scoring lives in ``benchmarks/polnear.py``):
 - recall and precision **per publisher**;
 - **grounded**: the share of claims whose offsets index their quote (must be 100%; the
   exit code is 1 when it is not, or when an article failed);
-- **s/article** and the ratio of the paths' total times.
+- **s/article** and the ratio of the frames path's total time to the model path's;
+- **why a speaker is wrong** (lenient), counted per path: ``author_for_source`` (no frame
+  found, the gold has a source), ``source_for_author`` (a speaker where the gold has
+  none), ``other_source`` (a speaker, not the gold's); also in ``--json``.
 
 The two articles annotated by six people are scored, in the main figures, against one
 fixed annotator (the lexicographically first). Separately, every annotator is scored
@@ -67,8 +73,10 @@ import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from polnear import (
+    SOURCE_ERRORS,
     Document,
     Predicted,
     Tally,
@@ -79,9 +87,11 @@ from polnear import (
 )
 
 from extractor import Article, ArticleResult, Claim, ExtractorError, Settings, extract_article
+from extractor.extraction.attributed import code_drafts, plan_questions
+from extractor.language import analyze, load_pipeline
 
 DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "polnear"
-PATHS = ("model", "frames")
+PATHS = ("model", "frames", "code")
 DEFAULT_LIMIT = 14  #: two articles per publisher (7 publishers)
 WARM_UP = "The minister said on Monday that 40 new schools would open next year."
 
@@ -93,7 +103,9 @@ class PathUnavailable(Exception):
 def path_settings(path: str) -> Settings:
     """The settings of one path; :class:`PathUnavailable` when this build cannot run it."""
     if "attribution" in Settings.model_fields:
-        return Settings(attribution=path)  # type: ignore[call-arg]  # lands with issue 12
+        # the code path reads the frames path's settings and asks no model
+        attribution = "frames" if path == "code" else path
+        return Settings(attribution=attribution)  # type: ignore[call-arg]  # issue 12
     if path == "model":
         print(
             "note: Settings has no 'attribution' yet; the model path is plain Settings()",
@@ -134,6 +146,40 @@ def predicted(text: str, claims: Sequence[Claim]) -> list[Predicted]:
     return out
 
 
+def run_code(doc: Document, settings: Settings) -> tuple[list[Predicted], float]:
+    """Code's own answer, no model asked: every sentence the frames path would make a claim
+    of, with code's first candidate speaker (the model's choice left out)."""
+    began = time.perf_counter()
+    analysis = analyze(doc.text, load_pipeline(settings.spacy_pipeline))
+    every, chosen = plan_questions(analysis, settings)
+    asked = {candidate.sentence.start for candidate in chosen}
+    kept = [(c, s) for c, s in every if c.sentence.start in asked or s.frame is not None]
+    drafts = code_drafts(doc.text, kept)
+    took = time.perf_counter() - began
+    claims = [
+        Predicted(
+            ((d.start, d.end),),
+            d.speaker,
+            None
+            if d.speaker_start is None or d.speaker_end is None
+            else (d.speaker_start, d.speaker_end),
+        )  # fmt: skip
+        for d in drafts
+    ]
+    return claims, took
+
+
+def run_path(
+    doc: Document, path: str, settings: Settings
+) -> tuple[list[Predicted], float, list[Any]]:
+    """One article on one path: its claims as scored, the seconds taken, its errors."""
+    if path == "code":
+        claims, took = run_code(doc, settings)
+        return claims, took, []
+    result, took = run_one(doc, settings)
+    return predicted(doc.text, result.claims), took, list(result.errors)
+
+
 def run_one(doc: Document, settings: Settings) -> tuple[ArticleResult, float]:
     article = Article.from_text(doc.raw, source=doc.publisher, origin=str(doc.path))
     if article.text != doc.text:
@@ -172,13 +218,22 @@ def print_tables(
         row = f"{path:<8}{t.gold:>6}{t.claims:>7}{t.found:>6}"
         row += fmt(t.recall, 7) + fmt(t.precision, 7) + fmt(t.f1, 7)
         row += "".join(fmt(t.accuracy(r), 12) for r in readings)
-        row += fmt(t.accuracy("reported"), 7) + fmt(t.accuracy("stance_right"), 7)
+        if path == "code":  # code gives no stance: nothing to score
+            row += fmt(None, 7) + fmt(None, 7)
+        else:
+            row += fmt(t.accuracy("reported"), 7) + fmt(t.accuracy("stance_right"), 7)
         row += f"{t.in_discard:>8}{'-' if grounded is None else f'{grounded:.1%}':>9}"
         row += f"{mean:>8.1f}{failed[path]:>7}"
         print(row)
-    if len(paths) == 2 and sum(seconds[paths[0]]):
-        ratio = sum(seconds[paths[1]]) / sum(seconds[paths[0]])
-        print(f"time {paths[1]}/{paths[0]}: {ratio:.2f}x")
+    ratio = _ratio(seconds)
+    if ratio is not None:
+        print(f"time frames/model: {ratio:.2f}x")
+
+    print("\nwhy a found attribution's speaker is wrong (lenient), counts")
+    print(f"{'path':<8}" + "".join(f"{name:>19}" for name in SOURCE_ERRORS))
+    for path in paths:
+        counts = tallies[path].errors
+        print(f"{path:<8}" + "".join(f"{counts.get(name, 0):>19}" for name in SOURCE_ERRORS))
 
     print("\nby kind (source accuracy on the found ones)")
     print(
@@ -251,7 +306,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:  # load the model (and parser) outside the timed runs
         for path in paths:
-            extract_article(Article.from_text(WARM_UP, source="warm-up"), settings[path])
+            if path == "code":
+                analyze(WARM_UP, load_pipeline(settings[path].spacy_pipeline))
+            else:
+                extract_article(Article.from_text(WARM_UP, source="warm-up"), settings[path])
     except ExtractorError as exc:  # a configuration or model-load error: no article can run
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -267,12 +325,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     for n, doc in enumerate(docs, start=1):
         row: dict[str, object] = {"article": doc.stem, "annotator": doc.annotator}
         for path in paths:
-            result, took = run_one(doc, settings[path])
+            claims, took, article_errors = run_path(doc, path, settings[path])
             seconds[path].append(took)
-            if not result.ok:
+            if article_errors:
                 failed[path] += 1
-                errors[path].extend(f"{doc.stem}: {e.kind}: {e.message}" for e in result.errors)
-            claims = predicted(doc.text, result.claims)
+                errors[path].extend(f"{doc.stem}: {e.kind}: {e.message}" for e in article_errors)
             doc_score = score(doc.text, doc.annotations[doc.annotator], claims)
             tallies[path].add(doc_score)
             publishers[path].setdefault(doc.publisher, Tally()).add(doc_score)
@@ -285,8 +342,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "seconds": round(took, 2),
                 "claims": len(claims),
                 "found": found,
-                "ok": result.ok,
-                "errors": [f"{e.kind}: {e.message}" for e in result.errors],
+                "ok": not article_errors,
+                "errors": [f"{e.kind}: {e.message}" for e in article_errors],
                 "attributions": [record.as_dict() for record in doc_score.records],
             }
             print(
@@ -327,9 +384,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 }
                 for path in paths
             },
-            "time_ratio": (sum(seconds[paths[1]]) / sum(seconds[paths[0]]))
-            if len(paths) == 2 and sum(seconds[paths[0]])
-            else None,
+            "time_ratio": _ratio(seconds),
             "agreement": {
                 stem: {
                     "annotators": t.figures(),
@@ -345,6 +400,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     for path in ungrounded:
         print(f"error: {path}: claims whose offsets do not index their quote", file=sys.stderr)
     return 1 if any(failed.values()) or ungrounded else 0
+
+
+def _ratio(seconds: dict[str, list[float]]) -> float | None:
+    """The frames path's time over the model path's, when both ran."""
+    if "frames" not in seconds or not sum(seconds.get("model", [])):
+        return None
+    return sum(seconds["frames"]) / sum(seconds["model"])
 
 
 def _commit() -> str | None:

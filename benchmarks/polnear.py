@@ -34,6 +34,7 @@ __all__ = [
     "Document",
     "GoldRecord",
     "Predicted",
+    "SOURCE_ERRORS",
     "SourceVerdict",
     "TextSpan",
     "Tally",
@@ -53,6 +54,7 @@ __all__ = [
     "same_phrase",
     "score",
     "select",
+    "source_error",
     "source_referents",
     "words",
 ]
@@ -597,6 +599,24 @@ class DocScore:
     total_claims: int  #: every claim, for the grounding share
 
 
+#: why a found attribution's speaker is wrong (see :func:`source_error`)
+SOURCE_ERRORS = ("author_for_source", "source_for_author", "other_source")
+
+
+def source_error(record: GoldRecord) -> str | None:
+    """Why the speaker of a found attribution is wrong under the lenient reading, or None
+    (not found, or right): ``author_for_source`` -- the tool gave "author" where the gold
+    has a source (no frame found); ``source_for_author`` -- a speaker where the gold has
+    none; ``other_source`` -- a speaker, but not the gold's."""
+    if record.verdict is None or record.verdict.lenient:
+        return None
+    if record.source is None:
+        return "source_for_author"
+    if record.speaker is None or is_unknown(record.speaker):
+        return "author_for_source"
+    return "other_source"
+
+
 def _mostly_inside(claim: Pieces, spans: Sequence[TextSpan]) -> bool:
     length = _length(_merge(claim))
     return length > 0 and any(overlap(claim, s.pieces) * 2 >= length for s in spans)
@@ -694,6 +714,8 @@ class Tally:
     reported: int = 0  #: found ones the tool marks as someone else's (stance not asserted)
     stance_right: int = 0  #: found ones where the tool's denied / not denied is the gold's
     denials: int = 0  #: found ones whose gold cue denies
+    #: found ones whose speaker is wrong (lenient), by :func:`source_error`
+    errors: dict[str, int] = field(default_factory=dict)
     kinds: dict[str, Tally] = field(default_factory=dict)
 
     def add(self, doc: DocScore) -> None:
@@ -714,6 +736,9 @@ class Tally:
                     tally.reported += record.stance not in (None, "asserted")
                     tally.stance_right += (record.stance == "denied") == record.denial
                     tally.denials += record.denial
+                    error = source_error(record)
+                    if error is not None:
+                        tally.errors[error] = tally.errors.get(error, 0) + 1
 
     @property
     def recall(self) -> float | None:
@@ -755,6 +780,7 @@ class Tally:
             "voice": self.accuracy("reported"),
             "stance": self.accuracy("stance_right"),
             "denials": self.denials,
+            "source_errors": {k: self.errors.get(k, 0) for k in SOURCE_ERRORS},
         }
         if self.kinds:
             out["by_kind"] = {

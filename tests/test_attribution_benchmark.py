@@ -9,6 +9,7 @@ import sys
 import unicodedata
 from pathlib import Path
 from types import ModuleType, SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -428,6 +429,8 @@ def test_the_frames_path_needs_the_attribution_setting() -> None:
     if "attribution" in Settings.model_fields:
         assert script.path_settings("frames").attribution == "frames"
         assert script.path_settings("model").attribution == "model"
+        # the code path scores the frames path's sentences and asks no model
+        assert script.path_settings("code").attribution == "frames"
     else:
         with pytest.raises(script.PathUnavailable, match="--paths model"):
             script.path_settings("frames")
@@ -443,3 +446,26 @@ def test_script_stops_with_code_2_without_the_data(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert "no PolNeAR dev split" in done.stderr and "--data" in done.stderr
+
+
+def test_source_errors_say_why_a_speaker_is_wrong() -> None:
+    right = pn.SourceVerdict(True, True, True)
+    wrong = pn.SourceVerdict(False, False, False)
+
+    def record(source: str | None, speaker: str | None, verdict: Any) -> Any:
+        return pn.GoldRecord("E1", False, speaker is not None, verdict, source, speaker)
+
+    assert pn.source_error(record("the mayor", None, None)) is None  # not found
+    assert pn.source_error(record("the mayor", "the mayor", right)) is None
+    assert pn.source_error(record("the mayor", "author", wrong)) == "author_for_source"
+    assert pn.source_error(record(None, "the mayor", wrong)) == "source_for_author"
+    assert pn.source_error(record("the mayor", "the union", wrong)) == "other_source"
+    tally = pn.Tally()
+    doc = pn.DocScore(
+        records=(record("the mayor", "author", wrong), record("the mayor", "the union", wrong)),
+        claims=2, matched=2, in_discard=0, in_discuss=0, grounded=2, total_claims=2,
+    )  # fmt: skip
+    tally.add(doc)
+    assert tally.figures()["source_errors"] == {
+        "author_for_source": 1, "source_for_author": 0, "other_source": 1,
+    }  # fmt: skip

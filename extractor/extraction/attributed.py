@@ -27,6 +27,7 @@ sentences beyond it are still claims, with code's first speaker and its proposit
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from ..errors import TransportError
@@ -51,7 +52,9 @@ from .validation import check_restatement
 __all__ = [
     "AttributedSentences",
     "attributed_draft",
+    "code_drafts",
     "faithful_or_none",
+    "plan_questions",
     "select_attributed",
     "speaker_named",
 ]
@@ -76,6 +79,43 @@ def select_attributed(
             )
             chosen.append((candidate, sentence))
     return chosen
+
+
+def plan_questions(
+    analysis: ArticleAnalysis, settings: Settings
+) -> tuple[list[tuple[Candidate, SentenceAnalysis]], list[Candidate]]:
+    """Every check-worthy sentence (:func:`select_attributed`), and the ones the model is
+    asked about: the best ``max_candidates`` of them."""
+    every = select_attributed(analysis, min_score=settings.min_checkworthy)
+    return every, best_candidates([c for c, _ in every], settings.max_candidates)
+
+
+def code_drafts(
+    article_text: str, sentences: Sequence[tuple[Candidate, SentenceAnalysis]]
+) -> list[Draft]:
+    """Claims from code alone: each sentence with code's first speaker and its
+    proposition (and its further attributions), no model asked. Orders are left out."""
+    drafts: list[Draft] = []
+    for candidate, sentence in sentences:
+        if sentence.imperative:
+            continue
+        span = ground(sentence.text, article_text, near=sentence.start)
+        if span is None:  # pragma: no cover - segmentation keeps offsets
+            continue
+        drafts.append(
+            attributed_draft(
+                sentence,
+                span,
+                sentence.speakers[0],
+                restatement=None,
+                error="",
+                answer=None,
+                output=None,
+                checkworthy=candidate.score,
+            )  # fmt: skip
+        )
+        drafts.extend(secondary_drafts(sentence, candidate.score))
+    return drafts
 
 
 def faithful_or_none(
@@ -109,9 +149,8 @@ class AttributedSentences:
 
     def run(self, article: Article, output: StrategyOutput) -> None:
         analysis = analyze(article.text, self.nlp, split_sentences(article.text))
-        every = select_attributed(analysis, min_score=self._settings.min_checkworthy)
+        every, chosen = plan_questions(analysis, self._settings)
         of = {candidate.sentence.start: sentence for candidate, sentence in every}
-        chosen = best_candidates([c for c, _ in every], self._settings.max_candidates)
         asked = {candidate.sentence.start for candidate in chosen}
         sentences = analysis.sentences
         previous = {s.start: b.text for b, s in zip(sentences, sentences[1:], strict=False)}
@@ -126,27 +165,10 @@ class AttributedSentences:
                 )
                 continue
             self._ask(article, candidate, sentence, previous.get(sentence.start, ""), output)
-        for candidate, sentence in every:
-            # beyond max_candidates the model is not asked, but an attribution code found
-            # is still a claim: code's speaker and proposition, at no model cost
-            if candidate.sentence.start in asked or sentence.frame is None or sentence.imperative:
-                continue
-            span = ground(sentence.text, article.text, near=sentence.start)
-            if span is None:  # pragma: no cover - segmentation keeps offsets
-                continue
-            output.drafts.append(
-                attributed_draft(
-                    sentence,
-                    span,
-                    sentence.speakers[0],
-                    restatement=None,
-                    error="",
-                    answer=None,
-                    output=None,
-                    checkworthy=candidate.score,
-                )  # fmt: skip
-            )
-            output.drafts.extend(secondary_drafts(sentence, candidate.score))
+        # beyond max_candidates the model is not asked, but an attribution code found is
+        # still a claim: code's speaker and proposition, at no model cost
+        unasked = [(c, s) for c, s in every if c.sentence.start not in asked and s.frame]
+        output.drafts.extend(code_drafts(article.text, unasked))
 
     def _call(self, output: StrategyOutput, fn: Any, *args: Any) -> Any:
         began = time.perf_counter()
