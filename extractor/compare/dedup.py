@@ -129,7 +129,7 @@ def _shingles(text: str) -> list[bytes]:
 
 
 _PRIME = np.uint64((1 << 61) - 1)
-_TEXTS_PER_BLOCK = 2048
+_TEXTS_PER_BLOCK = 256
 
 
 def _signatures(texts: Sequence[str], num_perm: int, seed: int) -> NDArray[np.uint32]:
@@ -150,7 +150,9 @@ def _signatures(texts: Sequence[str], num_perm: int, seed: int) -> NDArray[np.ui
             (zlib.crc32(s) for shingles in block for s in shingles), dtype=np.uint64
         )
         offsets = np.cumsum([0] + [len(shingles) for shingles in block[:-1]])
-        permuted = (hashes[:, None] * a[None, :] + b[None, :]) % _PRIME
+        permuted = hashes[:, None] * a[None, :]
+        permuted += b
+        permuted %= _PRIME
         out[start : start + len(block)] = np.minimum.reduceat(permuted, offsets, axis=0)
     return out
 
