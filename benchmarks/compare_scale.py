@@ -3,7 +3,9 @@
 ::
 
     PYTHONPATH=. python benchmarks/compare_scale.py              # lexical embedder
-    PYTHONPATH=. python benchmarks/compare_scale.py --semantic   # MiniLM (much slower)
+    PYTHONPATH=. python benchmarks/compare_scale.py --semantic   # MiniLM (much slower): also
+                                                                 # the embedding alone, and
+                                                                 # compare's time over it
     PYTHONPATH=. python benchmarks/compare_scale.py --sizes 1000 2000
     PYTHONPATH=. python benchmarks/compare_scale.py --syndicated   # one wire story, n outlets
     PYTHONPATH=. python benchmarks/compare_scale.py --incremental --sizes 100000
@@ -183,11 +185,10 @@ def run_incremental(n: int, semantic: bool) -> dict[str, float]:
     from pathlib import Path
 
     from extractor.compare.embeddings import Embedder, HashingEmbedder, MiniLMEmbedder
-    from extractor.runs.comparisons import update_comparison
-    from extractor.runs.store import Store
-
     from extractor.language.quantities import parse_quantities
     from extractor.language.stance import detect_stance
+    from extractor.runs.comparisons import update_comparison
+    from extractor.runs.store import Store
 
     new = max(1, n // 100)
     claims, articles = synthetic(n + new)
@@ -266,11 +267,16 @@ def run_one(n: int, semantic: bool) -> dict[str, float]:
     """Generate ``n`` claims and compare them; the numbers for one size."""
     from extractor.compare import compare
     from extractor.compare.embeddings import Embedder, HashingEmbedder, MiniLMEmbedder
+    from extractor.compare.facts import key_text
 
     claims, articles = synthetic(n)
     embedder: Embedder = MiniLMEmbedder() if semantic else HashingEmbedder()
-    if semantic:
+    embed_seconds = 0.0
+    if semantic:  # the embedding alone, of the very texts compare embeds, for the ratio
         embedder.encode(["warm up"])
+        started = time.perf_counter()
+        embedder.encode([key_text(c) for c in claims])
+        embed_seconds = time.perf_counter() - started
     before = _rss_mb()
     started = time.perf_counter()
     comparison = compare(claims, articles=articles, embedder=embedder)
@@ -285,6 +291,7 @@ def run_one(n: int, semantic: bool) -> dict[str, float]:
         "clusters": len(comparison.clusters),
         "multi": multi,
         "duplicates": comparison.duplicates,
+        "embed_seconds": embed_seconds,
     }
 
 
@@ -321,6 +328,7 @@ def main(argv: list[str] | None = None) -> None:
     header = (
         f"{'claims':>8} {'seconds':>8} {'x time':>7} {'peak MiB':>9} {'growth MiB':>11} "
         f"{'x mem':>6} {'clusters':>9} {'multi':>7} {'dups':>6}"
+        + (f" {'embed s':>8} {'x embed':>8}" if args.semantic else "")
     )
     print(header)
     previous: dict[str, float] | None = None
@@ -335,7 +343,12 @@ def main(argv: list[str] | None = None) -> None:
         print(
             f"{row['claims']:>8,} {row['seconds']:>8.1f} {time_ratio:>7} {row['peak_mb']:>9.0f} "
             f"{row['growth_mb']:>11.0f} {mem_ratio:>6} {row['clusters']:>9,} "
-            f"{row['multi']:>7,} {row['duplicates']:>6,}",
+            f"{row['multi']:>7,} {row['duplicates']:>6,}"
+            + (
+                f" {row['embed_seconds']:>8.1f} {row['seconds'] / row['embed_seconds']:>8.2f}"
+                if args.semantic
+                else ""
+            ),
             flush=True,
         )
         previous = row

@@ -302,3 +302,19 @@ def test_the_report_lists_what_changed(store: Store) -> None:
     empty = find_changes([], [], set(), run_id=3, since_run_id=2)
     html = render_report(store.articles(), store.claims(), comparison, changes=empty)
     assert "Nothing changed since run 2" in html
+
+
+def test_a_claim_whose_keys_are_all_too_common_waits_for_a_full_recompute(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from extractor.runs import comparisons
+
+    _save(store, FIRST)
+    update_comparison(store, embedder=HashingEmbedder())
+    monkeypatch.setattr(comparisons, "CANDIDATES_PER_CLAIM", 0)  # every key is too common
+    _save(store, LATER[:1])
+    update = update_comparison(store, embedder=HashingEmbedder())
+    assert update.before == [] and len(update.after) == 1, "it opened a cluster of its own"
+    full = update_comparison(store, embedder=HashingEmbedder(), full=True)
+    [deployment] = [c for c in full.after if len(c.members) == 3]
+    assert deployment.relation is Relation.numeric_discrepancy
