@@ -42,3 +42,14 @@ def test_max_candidates_bounds_the_model_calls_not_the_claims_code_finds() -> No
     assert "2,000 containers were lost in the storm." in [c.text for c in from_code]
     [workers] = result.claims[2].quantities
     assert workers.referent == "workers sent to docks"
+
+
+def test_a_short_quote_with_a_named_speaker_is_a_claim() -> None:
+    from extractor.extraction.attributed import select_attributed
+    from extractor.language import analyze, load_pipeline
+
+    text = "Maria Lopez visited the docks. “We will rebuild,” she said. Will they?"
+    analysis = analyze(text, load_pipeline())
+    chosen = [sentence.text for _, sentence in select_attributed(analysis, min_score=0.35)]
+    assert "“We will rebuild,” she said." in chosen  # short, but attributed
+    assert "Will they?" not in chosen

@@ -67,18 +67,33 @@ _FRAME_WEIGHT = 0.30
 def select_attributed(
     analysis: ArticleAnalysis, *, min_score: float
 ) -> list[tuple[Candidate, SentenceAnalysis]]:
-    """Check-worthy sentences, an attribution frame counting as a reason, in text order."""
+    """Check-worthy sentences, an attribution frame counting as a reason, in text order.
+
+    A sentence whose attribution names its source is always one (who said what is worth
+    recording, however short: "“We will win,” he said."), unless it is a question or
+    boilerplate.
+    """
     chosen: list[tuple[Candidate, SentenceAnalysis]] = []
     for sentence in analysis.sentences:
         score, reasons = checkworthiness(sentence.text)
         if sentence.frame is not None and "attribution" not in reasons:
             score, reasons = min(1.0, score + _FRAME_WEIGHT), (*reasons, "attribution")
+        if _has_source(sentence) and not _NEVER.intersection(reasons):
+            score = max(score, min_score)
         if score >= min_score:
             candidate = Candidate(
                 Sentence(sentence.start, sentence.end, sentence.text), score, reasons
             )
             chosen.append((candidate, sentence))
     return chosen
+
+
+#: reasons that keep a sentence out however it is attributed
+_NEVER = frozenset({"question", "boilerplate"})
+
+
+def _has_source(sentence: SentenceAnalysis) -> bool:
+    return sentence.frame is not None and sentence.frame.source is not None
 
 
 def plan_questions(
