@@ -10,12 +10,12 @@ Two steps, both near-linear in the number of claims:
    ``n * (n / cell_size) * dim`` for the assignment -- linear in ``n`` for a fixed cell
    size until the second term takes over, far beyond a million claims.
 2. **Linking** (:func:`cluster_facts`): candidate pairs, strongest first, are joined with
-   union-find when their cosine passes the threshold and they share a topic signal (a
-   key entity term, and for claims with quantities the same count: a quantity of the
-   same kind and similar size), and only if the two groups they join stay coherent:
-   every pair across them gives the same count and is at least ``link - margin`` similar
-   (complete linkage), so chains of pairwise-similar claims cannot drift into one big
-   cluster of a whole news topic.
+   union-find when their cosine passes the pair's threshold (:mod:`.linking`: counts,
+   time and key entity terms weighted by rarity move it, or veto the pair), and only if
+   the two groups they join stay coherent: every pair across them has no conflicting
+   counts or times and is at least the threshold minus ``margin`` similar (complete
+   linkage), so chains of pairwise-similar claims cannot drift into one big cluster of a
+   whole news topic.
 """
 
 from __future__ import annotations
@@ -27,8 +27,17 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .facts import Fact
+from .linking import DEFAULT_EVIDENCE, count_extra, link_threshold, may_link, term_rarity
+from .options import Evidence
 
-__all__ = ["Pairs", "cluster_facts", "link_threshold", "may_link", "neighbour_pairs"]
+__all__ = [
+    "Pairs",
+    "cluster_facts",
+    "link_threshold",
+    "may_link",
+    "neighbour_pairs",
+    "term_rarity",
+]
 
 _SAMPLE_PER = 48  # k-means trains on at most this many rows per centroid
 _ROW_CHUNK = 512
@@ -194,56 +203,6 @@ def neighbour_pairs(
     return _unique_pairs(np.concatenate(lefts), np.concatenate(rights), np.concatenate(sims))
 
 
-def _same_count(a: Fact, b: Fact, ratio: float) -> bool:
-    """Neither gives a count, or both give the same count (same kind, within ``ratio``)."""
-    if a.amounts or b.amounts:
-        return any(x.comparable(y, ratio) for x in a.amounts for y in b.amounts)
-    return True
-
-
-def _same_referent(a: Fact, b: Fact, ratio: float) -> bool:
-    """Some count of ``a`` and of ``b`` is one count with referents sharing a word."""
-    return any(x.comparable(y, ratio) and x.same_referent(y) for x in a.amounts for y in b.amounts)
-
-
-def _same_topic(a: Fact, b: Fact, ratio: float) -> bool:
-    """The same count (if any) and a shared key entity term (unless one names none;
-    claims without counts must share one)."""
-    if not _same_count(a, b, ratio):
-        return False
-    if not a.same_time(b):
-        return False  # "on Saturday" and "on Thursday", "in 2008" and "in 2011": two events
-    if a.amounts:
-        return not (a.terms and b.terms) or bool(a.terms & b.terms)
-    return bool(a.terms & b.terms)
-
-
-def link_threshold(
-    a: Fact, b: Fact, link: float, plain_link: float, margin: float, ratio: float
-) -> float:
-    """The cosine at which ``a`` and ``b`` link: ``link`` with counts, ``plain_link``
-    without, ``margin`` lower when the parse says they count the same thing."""
-    threshold = link if a.amounts else plain_link
-    if _same_referent(a, b, ratio):
-        threshold -= margin  # the parse says they count the same thing: trust it more
-    return threshold
-
-
-def may_link(
-    a: Fact,
-    b: Fact,
-    similarity: float,
-    *,
-    link: float,
-    plain_link: float,
-    margin: float = 0.1,
-    ratio: float = 3.0,
-) -> bool:
-    """Whether :func:`cluster_facts` would link ``a`` and ``b`` as a candidate pair."""
-    threshold = link_threshold(a, b, link, plain_link, margin, ratio)
-    return similarity >= threshold and _same_topic(a, b, ratio)
-
-
 def _spread(items: list[int], limit: int) -> list[int]:
     """At most ``limit`` items, evenly spaced (a deterministic sample of a large group)."""
     if len(items) <= limit:
@@ -256,17 +215,25 @@ class _Groups:
     """Union-find whose merges keep every group coherent (complete linkage).
 
     Two groups merge only if every pair across them (a spread sample of at most
-    ``_SAMPLE`` members per side for large groups) gives the same count (or none) and has
-    a cosine of at least ``floor``. Growing a group only makes that harder, so a failed
-    pair of groups is remembered and never tried again.
+    ``_SAMPLE`` members per side for large groups) gives the same count (or none, or a
+    count on one side only at a higher cosine) and has a cosine of at least ``floor``.
+    Growing a group only makes that harder, so a failed pair of groups is remembered and
+    never tried again.
     """
 
     _SAMPLE = 48
 
-    def __init__(self, facts: Sequence[Fact], vectors: NDArray[np.float32], ratio: float) -> None:
+    def __init__(
+        self,
+        facts: Sequence[Fact],
+        vectors: NDArray[np.float32],
+        ratio: float,
+        evidence: Evidence,
+    ) -> None:
         self.facts = facts
         self.vectors = vectors
         self.ratio = ratio
+        self.evidence = evidence
         self.parent = list(range(len(facts)))
         self.members: dict[int, list[int]] = {}
         self.failed: set[tuple[int, int]] = set()
@@ -279,6 +246,19 @@ class _Groups:
             self.parent[i], i = root, self.parent[i]
         return root
 
+    def _coherent(
+        self, left: list[int], right: list[int], sims: NDArray[np.float32], floor: float
+    ) -> bool:
+        """Every pair across: no conflicting counts or times, and a cosine of ``floor``
+        plus what a count on one side only asks."""
+        for u, x in enumerate(left):
+            for v, y in enumerate(right):
+                a, b = self.facts[x], self.facts[y]
+                extra = count_extra(a, b, self.ratio, self.evidence)
+                if extra is None or not a.same_time(b) or sims[u, v] < floor + extra:
+                    return False
+        return True
+
     def try_merge(self, a: int, b: int, floor: float) -> None:
         """Merge the groups rooted at ``a`` and ``b`` if they stay coherent."""
         key = (a, b) if a < b else (b, a)
@@ -287,13 +267,7 @@ class _Groups:
         left = _spread(self.members.get(a, [a]), self._SAMPLE)
         right = _spread(self.members.get(b, [b]), self._SAMPLE)
         sims = self.vectors[left] @ self.vectors[right].T
-        coherent = float(sims.min()) >= floor and all(
-            _same_count(self.facts[x], self.facts[y], self.ratio)
-            and self.facts[x].same_time(self.facts[y])
-            for x in left
-            for y in right
-        )
-        if not coherent:
+        if float(sims.min()) < floor or not self._coherent(left, right, sims, floor):
             self.failed.add(key)
             return
         keep, gone = key
@@ -310,24 +284,29 @@ def cluster_facts(
     plain_link: float,
     margin: float = 0.1,
     ratio: float = 3.0,
+    evidence: Evidence = DEFAULT_EVIDENCE,
 ) -> list[list[int]]:
     """Groups of indices into ``facts`` that state the same fact, every index in one group.
 
-    A pair links at cosine ``link`` when both claims give the same count (same kind,
-    values within ``ratio``), at ``plain_link`` when neither gives a count and they share
-    a key term, never when only one gives a count; ``margin`` lower when the language
-    layer's referents of the count share a word. Claims naming disjoint years or event
-    weekdays never link. Groups join only if every pair across them has a cosine of at
-    least the link threshold minus ``margin``. Groups are sorted lists, ordered by their
-    first index.
+    A pair links at the cosine :func:`~.linking.link_threshold` gives: ``link`` when both
+    claims give the same count (same kind, values within ``ratio``; money in any
+    currency), ``plain_link`` when neither does and they share a key term, lower by up to
+    ``evidence.shared_term`` for a shared rare term (rarity among ``facts``), ``margin``
+    lower when the language layer's referents of the count share a word; never across
+    counts that cannot be one, disjoint years or event weekdays. Groups join only if every
+    pair across them has a cosine of at least the pair's threshold minus ``margin``.
+    Groups are sorted lists, ordered by their first index.
     """
-    groups = _Groups(facts, vectors, ratio)
-    strong = pairs.above(min(link, plain_link) - margin)
+    groups = _Groups(facts, vectors, ratio, evidence)
+    rarity = term_rarity(facts)
+    strong = pairs.above(min(link, plain_link) - margin - evidence.shared_term)
     for i, j, sim in zip(
         strong.left.tolist(), strong.right.tolist(), strong.similarity.tolist(), strict=True
     ):
-        threshold = link_threshold(facts[i], facts[j], link, plain_link, margin, ratio)
-        if sim < threshold or not _same_topic(facts[i], facts[j], ratio):
+        threshold = link_threshold(
+            facts[i], facts[j], link, plain_link, margin, ratio, evidence=evidence, rarity=rarity
+        )
+        if threshold is None or sim < threshold:
             continue
         a, b = groups.find(i), groups.find(j)
         if a != b:

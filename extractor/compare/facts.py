@@ -53,6 +53,8 @@ class Amount:
     raw: str
     #: what is counted beyond the unit, as word stems ("sent", "russi"); empty when unknown
     referent: frozenset[str] = frozenset()
+    #: a sum of money (the language layer writes currencies as ISO codes: "EUR", "USD")
+    money: bool = False
 
     def same_referent(self, other: Amount) -> bool:
         """Both referents known and sharing a word: "troops sent to Russia" and "soldiers
@@ -126,6 +128,7 @@ _SUBTYPES = {
     "injured": "casualties",
 }
 _PERCENT = {"%", "percent", "per cent", "pct"}
+_CURRENCY_CODE = re.compile(r"[A-Z]{3}")
 _UNIT_WORD = re.compile(r"[\w%$€£¥]+")
 
 
@@ -197,6 +200,7 @@ def _amount(quantity: Quantity) -> Amount | None:
         upper=math.inf if upper is None else upper,
         raw=quantity.raw,
         referent=_referent(quantity),
+        money=bool(_CURRENCY_CODE.fullmatch(quantity.unit or "")),
     )
 
 

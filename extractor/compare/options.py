@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["CompareOptions", "Thresholds"]
+__all__ = ["CompareOptions", "Evidence", "Thresholds"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +24,25 @@ class Thresholds:
 
 
 @dataclass(frozen=True, slots=True)
+class Evidence:
+    """How what two claims name, beyond their wording, moves the cosine they link at.
+
+    A key entity term's *rarity* is ``log((n + 1) / df) / log(n + 1)`` over the ``n``
+    claims compared (1 for a name only two claims share, near 0 for one every claim
+    names): sharing "Winston" says more than sharing "Paris".
+    """
+
+    #: a shared key term of rarity 1 lowers the threshold by this much (rarer, more)
+    shared_term: float = 0.1
+    #: claims naming no common key term need this much more cosine; ``None``: never link
+    #: (claims without counts, or both naming terms; one naming none is no evidence)
+    no_shared_term: float | None = None
+    #: a claim without counts may state the fact of one with counts ("North Korea sent
+    #: troops" and "sent 10,000 troops") at this much more cosine; ``None``: never
+    one_sided_counts: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class CompareOptions:
     """Thresholds and sizes of dedup, clustering and relations, with measured defaults."""
 
@@ -33,6 +52,8 @@ class CompareOptions:
     linkage_margin: float = 0.1
     #: two amounts of one kind describe the same count only within this ratio of values
     magnitude_ratio: float = 3.0
+    #: what shared names and counts add to or take from a link (see :class:`Evidence`)
+    evidence: Evidence = Evidence()
     #: nearest neighbours kept per claim, and the size of a blocking cell
     neighbours: int = 10
     cell_size: int = 1024

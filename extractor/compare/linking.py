@@ -1,0 +1,123 @@
+"""Whether two claims may state one fact: the pair test of the clustering.
+
+:func:`link_threshold` gives the cosine at which two claims link, or ``None`` when
+nothing may join them. It reads what the claims give beyond their wording:
+
+* **counts** -- two claims whose counts can be one count (the same kind within a ratio;
+  sums of money in any currencies) link at ``link``; counts of which no two can be one
+  never link (10,000 troops and 1,500 special forces); a count on one side only links at
+  a higher cosine, if at all (:class:`~.options.Evidence`);
+* **time** -- disjoint years or event weekdays never link;
+* **names** -- a shared key entity term lowers the threshold by its *rarity* among the
+  claims compared (:func:`term_rarity`: sharing a name only two claims give says more
+  than sharing one every claim gives); none shared is a veto or a higher threshold.
+
+:func:`may_link` is the same test as a yes or no, for the incremental comparison.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Mapping, Sequence
+
+from .facts import Amount, Fact
+from .options import Evidence
+
+__all__ = ["DEFAULT_EVIDENCE", "count_extra", "link_threshold", "may_link", "term_rarity"]
+
+DEFAULT_EVIDENCE = Evidence()
+
+
+def _one_count(x: Amount, y: Amount, ratio: float) -> bool:
+    """Plausibly one count: comparable, or sums of money within ``ratio`` whatever their
+    currencies (a conversion: "85 million euros ($108 million)")."""
+    if x.money and y.money:
+        small, large = sorted((abs(x.value), abs(y.value)))
+        return large <= ratio * small
+    return x.comparable(y, ratio)
+
+
+def _same_count(a: Fact, b: Fact, ratio: float) -> bool:
+    """Both give counts and some two of them are one count."""
+    return any(_one_count(x, y, ratio) for x in a.amounts for y in b.amounts)
+
+
+def count_extra(a: Fact, b: Fact, ratio: float, evidence: Evidence) -> float | None:
+    """The cosine counts add to a link: 0 for the same count or none, ``None`` (never)
+    for counts of which no two can be one (10,000 troops and 1,500 special forces, two
+    million euros and 85 million euros), ``evidence.one_sided_counts`` when one claim
+    gives counts and the other none."""
+    if not (a.amounts or b.amounts) or _same_count(a, b, ratio):
+        return 0.0
+    if a.amounts and b.amounts:
+        return None
+    return evidence.one_sided_counts
+
+
+def _same_referent(a: Fact, b: Fact, ratio: float) -> bool:
+    """Some count of ``a`` and of ``b`` is one count with referents sharing a word."""
+    return any(x.comparable(y, ratio) and x.same_referent(y) for x in a.amounts for y in b.amounts)
+
+
+def term_rarity(facts: Sequence[Fact]) -> dict[str, float]:
+    """Each key term's rarity among ``facts`` (see :class:`~.options.Evidence`)."""
+    counts = Counter(term for fact in facts for term in fact.terms)
+    scale = math.log(len(facts) + 1)
+    return {term: math.log((len(facts) + 1) / df) / scale for term, df in counts.items()}
+
+
+def link_threshold(
+    a: Fact,
+    b: Fact,
+    link: float,
+    plain_link: float,
+    margin: float,
+    ratio: float,
+    *,
+    evidence: Evidence = DEFAULT_EVIDENCE,
+    rarity: Mapping[str, float] | None = None,
+) -> float | None:
+    """The cosine at which ``a`` and ``b`` link, ``None`` when they never do.
+
+    ``link`` when they give the same count, else ``plain_link``; ``margin`` lower when the
+    parse says they count the same thing; lower by up to ``evidence.shared_term`` for a
+    shared key term (by its ``rarity``, 1 when not given), higher by
+    ``evidence.no_shared_term`` when they share none. Never across conflicting counts or
+    disjoint years and weekdays ("on Saturday" and "on Thursday": two events).
+    """
+    extra = count_extra(a, b, ratio, evidence)
+    if extra is None or not a.same_time(b):
+        return None
+    same = bool(a.amounts and b.amounts)
+    threshold = (link if same else plain_link) + extra
+    if _same_referent(a, b, ratio):
+        threshold -= margin  # the parse says they count the same thing: trust it more
+    shared = a.terms & b.terms
+    if shared:
+        weight = max((rarity or {}).get(term, 1.0) for term in shared)
+        return threshold - evidence.shared_term * weight
+    if (a.terms and b.terms) or not same:
+        if evidence.no_shared_term is None:
+            return None
+        threshold += evidence.no_shared_term
+    return threshold
+
+
+def may_link(
+    a: Fact,
+    b: Fact,
+    similarity: float,
+    *,
+    link: float,
+    plain_link: float,
+    margin: float = 0.1,
+    ratio: float = 3.0,
+    evidence: Evidence = DEFAULT_EVIDENCE,
+    rarity: Mapping[str, float] | None = None,
+) -> bool:
+    """Whether :func:`cluster_facts` would link ``a`` and ``b`` as a candidate pair."""
+    threshold = link_threshold(
+        a, b, link, plain_link, margin, ratio, evidence=evidence, rarity=rarity
+    )
+    return threshold is not None and similarity >= threshold

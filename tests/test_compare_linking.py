@@ -1,0 +1,114 @@
+"""The pair test of the clustering (:mod:`extractor.compare.linking`) on hand-written claims:
+sums of money across currencies, key terms weighted by rarity, a count on one side only."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from extractor.compare.clustering import cluster_facts, neighbour_pairs
+from extractor.compare.facts import Fact, make_fact
+from extractor.compare.linking import link_threshold, may_link, term_rarity
+from extractor.compare.options import Evidence
+from extractor.language.quantities import parse_quantities
+from extractor.models import Claim, Stance
+
+LINK, PLAIN = 0.5, 0.55
+
+
+def fact(quote: str, source: str = "a") -> Fact:
+    claim = Claim(
+        article_id=source,
+        text=quote,
+        quote=quote,
+        stance=Stance.asserted,
+        quantities=parse_quantities(quote),
+    )
+    return make_fact(claim, source=source, published=None)
+
+
+def threshold(a: Fact, b: Fact, **kwargs: object) -> float | None:
+    return link_threshold(a, b, LINK, PLAIN, 0.1, 3.0, **kwargs)  # type: ignore[arg-type]
+
+
+def test_one_sum_in_two_currencies_is_one_count() -> None:
+    euros = fact("Thieves took jewels worth 2 million euros from the Vendome store.")
+    dollars = fact("Thieves took jewels worth $2.6 million from the Vendome store.")
+    assert euros.amounts[0].money and dollars.amounts[0].money
+    assert threshold(euros, dollars) is not None
+
+
+def test_sums_of_money_far_apart_never_link() -> None:
+    small = fact("Thieves took jewels worth 2 million euros from the Vendome store.")
+    large = fact("Thieves took jewels worth $108 million from the Vendome store.")
+    assert threshold(small, large) is None
+    assert not may_link(small, large, 0.99, link=LINK, plain_link=PLAIN)
+
+
+def test_a_count_and_a_sum_of_money_never_link() -> None:
+    """Counts of different things make two facts: how many robbers, how much was taken."""
+    robbers = fact("Four robbers hit the Vendome store.")
+    haul = fact("Robbers took $2.6 million from the Vendome store.")
+    assert threshold(robbers, haul) is None
+
+
+def test_rarity_is_one_for_a_name_two_claims_share_and_low_for_one_all_share() -> None:
+    facts = [
+        fact("Police in Paris said Winston was robbed."),
+        fact("Police in Paris said the Winston store was robbed."),
+        fact("Police in Paris said the marathon was cancelled."),
+        fact("Police in Paris said a bridge was closed."),
+    ]
+    rarity = term_rarity(facts)
+    assert rarity["winst"] > 0.5 > rarity["paris"]
+    assert rarity["paris"] == pytest.approx(np.log(5 / 4) / np.log(5))
+
+
+def test_a_shared_rare_name_lowers_the_threshold_more_than_a_common_one() -> None:
+    a = fact("Police in Paris said Winston was robbed.")
+    b = fact("Police in Paris said the Winston store was robbed.")
+    rare = threshold(a, b, rarity={"paris": 0.1, "winst": 1.0})
+    common = threshold(a, b, rarity={"paris": 0.1, "winst": 0.1})
+    assert rare is not None and common is not None
+    assert rare == pytest.approx(PLAIN - 0.1)
+    assert common == pytest.approx(PLAIN - 0.01)
+
+
+def test_no_shared_name_is_a_veto_by_default_and_a_higher_threshold_if_asked() -> None:
+    a = fact("Police in Lyon said the store was robbed.")
+    b = fact("Police in Nice said the store was robbed.")
+    assert threshold(a, b) is None
+    assert threshold(a, b, evidence=Evidence(no_shared_term=0.2)) == pytest.approx(PLAIN + 0.2)
+
+
+def test_a_count_on_one_side_only_links_only_when_asked_and_higher() -> None:
+    counted = fact("Pyongyang sent 10,000 troops to Kursk.")
+    plain = fact("Pyongyang sent troops to Kursk.")
+    assert threshold(counted, plain) is None
+    asked = threshold(counted, plain, evidence=Evidence(one_sided_counts=0.1))
+    level = threshold(counted, plain, evidence=Evidence(one_sided_counts=0.0))
+    assert asked is not None and level is not None
+    assert asked == pytest.approx(level + 0.1)
+
+
+def _unit(rows: list[list[float]]) -> np.ndarray:
+    matrix = np.array(rows, dtype=np.float32)
+    normalised: np.ndarray = matrix / np.linalg.norm(matrix, axis=1, keepdims=True)
+    return normalised.astype(np.float32)
+
+
+def test_a_shared_rare_name_links_claims_similarity_alone_would_not() -> None:
+    """Cosine 0.5 is under plain_link (0.55), but only these two claims name Winston."""
+    facts = [
+        fact("Robbers hit the Winston boutique.", "a"),
+        fact("The Winston jewellers lost gems.", "b"),
+        fact("A marathon was run.", "c"),
+        fact("A bridge was closed.", "d"),
+    ]
+    vectors = _unit([[1.0, 0.0, 0.0, 0.0], [0.5, 0.866, 0.0, 0.0], [0, 0, 1, 0], [0, 0, 0, 1]])
+    pairs = neighbour_pairs(vectors, k=3, floor=0.0)
+    groups = cluster_facts(facts, vectors, pairs, link=LINK, plain_link=PLAIN)
+    assert groups == [[0, 1], [2], [3]]
+    without = Evidence(shared_term=0.0)
+    alone = cluster_facts(facts, vectors, pairs, link=LINK, plain_link=PLAIN, evidence=without)
+    assert alone == [[0], [1], [2], [3]]
