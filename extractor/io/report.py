@@ -37,7 +37,6 @@ import base64
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -54,10 +53,10 @@ from ..models import (
     Cluster,
     Comparison,
     FactChange,
-    Quantity,
     Relation,
     RunChanges,
 )
+from .timeline import quantity_label, timeline
 
 __all__ = ["load_comparison", "render_report"]
 
@@ -113,7 +112,7 @@ def render_report(
         outlets=_outlets(comparison),
         labels={r.value: label for r, label in _RELATION_LABELS.items()},
         anchor_of=anchor_of,
-        quantity=_quantity,
+        quantity=quantity_label,
         link=_is_link,
     )
 
@@ -231,30 +230,10 @@ def _text(text: str) -> Markup:
     return Markup(str(escape(text)).replace("\r", "&#13;"))
 
 
-def _quantity(quantity: Quantity) -> str:
-    """``‘as many as 10,000 troops’ → 10,000, range 0 to 10,000``: what was read, as what."""
-    unit = quantity.unit or ""
-    shown = f"‘{quantity.raw}’ → {_number(quantity.value)}"
-    if unit and unit.casefold() not in quantity.raw.casefold():
-        shown += f" {unit}"
-    lower, upper = quantity.lower, quantity.upper
-    if lower is not None and upper is not None and lower != upper:
-        shown += f", range {_number(lower)} to {_number(upper)}"
-    elif lower is not None and upper is None:
-        shown += f", at least {_number(lower)}"
-    elif upper is not None and lower is None:
-        shown += f", at most {_number(upper)}"
-    return shown
-
-
 def _is_link(url: str) -> bool:
     """Only web addresses become links; anything else (``javascript:``, ``file:``) is text."""
     parts = urlsplit(url.strip())
     return parts.scheme.lower() in {"http", "https"} and bool(parts.netloc)
-
-
-def _number(value: float) -> str:
-    return f"{int(value):,}" if value.is_integer() else f"{value:,}"
 
 
 def _relation_counts(comparison: Comparison | None) -> list[tuple[str, int]]:
@@ -279,7 +258,7 @@ def _facts(comparison: Comparison | None) -> list[_FactView]:
         return []
     numbered = [(f"f-{n}", c) for n, c in enumerate(comparison.clusters, 1)]
     ordered = sorted(numbered, key=lambda item: len(set(_sources(item[1]))) < 2)
-    return [_FactView(anchor, cluster, _timeline(cluster)) for anchor, cluster in ordered]
+    return [_FactView(anchor, cluster, timeline(cluster)) for anchor, cluster in ordered]
 
 
 def _change_groups(changes: RunChanges | None) -> list[tuple[str, list[FactChange]]]:
@@ -304,82 +283,6 @@ def _outlets(comparison: Comparison | None) -> list[str]:
     if comparison is None:
         return []
     return list(dict.fromkeys(s for c in comparison.clusters for s in _sources(c)))
-
-
-#: the timeline's drawing box: width, height, margin
-_W, _H, _M = 320, 120, 28
-
-
-@dataclass(frozen=True)
-class _Point:
-    source: str
-    published: date
-    quantity: Quantity
-
-
-def _timeline(cluster: Cluster) -> Markup | None:
-    """The numbers of a fact by publication date, as SVG markup built here (no script).
-
-    One point per number of each dated member; a hedged number with both bounds also gets
-    a vertical bar from its lower to its upper bound. All text is escaped.
-    """
-    points = [
-        _Point(m.source or m.article_id, m.published, q)
-        for m in cluster.members
-        if m.published is not None
-        for q in m.quantities
-    ]
-    if not points:
-        return None
-    days = [p.published.toordinal() for p in points]
-    values = [v for p in points for v in (p.quantity.value, p.quantity.lower, p.quantity.upper)]
-    known = [v for v in values if v is not None]
-    d0, d1, v0, v1 = min(days), max(days), min(known), max(known)
-
-    def x(day: int) -> float:
-        return _M + (day - d0) / (d1 - d0) * (_W - 2 * _M) if d1 > d0 else _W / 2
-
-    def y(value: float) -> float:
-        return _H - _M - (value - v0) / (v1 - v0) * (_H - 2 * _M) if v1 > v0 else _H / 2
-
-    parts = [
-        Markup(
-            '<svg class="timeline" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" '
-            'aria-label="numbers by publication date">'
-        ).format(w=_W, h=_H),
-        Markup('<line class="axis" x1="{}" y1="{}" x2="{}" y2="{}"/>').format(
-            _M, _H - _M / 2, _W - _M, _H - _M / 2
-        ),
-    ]
-    for p in points:
-        q, cx = p.quantity, x(p.published.toordinal())
-        label = f"{p.source}, {p.published.isoformat()}: {_quantity(q)}"
-        if q.lower is not None and q.upper is not None and q.lower != q.upper:
-            parts.append(
-                Markup(
-                    '<line class="range" data-lower="{}" data-upper="{}" '
-                    'x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}"><title>{}</title></line>'
-                ).format(_number(q.lower), _number(q.upper), cx, y(q.lower), cx, y(q.upper), label)
-            )
-        parts.append(
-            Markup(
-                '<circle class="point" r="4" cx="{:.1f}" cy="{:.1f}" data-value="{}" '
-                'data-date="{}" data-source="{}"><title>{}</title></circle>'
-            ).format(cx, y(q.value), _number(q.value), p.published.isoformat(), p.source, label)
-        )
-    parts.append(
-        Markup('<text class="tick" x="{}" y="{}">{}</text>').format(
-            _M, _H - 2, date.fromordinal(d0).isoformat()
-        )
-    )
-    if d1 > d0:
-        parts.append(
-            Markup('<text class="tick end" x="{}" y="{}">{}</text>').format(
-                _W - _M, _H - 2, date.fromordinal(d1).isoformat()
-            )
-        )
-    parts.append(Markup("</svg>"))
-    return Markup("").join(parts)
 
 
 def _csp(script: str, style: str) -> str:

@@ -28,14 +28,11 @@ import itertools
 import logging
 import os
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Literal
 
 from filelock import FileLock, Timeout
-from pydantic import BaseModel, ConfigDict, Field
 
 from ..compare import CompletionJudge
 from ..compare.embeddings import Embedder, HashingEmbedder, MiniLMEmbedder, default_embedder
@@ -49,8 +46,6 @@ from ..models import (
     ArticleError,
     ArticleResult,
     Comparison,
-    RunChanges,
-    RunSummary,
     SilentEdit,
     Usage,
 )
@@ -63,9 +58,11 @@ from .fingerprint import (
     prompt_content,
     prompt_version,
 )
-from .interrupts import EXIT_OK, EXIT_PARTIAL, Interrupted, exit_code
+from .interrupts import exit_code
 from .jobs import Job
 from .outputs import check_outputs, write_outputs
+from .plan import gone_articles, plan_job
+from .results import JobResult, PendingArticle, PrunedArticle, RunInterrupted
 from .store import Store
 
 __all__ = [
@@ -81,80 +78,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-
-class PendingArticle(BaseModel):
-    """An article a run would extract (``extractor run --dry-run``)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    id: str
-    source: str
-    title: str | None = None
-    origin: str | None = None
-
-
-class PrunedArticle(BaseModel):
-    """A stored article whose input is gone, removed with its claims (``--prune``)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    id: str
-    source: str
-    origin: str | None = None
-    claims: int = Field(default=0, description="Its claims removed from the store.")
-
-
-class JobResult(BaseModel):
-    """What one run (or dry run) of a job did; printed as one JSON line by the CLI."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    status: Literal["ok", "partial", "interrupted", "dry_run"]
-    run_id: int | None = None
-    store: str
-    fingerprint: str
-    found: int = Field(default=0, description="Articles and unreadable inputs found.")
-    already_done: int = Field(default=0, description="Articles skipped: done with these settings.")
-    summary: RunSummary = Field(
-        default_factory=RunSummary, description="The articles this run extracted or failed on."
-    )
-    claims_in_store: int = 0
-    clusters: int = 0
-    compared: bool = Field(
-        default=False, description="Whether this run changed the comparison (see changes.work)."
-    )
-    changes: RunChanges | None = Field(
-        default=None, description="What changed since the previous run (None for a dry run)."
-    )
-    outputs: dict[str, str] = Field(default_factory=dict)
-    pruned: list[PrunedArticle] = Field(
-        default_factory=list,
-        description="With prune: stored articles no longer in the inputs, removed (a dry "
-        "run: that would be removed).",
-    )
-    pending: list[PendingArticle] = Field(default_factory=list, description="Dry run only.")
-    unreadable: list[ArticleError] = Field(default_factory=list, description="Dry run only.")
-
-    @property
-    def exit_code(self) -> int:
-        """0 when every article is fine, 1 when some failed or were skipped (or the run was
-        interrupted: the CLI then exits 130 or 143)."""
-        if self.status in ("partial", "interrupted") or self.unreadable:
-            return EXIT_PARTIAL
-        return EXIT_OK
-
-
-class RunInterrupted(Interrupted):
-    """SIGINT or SIGTERM stopped a run; ``result`` says what it did until then.
-
-    The run is recorded as ``interrupted`` in the store; every article saved before the
-    signal stays saved, and the next run picks up the rest.
-    """
-
-    def __init__(self, signum: int, result: JobResult) -> None:
-        super().__init__(signum)
-        self.result = result
 
 
 @contextmanager
@@ -224,26 +147,6 @@ def _compare(
     return update, judge.usage if judge is not None else Usage()
 
 
-def _under_unreadable(origin: str | None, unreadable: list[str]) -> bool:
-    """Whether ``origin`` is, or is inside, an input that could not be read this time."""
-    if origin is None:
-        return False
-    return any(origin == bad or origin.startswith((bad + os.sep, bad + ":")) for bad in unreadable)
-
-
-def _gone(stored: list[Article], seen: set[str], unreadable: list[str]) -> list[Article]:
-    """The stored articles no input holds any more.
-
-    An article whose input could not be read this time (a missing mount, a broken file) is
-    not gone: it is kept until its input is read again.
-    """
-    return [
-        article
-        for article in stored
-        if article.id not in seen and not _under_unreadable(article.origin, unreadable)
-    ]
-
-
 def _prune(store: Store, gone: list[Article]) -> list[PrunedArticle]:
     removed = store.remove_articles(article.id for article in gone)
     return [
@@ -310,7 +213,7 @@ def _finish(
     """After extraction: prune, record silent edits, compare, say what changed, write."""
     if job.prune:
         bad = [r.origin for r in reader.unreadable if r.origin is not None]
-        result.pruned = _prune(store, _gone(store.articles(), reader.seen, bad))
+        result.pruned = _prune(store, gone_articles(store.articles(), reader.seen, bad))
     edits = reader.silent_edits(saved)
     since = store.last_changes_run()
     assert result.run_id is not None
@@ -385,38 +288,4 @@ def run_job(
             summary.seconds = round(time.perf_counter() - began, 3)
             store.end_run(run_id, summary, status)
     result.status = "ok" if status == "ok" else "partial"
-    return result
-
-
-def plan_job(job: Job) -> JobResult:
-    """What :func:`run_job` would extract (and prune), without extracting or writing anything."""
-    fingerprint = extraction_fingerprint(job.settings)
-    result = JobResult(status="dry_run", store=str(job.store), fingerprint=fingerprint)
-    done: set[str] = set()
-    stored: list[Article] = []
-    counts: Counter[str] = Counter()
-    if job.store.is_file():
-        with Store(job.store, readonly=True) as store:
-            done = set(store.done(fingerprint))
-            if job.prune:
-                stored = store.articles()
-                counts = Counter(claim.article_id for claim in store.claims())
-    seen: set[str] = set()
-    for item in read_articles(job.inputs, job.settings):
-        result.found += 1
-        if isinstance(item, ArticleError):
-            result.unreadable.append(item)
-        elif item.id in done or item.id in seen:
-            result.already_done += 1
-            seen.add(item.id)
-        else:
-            seen.add(item.id)
-            result.pending.append(
-                PendingArticle(id=item.id, source=item.source, title=item.title, origin=item.origin)
-            )
-    bad = [error.origin for error in result.unreadable if error.origin is not None]
-    result.pruned = [
-        PrunedArticle(id=a.id, source=a.source, origin=a.origin, claims=counts[a.id])
-        for a in _gone(stored, seen, bad)
-    ]
     return result

@@ -28,31 +28,25 @@ mode: readers (``extractor export``) never block the writer.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sqlite3
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
 from urllib.parse import quote
 
 from ..compare.stage import assemble
 from ..errors import StoreError
 from ..models import (
     Article,
-    ArticleError,
     ArticleResult,
     Claim,
     Comparison,
-    RunChanges,
-    RunSummary,
 )
-from ..settings import Settings
 from .cluster_tables import ClusterTables
+from .history import RunHistory, RunRecord, StoredError
 from .schema import BOOTSTRAP, MIGRATIONS, READABLE_FROM
 from .sqlite import guarded, now, store_error
 
@@ -61,31 +55,26 @@ __all__ = ["MIGRATIONS", "RunRecord", "Store", "StoredError"]
 _LINE_ORIGIN = re.compile(r":\d+$")  # a JSON Lines origin: path:line
 
 
-@dataclass(frozen=True)
-class RunRecord:
-    """One row of the ``runs`` table."""
-
-    id: int
-    started: str
-    ended: str | None
-    status: str
-    fingerprint: str
-    model: str | None
-    prompt_version: str | None
-    settings: dict[str, Any]
-    summary: RunSummary | None
+_INSERT_CLAIM = (
+    "INSERT INTO claims (id, fingerprint, article_id, run_id, speaker, stance, prompt_version, "
+    'model, start, "end", speaker_start, speaker_end, data) '
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
+)
 
 
-@dataclass(frozen=True)
-class StoredError:
-    """One row of the ``errors`` table: an article's error in one run."""
+def _claim_row(
+    claim: Claim, article_id: str, fingerprint: str, run_id: int | None
+) -> tuple[object, ...]:
+    """The ``claims`` row of ``claim`` in ``article_id``: its indexed columns and its JSON."""
+    c = claim
+    return (
+        c.id, fingerprint, article_id, run_id, c.speaker, c.stance.value if c.stance else None,
+        c.prompt_version, c.model, c.start, c.end, c.speaker_start, c.speaker_end,
+        c.model_dump_json(),
+    )  # fmt: skip
 
-    run_id: int | None
-    article_id: str | None
-    error: ArticleError
 
-
-class Store(ClusterTables):
+class Store(ClusterTables, RunHistory):
     """An open store. ``Store(path)`` creates the file and applies missing migrations.
 
     ``readonly=True`` opens an existing store for reading only (exports, reports) and never
@@ -323,78 +312,7 @@ class Store(ClusterTables):
             )
         return {str(a): str(f) for a, f in rows}
 
-    @guarded
-    def runs(self) -> list[RunRecord]:
-        """Every run, oldest first."""
-        rows = self._db.execute(
-            "SELECT id, started, ended, status, fingerprint, model, prompt_version, settings, "
-            "counts FROM runs ORDER BY id"
-        )
-        return [
-            RunRecord(
-                id=int(row[0]),
-                started=row[1],
-                ended=row[2],
-                status=row[3],
-                fingerprint=row[4],
-                model=row[5],
-                prompt_version=row[6],
-                settings=json.loads(row[7]),
-                summary=RunSummary.model_validate_json(row[8]) if row[8] else None,
-            )  # fmt: skip
-            for row in rows
-        ]
-
-    @guarded
-    def errors(self, run_id: int | None = None) -> list[StoredError]:
-        """The recorded errors, of every run or of one, in the order they happened."""
-        sql = "SELECT run_id, article_id, origin, line, kind, message FROM errors"
-        if run_id is None:
-            rows = self._db.execute(sql + " ORDER BY id")
-        else:
-            rows = self._db.execute(sql + " WHERE run_id = ? ORDER BY id", (run_id,))
-        return [
-            StoredError(
-                run_id=run,
-                article_id=article,
-                error=ArticleError(kind=kind, message=message, origin=origin, line=line),
-            )
-            for run, article, origin, line, kind, message in rows
-        ]
-
     # -- writing ---------------------------------------------------------------------------
-
-    @guarded
-    def begin_run(
-        self,
-        settings: Settings,
-        *,
-        fingerprint: str,
-        model: str | None = None,
-        prompt_version: str | None = None,
-    ) -> int:
-        """Record the start of a run; returns its id.
-
-        Call it while holding the store's lock: runs still marked ``running`` then belong to
-        a process that died, and are marked ``interrupted``.
-        """
-        with self._transaction() as db:
-            db.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
-            cursor = db.execute(
-                "INSERT INTO runs (started, settings, fingerprint, model, prompt_version) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (now(), json.dumps(settings.public_dict()), fingerprint, model, prompt_version),
-            )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
-
-    @guarded
-    def end_run(self, run_id: int, summary: RunSummary, status: str) -> None:
-        """Record how a run ended: its counts, usage and status (ok, partial, failed)."""
-        self._db.execute(
-            "UPDATE runs SET ended = ?, status = ?, counts = ?, usage = ? WHERE id = ?",
-            (now(), status, summary.model_dump_json(), summary.usage.model_dump_json(), run_id),
-        )
 
     @guarded
     def save_result(self, result: ArticleResult, fingerprint: str, run_id: int | None) -> None:
@@ -432,27 +350,8 @@ class Store(ClusterTables):
             db.execute("DELETE FROM claims WHERE article_id = ?", (article.id,))
             db.execute("DELETE FROM extractions WHERE article_id = ?", (article.id,))
             db.executemany(
-                "INSERT INTO claims (id, fingerprint, article_id, run_id, speaker, stance, "
-                'prompt_version, model, start, "end", speaker_start, speaker_end, data) '
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                [
-                    (
-                        c.id,
-                        fingerprint,
-                        article.id,
-                        run_id,
-                        c.speaker,
-                        c.stance.value if c.stance else None,
-                        c.prompt_version,
-                        c.model,
-                        c.start,
-                        c.end,
-                        c.speaker_start,
-                        c.speaker_end,
-                        c.model_dump_json(),
-                    )  # fmt: skip
-                    for c in result.claims
-                ],
+                _INSERT_CLAIM,
+                [_claim_row(c, article.id, fingerprint, run_id) for c in result.claims],
             )
             db.execute(
                 "INSERT INTO extractions (article_id, fingerprint, run_id, done, claims, usage) "
@@ -481,44 +380,6 @@ class Store(ClusterTables):
                 if db.execute("DELETE FROM articles WHERE id = ?", (article_id,)).rowcount:
                     removed[article_id] = int(count)
         return removed
-
-    @guarded
-    def save_comparison(self, run_id: int, comparison: Comparison) -> None:
-        """Record the comparison a run computed over the stored claims."""
-        self._db.execute(
-            "INSERT OR REPLACE INTO comparisons (run_id, created, data) VALUES (?, ?, ?)",
-            (run_id, now(), comparison.model_dump_json()),
-        )
-
-    @guarded
-    def save_changes(self, run_id: int, changes: RunChanges) -> None:
-        """Record what a run found changed since the previous one."""
-        self._db.execute(
-            "INSERT OR REPLACE INTO run_changes (run_id, created, data) VALUES (?, ?, ?)",
-            (run_id, now(), changes.model_dump_json()),
-        )
-
-    @guarded
-    def last_changes_run(self) -> int | None:
-        """The latest run that recorded its changes (what "since the last run" means)."""
-        if not self._has_table("run_changes"):
-            return None
-        row = self._db.execute("SELECT max(run_id) FROM run_changes").fetchone()
-        return None if row is None or row[0] is None else int(row[0])
-
-    @guarded
-    def changes(self, since: int | None = None) -> list[RunChanges]:
-        """The changes each run recorded, oldest first; only runs after ``since`` if given.
-
-        A store older than schema 3 (opened read-only) has none.
-        """
-        if not self._has_table("run_changes"):
-            return []
-        rows = self._db.execute(
-            "SELECT data FROM run_changes WHERE run_id > ? ORDER BY run_id",
-            (since if since is not None else 0,),
-        ).fetchall()
-        return [RunChanges.model_validate_json(row[0]) for row in rows]
 
     # -- the response cache (see extractor.llm.cache) -------------------------------------------
 
