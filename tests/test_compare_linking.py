@@ -74,11 +74,12 @@ def test_a_shared_rare_name_lowers_the_threshold_more_than_a_common_one() -> Non
     assert common == pytest.approx(PLAIN - 0.01)
 
 
-def test_no_shared_name_is_a_veto_by_default_and_a_higher_threshold_if_asked() -> None:
+def test_no_shared_name_asks_a_higher_cosine_or_vetoes_the_link() -> None:
     a = fact("Police in Lyon said the store was robbed.")
     b = fact("Police in Nice said the store was robbed.")
-    assert threshold(a, b) is None
-    assert threshold(a, b, evidence=Evidence(no_shared_term=0.2)) == pytest.approx(PLAIN + 0.2)
+    assert threshold(a, b) == pytest.approx(PLAIN + (Evidence().no_shared_term or 0.0))
+    assert threshold(a, b, evidence=Evidence(no_shared_term=None)) is None
+    assert not may_link(a, b, PLAIN + 0.1, link=LINK, plain_link=PLAIN)
 
 
 def test_a_count_on_one_side_only_links_only_when_asked_and_higher() -> None:
