@@ -401,3 +401,13 @@ def test_a_clause_of_a_saying_verb_is_not_its_content(nlp: Any) -> None:
     # "expected" is what Anna Berg said, not a cue whose content is "Anna Berg said"
     analysis = analyze("Anna Berg said she expected a long fight over the budget.", nlp)
     assert [f.cue.text for f in analysis.frames] == ["said"]
+
+
+def test_another_source_is_no_richer_than_the_source(nlp: Any) -> None:
+    text = (
+        "A source close to the family said the wedding was cancelled. "
+        "Another source said the guests had been told. "
+        "The source added that no date had been set."
+    )
+    sentence = sentence_of(nlp, text, "The source added")
+    assert sentence.speakers[0].name == "A source close to the family"

@@ -60,22 +60,21 @@ def _entity_mention(ent: Any, offset: int, gender: str) -> Mention:
 
 def _pronoun_genders(doc: Any) -> dict[int, str]:
     """Person entity (by its start token) -> the gender of the third-person pronouns that
-    follow it in its sentence while it is the only person named there ("Lopez said she
-    ..."): within a sentence, that is the pronoun's antecedent."""
+    follow it in its sentence when it is the only person named there ("Lopez said she
+    ..."): within a sentence, that is the pronouns' antecedent."""
     genders: dict[int, str] = {}
     for sent in doc.sents:
         people = [e for e in doc.ents if e.label_ == "PERSON" and sent.start <= e.start < sent.end]
-        for i, ent in enumerate(people):
-            stop = people[i + 1].start if i + 1 < len(people) else sent.end
-            if i:
-                continue  # a second person in the sentence: the pronoun could be either
-            said = {
-                _PRONOUN_GENDERS[t.lower_]
-                for t in doc[ent.end : stop]
-                if t.lower_ in _PRONOUN_GENDERS and t.tag_ in ("PRP", "PRP$")
-            }
-            if len(said) == 1 and len(people) == 1:
-                genders[ent.start] = said.pop()
+        if len(people) != 1:
+            continue  # a second person in the sentence: a pronoun could be either
+        ent = people[0]
+        said = {
+            _PRONOUN_GENDERS[t.lower_]
+            for t in doc[ent.end : sent.end]
+            if t.lower_ in _PRONOUN_GENDERS and t.tag_ in ("PRP", "PRP$")
+        }
+        if len(said) == 1:
+            genders[ent.start] = said.pop()
     return genders
 
 

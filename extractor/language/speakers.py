@@ -40,6 +40,7 @@ _MALE_PRONOUNS = frozenset({"he", "him", "his"})
 _GROUP_PRONOUNS = frozenset({"they", "them", "it", "their", "its"})
 _FIRST_PERSON = frozenset({"i", "we", "me", "us"})
 _DETERMINERS = frozenset({"the", "this", "that", "these", "those"})
+_QUANTIFIERS = frozenset({"a", "an", "another", "one", "some", "other", "any"})
 _ORG_LABELS = frozenset({"ORG", "NORP", "GPE"})
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 #: how many earlier mentions a pronoun or description may look back over
@@ -90,6 +91,12 @@ def _name_words(text: str) -> tuple[str, ...]:
     return tuple(
         w for w in _words(text) if w not in _TITLES and w not in _DETERMINERS and w != "'s"
     )
+
+
+def _content_words(text: str) -> int:
+    """How much a description says: its name words, articles and quantifiers left out
+    ("another source" says no more than "the source")."""
+    return sum(w not in _QUANTIFIERS for w in _name_words(text))
 
 
 def _as_speaker(mention: Mention, how: str) -> Speaker:
@@ -233,7 +240,7 @@ def _description(source: Mention, recent: list[Mention], text: str) -> tuple[Spe
     richer = [
         m
         for m in reversed(recent)
-        if m.head_lemma == lemma and len(_name_words(m.text)) > len(_name_words(source.text))
+        if m.head_lemma == lemma and _content_words(m.text) > _content_words(source.text)
     ]
     if richer:
         return _unique([_as_speaker(m, "description") for m in richer])
