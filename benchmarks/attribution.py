@@ -228,12 +228,7 @@ def print_tables(
     ratio = _ratio(seconds)
     if ratio is not None:
         print(f"time frames/model: {ratio:.2f}x")
-
-    print("\nwhy a found attribution's speaker is wrong (lenient), counts")
-    print(f"{'path':<8}" + "".join(f"{name:>19}" for name in SOURCE_ERRORS))
-    for path in paths:
-        counts = tallies[path].errors
-        print(f"{path:<8}" + "".join(f"{counts.get(name, 0):>19}" for name in SOURCE_ERRORS))
+    print_errors(paths, tallies)
 
     print("\nby kind (source accuracy on the found ones)")
     print(
@@ -258,6 +253,14 @@ def print_tables(
             t = publishers[path].get(name, Tally())
             row += fmt(t.recall, 11) + fmt(t.precision, 11)
         print(row)
+
+
+def print_errors(paths: Sequence[str], tallies: dict[str, Tally]) -> None:
+    print("\nwhy a found attribution's speaker is wrong (lenient), counts")
+    print(f"{'path':<8}" + "".join(f"{name:>19}" for name in SOURCE_ERRORS))
+    for path in paths:
+        counts = tallies[path].errors
+        print(f"{path:<8}" + "".join(f"{counts.get(name, 0):>19}" for name in SOURCE_ERRORS))
 
 
 def print_agreement(ceiling: dict[str, Tally], tool: dict[str, dict[str, Tally]]) -> None:

@@ -8,10 +8,12 @@ Takes an article's text. Gives, with character offsets into that text:
 - a parse (tokens, entities, dependencies) from a spaCy pipeline (:mod:`.nlp`);
 - **attribution frames**, PARC / PolNeAR style: source, cue and content spans, for direct
   quotes, indirect speech, "according to X", "quoted X as saying" and quotes attributed
-  across sentences (:mod:`.frames`);
+  across sentences (:mod:`.frames`, its parts in :mod:`.frame_parts`), nouns of saying
+  ("X's claim that ...", "a statement from X", :mod:`.nouns`) and layout (a transcript's
+  "SMITH: ...", a quote signed "― Jane Doe", :mod:`.layout`);
 - **speaker candidates**: each frame's source resolved to a named mention of the article
   (pronouns and definite descriptions to the nearest compatible earlier mention, short
-  names to their full form), best first (:mod:`.speakers`);
+  names to their full form), best first (:mod:`.mentions`, :mod:`.speakers`);
 - the **proposition** of a sentence, its content clause with references resolved, and the
   **referent** of each quantity: what is counted, whose, where to (:mod:`.propositions`);
 - restatement checks that compare a model's wording with the quote (:mod:`.faithful`).
