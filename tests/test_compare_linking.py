@@ -82,14 +82,20 @@ def test_no_shared_name_asks_a_higher_cosine_or_vetoes_the_link() -> None:
     assert not may_link(a, b, PLAIN + 0.1, link=LINK, plain_link=PLAIN)
 
 
-def test_a_count_on_one_side_only_links_only_when_asked_and_higher() -> None:
+def test_a_count_on_one_side_only_links_through_a_rare_name_at_the_plain_threshold() -> None:
     counted = fact("Pyongyang sent 10,000 troops to Kursk.")
     plain = fact("Pyongyang sent troops to Kursk.")
+    assert threshold(counted, plain, rarity={"kursk": 1.0}) == pytest.approx(PLAIN - 0.1)
+    assert threshold(counted, plain, rarity={"kursk": 0.2}) is None  # every claim says Kursk
+    higher = threshold(counted, plain, evidence=Evidence(one_sided_counts=0.1))
+    assert higher == pytest.approx(PLAIN)
+    assert threshold(counted, plain, evidence=Evidence(one_sided_counts=None)) is None
+
+
+def test_a_count_on_one_side_only_and_no_shared_name_never_link() -> None:
+    counted = fact("Officials in Seoul said 10,000 troops were sent.")
+    plain = fact("Officials in Kyiv said troops were sent.")
     assert threshold(counted, plain) is None
-    asked = threshold(counted, plain, evidence=Evidence(one_sided_counts=0.1))
-    level = threshold(counted, plain, evidence=Evidence(one_sided_counts=0.0))
-    assert asked is not None and level is not None
-    assert asked == pytest.approx(level + 0.1)
 
 
 def _unit(rows: list[list[float]]) -> np.ndarray:

@@ -602,13 +602,23 @@ def test_complete_linkage_stops_chains() -> None:
     assert groups == [[0, 1], [2]]
 
 
-def test_claims_with_and_without_counts_never_link() -> None:
-    claims = [
+def test_claims_with_and_without_counts_link_only_through_a_rare_name() -> None:
+    """ "Sent troops to Kursk" states the fact of "sent 10,000 troops to Kursk" when Kursk
+    ties them; when every claim names Kursk, it does not tie these two."""
+    pair = [
         claim(BABEL, "Pyongyang sent 10,000 troops to Kursk."),
         claim(BREITBART, "Pyongyang sent troops to Kursk."),
     ]
-    comparison = compare(claims, articles=[BABEL, BREITBART], embedder=FixedSimilarity(0.95))
-    assert [c.relation for c in comparison.clusters] == [Relation.single_source] * 2
+    comparison = compare(pair, articles=[BABEL, BREITBART], embedder=FixedSimilarity(0.95))
+    assert [c.relation for c in comparison.clusters] == [Relation.agree]
+    others = [
+        claim(INDEPENDENT, "Drones struck a depot near Kursk."),
+        claim(NAIROBI, "Kursk officials counted 300 drones."),
+    ]
+    arts = [BABEL, BREITBART, INDEPENDENT, NAIROBI]
+    comparison = compare(pair + others, articles=arts, embedder=FixedSimilarity(0.95))
+    counted = next(c for c in comparison.clusters if any("10,000" in m.quote for m in c.members))
+    assert pair[1].quote not in {m.quote for m in counted.members}
 
 
 # -- propositions, referents and in-text time ------------------------------------------------

@@ -84,7 +84,9 @@ def link_threshold(
     parse says they count the same thing; lower by up to ``evidence.shared_term`` for a
     shared key term (by its ``rarity``, 1 when not given), higher by
     ``evidence.no_shared_term`` when they share none. Never across conflicting counts or
-    disjoint years and weekdays ("on Saturday" and "on Thursday": two events).
+    disjoint years and weekdays ("on Saturday" and "on Thursday": two events), and a count
+    on one side only links only through a shared name of rarity at least
+    ``evidence.one_sided_rarity``.
     """
     extra = count_extra(a, b, ratio, evidence)
     if extra is None or not a.same_time(b):
@@ -94,8 +96,10 @@ def link_threshold(
     if _same_referent(a, b, ratio):
         threshold -= margin  # the parse says they count the same thing: trust it more
     shared = a.terms & b.terms
+    weight = max(((rarity or {}).get(term, 1.0) for term in shared), default=0.0)
+    if bool(a.amounts) != bool(b.amounts) and weight < evidence.one_sided_rarity:
+        return None  # a count on one side only: only through a rare shared name
     if shared:
-        weight = max((rarity or {}).get(term, 1.0) for term in shared)
         return threshold - evidence.shared_term * weight
     if (a.terms and b.terms) or not same:
         if evidence.no_shared_term is None:

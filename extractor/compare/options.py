@@ -41,7 +41,10 @@ class Evidence:
     no_shared_term: float | None = 0.2
     #: a claim without counts may state the fact of one with counts ("North Korea sent
     #: troops" and "sent 10,000 troops") at this much more cosine; ``None``: never
-    one_sided_counts: float | None = None
+    one_sided_counts: float | None = 0.0
+    #: ... and only when they share a key term at least this rare (a name that places
+    #: them in one incident, not one every claim of the news topic gives)
+    one_sided_rarity: float = 0.3
 
 
 @dataclass(frozen=True, slots=True)
