@@ -314,9 +314,9 @@ def test_minhash_buckets_pair_near_copies_and_leave_unrelated_texts_apart() -> N
         "harbour workers went on strike over pay and closed the container port for a day",
         base,  # an exact copy is a candidate too
     ]
-    pairs = _near_candidates(texts, num_perm=64, threshold=0.5, seed=0)
+    pairs = list(_near_candidates(texts, num_perm=64, threshold=0.5, seed=0))
     assert (0, 1) in pairs and (0, 3) in pairs and (1, 3) in pairs
     assert not any(2 in pair for pair in pairs)
     assert pairs == sorted(pairs) and all(i < j for i, j in pairs)
-    assert _near_candidates(texts, num_perm=64, threshold=0.5, seed=0) == pairs  # seeded
+    assert list(_near_candidates(texts, num_perm=64, threshold=0.5, seed=0)) == pairs  # seeded
     assert _bands(64, 0.5) == (16, 4)  # the S-curve's midpoint (1/16) ** (1/4) is 0.5

@@ -134,7 +134,8 @@ def _cells(
         yield index
         return
     k = max(2, -(-probes * index.shape[0] // cell_size))
-    block = vectors[index]
+    # the first call indexes every row: read them in place instead of copying them all
+    block = vectors if index.shape[0] == vectors.shape[0] else vectors[index]
     nearest = _assign(block, _kmeans(block, k, rng), probes)
     for cell in range(k):
         members = index[np.flatnonzero((nearest == cell).any(axis=1))]

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -170,26 +170,40 @@ def _bands(num_perm: int, threshold: float) -> tuple[int, int]:
     return best
 
 
+#: in one LSH bucket, each text is paired with the next this many (in bucket order): a
+#: bucket of n near-copies gives about n * this pairs, not n**2 / 2, and union-find still
+#: joins them all
+_BUCKET_WINDOW = 32
+
+
 def _near_candidates(
     texts: Sequence[str], *, num_perm: int, threshold: float, seed: int
-) -> list[tuple[int, int]]:
-    """Pairs (i < j) that share a MinHash LSH bucket (one band of equal signature rows)."""
+) -> Iterator[tuple[int, int]]:
+    """Pairs (i < j), in order, that share a MinHash LSH bucket (one band of equal
+    signature rows)."""
     if len(texts) < 2:
-        return []
+        return
     signatures = _signatures(texts, num_perm, seed + 1)
     bands, rows = _bands(num_perm, threshold)
-    pairs: set[tuple[int, int]] = set()
+    found: list[NDArray[np.int64]] = []
     for band in range(bands):
         part = np.ascontiguousarray(signatures[:, band * rows : (band + 1) * rows])
         keys = part.view(np.dtype((np.void, part.dtype.itemsize * rows))).ravel()
-        _, bucket, counts = np.unique(keys, return_inverse=True, return_counts=True)
-        shared = np.flatnonzero(counts[bucket] > 1)
-        by_bucket: dict[int, list[int]] = {}
-        for i in shared.tolist():
-            by_bucket.setdefault(int(bucket[i]), []).append(i)
-        for members in by_bucket.values():
-            pairs.update((x, y) for n, x in enumerate(members) for y in members[n + 1 :])
-    return sorted(pairs)
+        order = np.argsort(keys, kind="stable")
+        ordered = keys[order]
+        run = np.concatenate(([0], np.cumsum(ordered[1:] != ordered[:-1])))
+        for step in range(1, _BUCKET_WINDOW + 1):
+            same = np.flatnonzero(run[:-step] == run[step:])
+            if same.shape[0] == 0:
+                break
+            left, right = order[same], order[same + step]
+            found.append(np.minimum(left, right) * len(texts) + np.maximum(left, right))
+    if not found:
+        return
+    unique = np.unique(np.concatenate(found))
+    for start in range(0, unique.shape[0], 65536):  # a chunk at a time: no list of all pairs
+        chunk = unique[start : start + 65536]
+        yield from zip((chunk // len(texts)).tolist(), (chunk % len(texts)).tolist(), strict=True)
 
 
 class _Merger:

@@ -91,6 +91,10 @@ class Fact:
     when: frozenset[str] = frozenset()
     #: what the comparison keys on (:func:`key_text`): the proposition, else the quote
     key: str = ""
+    #: the claim's quantities and stance as read: the claim's own, or parsed from its quote
+    #: when it had none (the claim itself is never copied to fill them)
+    quantities: tuple[Quantity, ...] = ()
+    stance: Stance | None = None
 
     def same_time(self, other: Fact) -> bool:
         """Unless both say when and share no year or day: "on Saturday" and "on Thursday"
@@ -303,24 +307,32 @@ _CLAUSE_BREAK = re.compile(
 )
 
 
-def _scope(claim: Claim) -> str | None:
+def _scope(quote: str, quantities: Sequence[Quantity]) -> str | None:
     """The clauses of the claim's sentence that state its numbers, when others do not.
 
     A negation or denial in another clause is about something else: in "they are
     preparing 10,000 soldiers but they didn't move them", "didn't" does not deny the
     10,000 soldiers. ``None`` when the sentence is one clause (or states no number).
     """
-    if not claim.quantities:
+    if not quantities:
         return None
-    clauses = [c for c in _CLAUSE_BREAK.split(claim.quote) if c.strip()]
+    clauses = [c for c in _CLAUSE_BREAK.split(quote) if c.strip()]
     if len(clauses) < 2:
         return None
-    holding = [c for c in clauses if any(q.raw in c for q in claim.quantities)]
+    holding = [c for c in clauses if any(q.raw in c for q in quantities)]
     return " ".join(holding) if 0 < len(holding) < len(clauses) else None
 
 
-def make_fact(claim: Claim, *, source: str, published: date | None) -> Fact:
-    """Reduce a claim (quantities and stance already filled) to what the rules use.
+def make_fact(
+    claim: Claim,
+    *,
+    source: str,
+    published: date | None,
+    quantities: Sequence[Quantity] | None = None,
+    stance: Stance | None = None,
+) -> Fact:
+    """Reduce a claim to what the rules use; ``quantities`` and ``stance`` stand for the
+    claim's own (read from its quote by the caller when the claim has none).
 
     Key entity terms come from the proposition and the quote (a proposition leaves out who
     said it and where: "Officials in Norland said the envoys left" states "The envoys
@@ -328,22 +340,26 @@ def make_fact(claim: Claim, *, source: str, published: date | None) -> Fact:
     Y" states "Y"), and, when the claim gives numbers, only in the clauses that state them.
     """
     key = key_text(claim)
-    scope = _scope(claim)
+    read = tuple(claim.quantities if quantities is None else quantities)
+    said = claim.stance if stance is None else stance
+    scope = _scope(claim.quote, read)
     negated = is_negated(scope or claim.quote)
-    stance = claim.stance
-    if scope is not None and stance is Stance.denied and detect_stance(scope) is not stance:
-        stance = None  # the denial is in another clause: about something else
-    amounts = tuple(a for a in map(_amount, claim.quantities) if a is not None)
+    polar = said
+    if scope is not None and polar is Stance.denied and detect_stance(scope) is not polar:
+        polar = None  # the denial is in another clause: about something else
+    amounts = tuple(a for a in map(_amount, read) if a is not None)
     return Fact(
         claim=claim,
         source=source,
         published=published,
         negated=negated,
-        polarity=_polarity(stance, negated),
+        polarity=_polarity(polar, negated),
         amounts=amounts,
         terms=_terms(key) | _terms(strip_dateline(claim.quote)),
         when=frozenset(m.casefold() for m in _WHEN.findall(_REPORTED_WHEN.sub(" ", key))),
         key=key,
+        quantities=read,
+        stance=said,
     )
 
 

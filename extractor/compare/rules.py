@@ -115,7 +115,7 @@ _STANCE_VERB = {
 
 
 def _verb(fact: Fact) -> str:
-    if fact.polarity is Polarity.negative and fact.claim.stance is not Stance.denied:
+    if fact.polarity is Polarity.negative and fact.stance is not Stance.denied:
         return "says not"
     return _STANCE_VERB[fact.polarity]
 

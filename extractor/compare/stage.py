@@ -65,27 +65,17 @@ RELATION_ORDER = {
 _MAX_WEAKEST = 256  # clusters larger than this use centroid similarity for the weakest link
 
 
-def _complete(claim: Claim) -> Claim:
-    """The claim with quantities and stance filled from its quote when missing."""
-    update: dict[str, object] = {}
-    if not claim.quantities:
-        quantities = parse_quantities(claim.quote)
-        if quantities:
-            update["quantities"] = quantities
-    if claim.stance is None:
-        update["stance"] = detect_stance(claim.quote)
-    return claim.model_copy(update=update) if update else claim
-
-
 def _facts(claims: Iterable[Claim], meta: Mapping[str, Article]) -> list[Fact]:
     facts = []
     for claim in claims:
         article = meta.get(claim.article_id)
         facts.append(
             make_fact(
-                _complete(claim),
+                claim,
                 source=article.source if article else claim.article_id,
                 published=article.published if article else None,
+                quantities=claim.quantities or parse_quantities(claim.quote),
+                stance=claim.stance if claim.stance is not None else detect_stance(claim.quote),
             )
         )
     return facts
@@ -111,10 +101,10 @@ def _member(group: DuplicateGroup) -> ClusterMember:
         source=fact.source,
         published=fact.published,
         speaker=claim.speaker,
-        stance=claim.stance if claim.stance is not None else detect_stance(claim.quote),
+        stance=fact.stance if fact.stance is not None else detect_stance(claim.quote),
         text=claim.text,
         quote=claim.quote,
-        quantities=claim.quantities,
+        quantities=list(fact.quantities),
         duplicates=[d.claim_id for d in group.duplicates],
     )
 
