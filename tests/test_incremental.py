@@ -318,3 +318,22 @@ def test_a_claim_whose_keys_are_all_too_common_waits_for_a_full_recompute(
     full = update_comparison(store, embedder=HashingEmbedder(), full=True)
     [deployment] = [c for c in full.after if len(c.members) == 3]
     assert deployment.relation is Relation.numeric_discrepancy
+
+
+def test_term_counts_kept_by_increments_match_a_full_recount(tmp_path: Path) -> None:
+    """A shared name's rarity in an incremental run is weighed among all stored claims."""
+    with Store(tmp_path / "s.sqlite") as step:
+        _save(step, FIRST)
+        first = update_comparison(step, embedder=HashingEmbedder())
+        _save(step, LATER)
+        update_comparison(step, embedder=HashingEmbedder())
+        fingerprint = first.work.fingerprint
+        assert fingerprint is not None
+        terms = ["norla", "tesse", "estav", "valmo"]
+        stepped = step.term_counts(fingerprint, terms)
+        update_comparison(step, embedder=HashingEmbedder(), full=True)
+        assert step.term_counts(fingerprint, terms) == stepped
+    counts, total = stepped
+    assert total == len(FIRST) + len(LATER)
+    # a sentence's first word is no name (unless an acronym): "Tessel ..." opens two of them
+    assert counts == {"norla": 3, "estav": 1, "valmo": 1}

@@ -20,7 +20,7 @@ Two steps, both near-linear in the number of claims:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -286,6 +286,7 @@ def cluster_facts(
     margin: float = 0.1,
     ratio: float = 3.0,
     evidence: Evidence = DEFAULT_EVIDENCE,
+    rarity: Mapping[str, float] | None = None,
 ) -> list[list[int]]:
     """Groups of indices into ``facts`` that state the same fact, every index in one group.
 
@@ -296,10 +297,11 @@ def cluster_facts(
     lower when the language layer's referents of the count share a word; never across
     counts that cannot be one, disjoint years or event weekdays. Groups join only if every
     pair across them has a cosine of at least the pair's threshold minus ``margin``.
-    Groups are sorted lists, ordered by their first index.
+    Groups are sorted lists, ordered by their first index. ``rarity`` gives each term's
+    rarity where ``facts`` are a part of a larger set (an incremental comparison).
     """
     groups = _Groups(facts, vectors, ratio, evidence)
-    rarity = term_rarity(facts)
+    rarity = term_rarity(facts) if rarity is None else rarity
     strong = pairs.above(min(link, plain_link) - margin - evidence.shared_term)
     for i, j, sim in zip(
         strong.left.tolist(), strong.right.tolist(), strong.similarity.tolist(), strict=True

@@ -145,7 +145,11 @@ def linked(
     kind: Literal["semantic", "lexical"],
     options: CompareOptions,
 ) -> bool:
-    """Whether the comparison could put ``new`` with ``member``: linked, or a duplicate."""
+    """Whether the comparison could put ``new`` with ``member``: linked, or a duplicate.
+
+    A shared name counts as rare as can be here (the most a link can get from it): a
+    neighbour the comparison might join is never left out.
+    """
     thresholds = options.thresholds(kind)
     return similarity >= thresholds.paraphrase or may_link(
         new,
@@ -155,6 +159,7 @@ def linked(
         plain_link=thresholds.plain_link,
         margin=options.linkage_margin,
         ratio=options.magnitude_ratio,
+        evidence=options.evidence,
     )
 
 

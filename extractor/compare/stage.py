@@ -174,12 +174,14 @@ def compare_facts(
     kind: Literal["semantic", "lexical"],
     options: CompareOptions,
     judge: Judge | None = None,
+    rarity: Mapping[str, float] | None = None,
 ) -> list[Cluster]:
     """The clusters of ``facts`` (rows of ``vectors`` are their keys' embeddings).
 
     The core of :func:`compare`, for callers that keep vectors between runs (the
     incremental comparison of scheduled runs): dedup, blocking, linking, relations.
-    Clusters come unsorted; every fact is in exactly one cluster.
+    Clusters come unsorted; every fact is in exactly one cluster. ``rarity`` gives key
+    terms' rarity when ``facts`` are part of a larger set (default: among ``facts``).
     """
     if not facts:
         return []
@@ -213,6 +215,8 @@ def compare_facts(
         plain_link=thresholds.plain_link,
         margin=options.linkage_margin,
         ratio=options.magnitude_ratio,
+        evidence=options.evidence,
+        rarity=rarity,
     )
     clusters: list[Cluster] = []
     for component in components:
@@ -225,9 +229,8 @@ def compare_facts(
 def link_floor(options: CompareOptions, kind: Literal["semantic", "lexical"]) -> float:
     """The lowest cosine at which two claims can end up in one cluster."""
     thresholds = options.thresholds(kind)
-    return (
-        min(thresholds.link, thresholds.plain_link, thresholds.paraphrase) - options.linkage_margin
-    )
+    lowest = min(thresholds.link, thresholds.plain_link, thresholds.paraphrase)
+    return lowest - options.linkage_margin - options.evidence.shared_term
 
 
 def assemble(clusters: Iterable[Cluster], judge: Judge | None = None) -> Comparison:

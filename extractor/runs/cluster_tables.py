@@ -6,7 +6,10 @@ What an incremental comparison (:mod:`extractor.runs.comparisons`) reads and wri
 * ``clusters`` / ``cluster_members`` -- each cluster's JSON, and claim id -> cluster id
   (kept and duplicate claims alike);
 * ``claim_vectors`` -- a claim's key embedding, by embedder, so a claim is embedded once;
-* ``blocking_keys`` -- key -> cluster: where a new claim looks for clusters it may join.
+* ``blocking_keys`` -- key -> cluster: where a new claim looks for clusters it may join;
+* ``term_counts`` -- how many compared claims name each key term (and, in
+  ``compare_config.claims``, how many claims were counted): a shared name's rarity in the
+  whole store, for a run that compares only a few claims.
 
 Only the latest fingerprint's clusters are kept: a recompute under a new one replaces
 them all (vectors of the same embedder stay, and are reused).
@@ -73,6 +76,22 @@ class ClusterTables(Connected):
         if not self._has_table("clusters"):
             return 0
         return int(self._db.execute("SELECT count(*) FROM clusters").fetchone()[0])
+
+    @guarded
+    def term_counts(self, fingerprint: str, terms: Iterable[str]) -> tuple[dict[str, int], int]:
+        """How many compared claims name each of ``terms``, and how many were counted."""
+        counts: dict[str, int] = {}
+        for part in _chunks(sorted(set(terms))):
+            rows = self._db.execute(
+                f"SELECT term, claims FROM term_counts WHERE fingerprint = ? AND term IN "
+                f"({_marks(part)})",
+                (fingerprint, *part),
+            )
+            counts.update((str(term), int(n)) for term, n in rows)
+        row = self._db.execute(
+            "SELECT claims FROM compare_config WHERE fingerprint = ?", (fingerprint,)
+        ).fetchone()
+        return counts, int(row[0]) if row is not None else 0
 
     @guarded
     def unclustered_claims(self, fingerprint: str) -> list[Claim]:
@@ -198,16 +217,21 @@ class ClusterTables(Connected):
         keys: Mapping[str, Iterable[str]],
         embedder: str,
         vectors: Mapping[str, NDArray[np.float32]],
+        terms: Mapping[str, int] | None = None,
+        counted: int = 0,
     ) -> None:
         """Replace clusters, in one transaction.
 
         ``replace`` lists the cluster ids the new ``clusters`` take the place of; ``None``
         replaces every stored cluster (a full recompute, under any fingerprint). ``keys``
         maps a new cluster's id to its blocking keys; ``vectors`` are new claims' vectors.
+        ``terms`` and ``counted`` change the term counts by that much (a full recompute:
+        set them).
         """
         with self._transaction() as db:
             if replace is None:
-                for table in ("clusters", "cluster_members", "blocking_keys", "compare_config"):
+                tables = ("clusters", "cluster_members", "blocking_keys", "compare_config")
+                for table in (*tables, "term_counts"):
                     db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
                 db.execute(
                     "INSERT INTO compare_config (fingerprint, created, config) VALUES (?, ?, ?)",
@@ -231,6 +255,7 @@ class ClusterTables(Connected):
                         args,
                     )
             self._insert_clusters(db, fingerprint, run_id, clusters, keys)
+            self._count_terms(db, fingerprint, terms or {}, counted)
             db.executemany(
                 "INSERT OR REPLACE INTO claim_vectors (claim_id, embedder, dim, vector) "
                 "VALUES (?, ?, ?, ?)",
@@ -239,6 +264,25 @@ class ClusterTables(Connected):
                     for claim_id, vector in vectors.items()
                 ],
             )
+
+    @staticmethod
+    def _count_terms(db: Any, fingerprint: str, terms: Mapping[str, int], counted: int) -> None:
+        db.executemany(
+            "INSERT INTO term_counts (fingerprint, term, claims) VALUES (?, ?, ?) "
+            "ON CONFLICT (fingerprint, term) DO UPDATE SET claims = claims + excluded.claims",
+            [(fingerprint, term, n) for term, n in sorted(terms.items()) if n],
+        )
+        gone = sorted(term for term, n in terms.items() if n < 0)
+        for part in _chunks(gone):
+            db.execute(
+                f"DELETE FROM term_counts WHERE fingerprint = ? AND claims <= 0 AND term IN "
+                f"({_marks(part)})",
+                (fingerprint, *part),
+            )
+        db.execute(
+            "UPDATE compare_config SET claims = claims + ? WHERE fingerprint = ?",
+            (counted, fingerprint),
+        )
 
     @staticmethod
     def _insert_clusters(

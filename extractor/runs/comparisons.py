@@ -19,6 +19,8 @@ It returns the clusters it replaced and those it made, so the run can say what c
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -111,10 +113,12 @@ def _full(
         if facts
         else []
     )
+    by_claim = {f.claim.id: f for f in facts}
+    terms, counted = _kept_terms(after, by_claim)
     store.save_clusters(
         fingerprint, config, run_id=run_id, replace=None, clusters=after,
         keys=_keys(after, facts, options.magnitude_ratio), embedder=embedder_label(embedder),
-        vectors=computed,
+        vectors=computed, terms=terms, counted=counted,
     )  # fmt: skip
     work = CompareWork(
         mode="full", reason=reason, fingerprint=fingerprint, claims_embedded=len(computed),
@@ -124,6 +128,26 @@ def _full(
     return ComparisonUpdate(
         work=work, before=before, after=after, new_claims={c.id for c in claims} - clustered
     )
+
+
+def _kept_terms(clusters: Sequence[Cluster], by_claim: dict[str, Fact]) -> tuple[Counter[str], int]:
+    """How many kept claims of ``clusters`` name each key term, and how many were counted
+    (the claims a full comparison weighs a term's rarity among; duplicates are not)."""
+    kept = [by_claim[m.claim_id] for c in clusters for m in c.members if m.claim_id in by_claim]
+    return Counter(term for fact in kept for term in fact.terms), len(kept)
+
+
+def _rarity(
+    store: Store, fingerprint: str, facts: Sequence[Fact], new: Sequence[Fact]
+) -> dict[str, float]:
+    """Each term's rarity among all compared claims (the store's and the new ones), as a
+    full comparison would weigh it, for the few claims an incremental one compares."""
+    terms = {term for fact in facts for term in fact.terms}
+    counts, total = store.term_counts(fingerprint, terms)
+    fresh = Counter(term for fact in new for term in fact.terms)
+    n = total + len(new)
+    scale = math.log(n + 1)
+    return {t: math.log((n + 1) / max(1, counts.get(t, 0) + fresh[t])) / scale for t in terms}
 
 
 def _read_facts(store: Store, ids: set[str], known: dict[str, Fact]) -> None:
@@ -253,11 +277,19 @@ def _increment(
     facts = [*old_facts, *new_facts]
     parts = [m for m, f in ((old_vectors, old_facts), (new_vectors, new_facts)) if f]
     vectors = np.vstack(parts) if parts else new_vectors
-    after = compare_facts(facts, vectors, kind=embedder.kind, options=options, judge=judge)
+    rarity = _rarity(store, fingerprint, facts, new_facts)
+    after = compare_facts(
+        facts, vectors, kind=embedder.kind, options=options, judge=judge, rarity=rarity
+    )
     before = store.stored_clusters(replaced)
+    known.update((f.claim.id, f) for f in new_facts)
+    added, counted = _kept_terms(after, known)
+    dropped, uncounted = _kept_terms(before, known)  # a removed claim's terms stay counted
+    terms = {t: added[t] - dropped[t] for t in added.keys() | dropped.keys()}
     store.save_clusters(
         fingerprint, {}, run_id=run_id, replace=replaced, clusters=after,
         keys=_keys(after, facts, ratio), embedder=label, vectors={**computed, **recomputed},
+        terms=terms, counted=counted - uncounted,
     )  # fmt: skip
     work = CompareWork(
         mode="incremental", fingerprint=fingerprint,

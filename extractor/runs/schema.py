@@ -143,11 +143,20 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         """,
     ),
     (
-        "blocking keys by cluster",
+        "incremental comparison: keys by cluster, term counts",
         # replacing a cluster removes its keys: without this index every replacement
-        # scanned the whole key table
+        # scanned the whole key table; term_counts holds how many compared claims name each
+        # key term, so a run that compares a few claims weighs a shared name by its rarity
+        # in the whole store (compare_config.claims: how many claims were counted)
         """
-        CREATE INDEX blocking_keys_by_cluster ON blocking_keys (cluster_id, fingerprint)
+        CREATE INDEX blocking_keys_by_cluster ON blocking_keys (cluster_id, fingerprint);
+        CREATE TABLE term_counts (
+            fingerprint TEXT NOT NULL,
+            term TEXT NOT NULL,
+            claims INTEGER NOT NULL,
+            PRIMARY KEY (fingerprint, term)
+        );
+        ALTER TABLE compare_config ADD COLUMN claims INTEGER NOT NULL DEFAULT 0
         """,
     ),
 )
