@@ -45,6 +45,12 @@ def _marks(items: Sequence[Any]) -> str:
 class ClusterTables(Connected):
     """Reading and writing the comparison kept for incremental runs (migration 3)."""
 
+    def _rows_in(self, sql: str, values: Iterable[str], *before: object) -> Iterator[Any]:
+        """The rows of ``sql`` for every value of ``values``, asked a chunk at a time:
+        ``sql`` has ``{marks}`` where the chunk's ``?`` go, after the ``before`` ones."""
+        for part in _chunks(sorted(set(values))):
+            yield from self._db.execute(sql.format(marks=_marks(part)), (*before, *part))
+
     @guarded
     def comparison_fingerprint(self) -> str | None:
         """The fingerprint of the stored clusters, or None when none are stored."""
@@ -63,11 +69,7 @@ class ClusterTables(Connected):
         if ids is None:
             rows = self._db.execute("SELECT data FROM clusters").fetchall()
         else:
-            wanted, rows = sorted(set(ids)), []
-            for part in _chunks(wanted):
-                rows += self._db.execute(
-                    f"SELECT data FROM clusters WHERE id IN ({_marks(part)})", part
-                ).fetchall()
+            rows = list(self._rows_in("SELECT data FROM clusters WHERE id IN ({marks})", ids))
         return [Cluster.model_validate_json(data) for (data,) in rows]
 
     @guarded
@@ -80,14 +82,12 @@ class ClusterTables(Connected):
     @guarded
     def term_counts(self, fingerprint: str, terms: Iterable[str]) -> tuple[dict[str, int], int]:
         """How many compared claims name each of ``terms``, and how many were counted."""
-        counts: dict[str, int] = {}
-        for part in _chunks(sorted(set(terms))):
-            rows = self._db.execute(
-                f"SELECT term, claims FROM term_counts WHERE fingerprint = ? AND term IN "
-                f"({_marks(part)})",
-                (fingerprint, *part),
-            )
-            counts.update((str(term), int(n)) for term, n in rows)
+        rows = self._rows_in(
+            "SELECT term, claims FROM term_counts WHERE fingerprint = ? AND term IN ({marks})",
+            terms,
+            fingerprint,
+        )
+        counts = {str(term): int(n) for term, n in rows}
         row = self._db.execute(
             "SELECT claims FROM compare_config WHERE fingerprint = ?", (fingerprint,)
         ).fetchone()
@@ -117,54 +117,40 @@ class ClusterTables(Connected):
     @guarded
     def key_counts(self, fingerprint: str, keys: Iterable[str]) -> dict[str, int]:
         """Key -> how many clusters are filed under it (keys under none are left out)."""
-        counts: dict[str, int] = {}
-        for part in _chunks(sorted(set(keys))):
-            rows = self._db.execute(
-                f"SELECT key, count(*) FROM blocking_keys WHERE fingerprint = ? AND key IN "
-                f"({_marks(part)}) GROUP BY key",
-                (fingerprint, *part),
-            )
-            counts.update((str(key), int(count)) for key, count in rows)
-        return counts
+        rows = self._rows_in(
+            "SELECT key, count(*) FROM blocking_keys WHERE fingerprint = ? AND key IN ({marks}) "
+            "GROUP BY key",
+            keys,
+            fingerprint,
+        )
+        return {str(key): int(count) for key, count in rows}
 
     @guarded
     def clusters_by_key(self, fingerprint: str, keys: Iterable[str]) -> dict[str, list[str]]:
         """Key -> the clusters filed under it."""
         found: dict[str, list[str]] = {}
-        for part in _chunks(sorted(set(keys))):
-            rows = self._db.execute(
-                f"SELECT key, cluster_id FROM blocking_keys WHERE fingerprint = ? AND key "
-                f"IN ({_marks(part)})",
-                (fingerprint, *part),
-            )
-            for key, cluster_id in rows:
-                found.setdefault(str(key), []).append(str(cluster_id))
+        sql = "SELECT key, cluster_id FROM blocking_keys WHERE fingerprint = ? AND key IN ({marks})"
+        for key, cluster_id in self._rows_in(sql, keys, fingerprint):
+            found.setdefault(str(key), []).append(str(cluster_id))
         return found
 
     @guarded
     def members_of(self, fingerprint: str, cluster_ids: Iterable[str]) -> dict[str, list[str]]:
         """Cluster id -> the ids of its claims (kept and duplicates)."""
         members: dict[str, list[str]] = {}
-        for part in _chunks(sorted(set(cluster_ids))):
-            rows = self._db.execute(
-                f"SELECT cluster_id, claim_id FROM cluster_members WHERE fingerprint = ? "
-                f"AND cluster_id IN ({_marks(part)}) ORDER BY rowid",
-                (fingerprint, *part),
-            )
-            for cluster_id, claim_id in rows:
-                members.setdefault(str(cluster_id), []).append(str(claim_id))
+        sql = (
+            "SELECT cluster_id, claim_id FROM cluster_members WHERE fingerprint = ? "
+            "AND cluster_id IN ({marks}) ORDER BY rowid"
+        )
+        for cluster_id, claim_id in self._rows_in(sql, cluster_ids, fingerprint):
+            members.setdefault(str(cluster_id), []).append(str(claim_id))
         return members
 
     @guarded
     def claims_by_id(self, ids: Iterable[str]) -> list[Claim]:
         """The stored claims of ``ids`` (missing ones are left out)."""
-        claims: list[Claim] = []
-        for part in _chunks(sorted(set(ids))):
-            rows = self._db.execute(
-                f"SELECT data FROM claims WHERE id IN ({_marks(part)}) ORDER BY rowid", part
-            )
-            claims += [Claim.model_validate_json(data) for (data,) in rows]
-        return claims
+        rows = self._rows_in("SELECT data FROM claims WHERE id IN ({marks}) ORDER BY rowid", ids)
+        return [Claim.model_validate_json(data) for (data,) in rows]
 
     @guarded
     def article_meta(self, ids: Iterable[str] | None = None) -> dict[str, Article]:
@@ -173,9 +159,7 @@ class ClusterTables(Connected):
         if ids is None:
             rows = self._db.execute(sql).fetchall()
         else:
-            rows = []
-            for part in _chunks(sorted(set(ids))):
-                rows += self._db.execute(f"{sql} WHERE id IN ({_marks(part)})", part).fetchall()
+            rows = list(self._rows_in(sql + " WHERE id IN ({marks})", ids))
         return {
             row[0]: Article(
                 id=row[0],
@@ -195,14 +179,12 @@ class ClusterTables(Connected):
         found: dict[str, NDArray[np.float32]] = {}
         if not self._has_table("claim_vectors"):
             return found
-        for part in _chunks(sorted(set(claim_ids))):
-            rows = self._db.execute(
-                f"SELECT claim_id, vector FROM claim_vectors WHERE embedder = ? AND claim_id IN "
-                f"({_marks(part)})",
-                (embedder, *part),
-            )
-            for claim_id, blob in rows:
-                found[str(claim_id)] = np.frombuffer(blob, dtype=np.float32)
+        sql = (
+            "SELECT claim_id, vector FROM claim_vectors WHERE embedder = ? "
+            "AND claim_id IN ({marks})"
+        )
+        for claim_id, blob in self._rows_in(sql, claim_ids, embedder):
+            found[str(claim_id)] = np.frombuffer(blob, dtype=np.float32)
         return found
 
     @guarded
