@@ -3,7 +3,8 @@
 :func:`find_changes` reads the clusters a run replaced and those it made (from
 :func:`~extractor.runs.comparisons.update_comparison`) and tells:
 
-* **new facts** -- a cluster now carried by two or more outlets that was not before;
+* **new facts** -- a cluster now carried by two or more outlets that was not before (one
+  that is told as a new discrepancy or a superseded denial is not told twice);
 * **new discrepancies** -- a cluster whose outlets now give different numbers or
   contradict each other, and did not before;
 * **revised numbers** -- an outlet's new claim giving another number for a fact the same
@@ -113,12 +114,13 @@ def _changes_of(cluster: Cluster, previous: Cluster | None, new: set[str]) -> li
         return []  # re-decided, unchanged
     found: list[FactChange] = []
     was = previous.relation if previous is not None else None
-    if len(cluster.sources) >= 2 and (previous is None or len(previous.sources) < 2):
-        found.append(_change(ChangeKind.NEW_FACT, cluster, previous, _cited(cluster, new)))
     if cluster.relation in _DISPUTED and was not in _DISPUTED:
         found.append(_change(ChangeKind.NEW_DISCREPANCY, cluster, previous, _cited(cluster, new)))
     if cluster.relation is Relation.superseded and was is not Relation.superseded:
         found.append(_change(ChangeKind.DENIAL_SUPERSEDED, cluster, previous, _cited(cluster, new)))
+    crossed = len(cluster.sources) >= 2 and (previous is None or len(previous.sources) < 2)
+    if crossed and not found:  # a new discrepancy or superseded denial says it already
+        found.append(_change(ChangeKind.NEW_FACT, cluster, previous, _cited(cluster, new)))
     for old, fresh in _revisions(cluster, new):
         cited = [changed_claim(fresh), changed_claim(old)]
         found.append(_change(ChangeKind.REVISED_NUMBER, cluster, previous, cited))
