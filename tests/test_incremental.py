@@ -223,21 +223,20 @@ def test_two_runs_over_a_growing_corpus_do_only_the_new_work(
     )
     assert main(["run", str(job)]) == 0
     first = json.loads(capsys.readouterr().out)
-    assert first["changes"]["work"]["mode"] == "full"
-    assert len(first["changes"]["new_facts"]) == 1
+    assert first["summary"]["changes"]["work"]["mode"] == "full"
+    assert len(first["summary"]["changes"]["new_facts"]) == 1
     for n, (outlet, day, text) in enumerate(LATER):
         _write(corpus, f"b{n}.txt", outlet, day, text)
     assert main(["run", str(job)]) == 0
     second = json.loads(capsys.readouterr().out)
-    work = second["changes"]["work"]
+    work = second["summary"]["changes"]["work"]
     assert work["mode"] == "incremental"
     assert work["claims_embedded"] == len(LATER)
     assert work["claims_assigned"] == len(LATER)
     assert work["clusters_redecided"] == 2 < work["clusters_total"]
-    assert second["changes"]["since_run_id"] == str(first["run_id"])
-    assert len(second["changes"]["new_discrepancies"]) == 1
-    assert len(second["changes"]["superseded_denials"]) == 1
-    assert second["summary"]["changes"] == second["changes"]
+    assert second["summary"]["changes"]["since_run_id"] == str(first["run_id"])
+    assert len(second["summary"]["changes"]["new_discrepancies"]) == 1
+    assert len(second["summary"]["changes"]["superseded_denials"]) == 1
     report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "What changed since the last run" in report
     assert "Denials superseded (1)" in report
@@ -252,7 +251,7 @@ def test_two_runs_over_a_growing_corpus_do_only_the_new_work(
     # a third run with nothing new compares nothing and says so
     assert main(["run", str(job)]) == 0
     third = json.loads(capsys.readouterr().out)
-    assert third["changes"]["work"]["mode"] == "none" and third["compared"] is False
+    assert third["summary"]["changes"]["work"]["mode"] == "none" and third["compared"] is False
 
 
 def test_an_article_edited_at_the_same_path_is_a_silent_edit(
@@ -270,11 +269,11 @@ def test_an_article_edited_at_the_same_path_is_a_silent_edit(
     )
     assert main(["run", str(job)]) == 0
     first = json.loads(capsys.readouterr().out)
-    assert first["changes"]["silent_edits"] == []
+    assert first["summary"]["changes"]["silent_edits"] == []
     _write(corpus, "story.txt", "Wire A", 1, f"{kept} {added}")
     assert main(["run", str(job)]) == 0
     second = json.loads(capsys.readouterr().out)
-    [edit] = second["changes"]["silent_edits"]
+    [edit] = second["summary"]["changes"]["silent_edits"]
     assert edit["path"] == str(corpus / "story.txt")
     assert [c["quote"] for c in edit["added"]] == [added]
     assert [c["quote"] for c in edit["removed"]] == [dropped]

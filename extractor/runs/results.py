@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..models import ArticleError, RunChanges, RunSummary
+from ..models import ArticleError, RunSummary
 from .interrupts import EXIT_OK, EXIT_PARTIAL, Interrupted
 
 __all__ = ["JobResult", "PendingArticle", "PrunedArticle", "RunInterrupted"]
@@ -55,10 +55,8 @@ class JobResult(BaseModel):
     claims_in_store: int = 0
     clusters: int = 0
     compared: bool = Field(
-        default=False, description="Whether this run changed the comparison (see changes.work)."
-    )
-    changes: RunChanges | None = Field(
-        default=None, description="What changed since the previous run (None for a dry run)."
+        default=False,
+        description="Whether this run changed the comparison (see summary.changes.work).",
     )
     outputs: dict[str, str] = Field(default_factory=dict)
     pruned: list[PrunedArticle] = Field(

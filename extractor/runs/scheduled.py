@@ -224,7 +224,7 @@ def _finish(
         work=update.work, run_id=result.run_id, since_run_id=since,
     )  # fmt: skip
     store.save_changes(result.run_id, changes)
-    result.summary.changes = result.changes = changes
+    result.summary.changes = changes
     result.compared = update.work.mode != "none"
     articles, claims = store.articles(), store.claims()
     comparison = store.latest_comparison() or Comparison()
