@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+import sys
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
@@ -29,6 +30,7 @@ __all__ = [
     "amounts_compatible",
     "key_text",
     "make_fact",
+    "make_facts",
     "member_order",
     "quantity_kind",
 ]
@@ -177,20 +179,38 @@ _REFERENT_STOP = frozenset(
 )
 
 
-def _referent(quantity: Quantity) -> frozenset[str]:
+#: the empty set of terms, shared: most claims say no year or day
+_NO_WORDS: frozenset[str] = frozenset()
+
+
+class _WordSets:
+    """Equal sets of words, shared between the facts of one comparison: claims about one
+    story name the same few things, and each set costs a couple of hundred bytes."""
+
+    def __init__(self) -> None:
+        self._sets: dict[frozenset[str], frozenset[str]] = {}
+
+    def __call__(self, words: Iterable[str]) -> frozenset[str]:
+        found = frozenset(words)
+        if not found:
+            return _NO_WORDS
+        return self._sets.setdefault(found, found)
+
+
+def _referent(quantity: Quantity, share: _WordSets) -> frozenset[str]:
     """Word stems of what ``quantity`` counts, beyond its unit ("sent", "russi")."""
     if not quantity.referent:
-        return frozenset()
+        return _NO_WORDS
     unit = set(_UNIT_WORD.findall((quantity.unit or "").casefold()))
     words = _UNIT_WORD.findall(quantity.referent.casefold())
-    return frozenset(
+    return share(
         w[:5]
         for w in words
         if w not in unit and _singular(w) not in unit and w not in _REFERENT_STOP and len(w) > 1
     )
 
 
-def _amount(quantity: Quantity) -> Amount | None:
+def _amount(quantity: Quantity, share: _WordSets) -> Amount | None:
     kind = quantity_kind(quantity.unit)
     if kind is None:
         return None
@@ -203,7 +223,7 @@ def _amount(quantity: Quantity) -> Amount | None:
         lower=-math.inf if lower is None else lower,
         upper=math.inf if upper is None else upper,
         raw=quantity.raw,
-        referent=_referent(quantity),
+        referent=_referent(quantity, share),
         money=bool(_CURRENCY_CODE.fullmatch(quantity.unit or "")),
     )
 
@@ -245,7 +265,7 @@ _NOT_TERMS = frozenset(
 )
 
 
-def _terms(text: str) -> frozenset[str]:
+def _terms(text: str) -> set[str]:
     """Key entity terms: capitalised words (five-letter prefixes, possessives cut).
 
     The sentence's first word counts only when it is an acronym or starts a name of
@@ -262,8 +282,8 @@ def _terms(text: str) -> frozenset[str]:
             continue
         word = re.split(r"[’']", token.casefold(), maxsplit=1)[0]
         if word and word not in _NOT_TERMS:
-            terms.add(word[:5])
-    return frozenset(terms)
+            terms.add(sys.intern(word[:5]))
+    return terms
 
 
 def _polarity(stance: Stance | None, negated: bool) -> Polarity:
@@ -339,6 +359,26 @@ def make_fact(
     left"). Negation is read in the quote (a proposition drops a negated cue: "X did not confirm
     Y" states "Y"), and, when the claim gives numbers, only in the clauses that state them.
     """
+    return _make_fact(claim, source, published, quantities, stance, _WordSets())
+
+
+def make_facts(
+    items: Iterable[tuple[Claim, str, date | None, Sequence[Quantity] | None, Stance | None]],
+) -> list[Fact]:
+    """:func:`make_fact` of each ``(claim, source, published, quantities, stance)``, equal
+    sets of terms shared between the facts (the memory of a large comparison)."""
+    share = _WordSets()
+    return [_make_fact(*item, share) for item in items]
+
+
+def _make_fact(
+    claim: Claim,
+    source: str,
+    published: date | None,
+    quantities: Sequence[Quantity] | None,
+    stance: Stance | None,
+    share: _WordSets,
+) -> Fact:
     key = key_text(claim)
     read = tuple(claim.quantities if quantities is None else quantities)
     said = claim.stance if stance is None else stance
@@ -347,7 +387,7 @@ def make_fact(
     polar = said
     if scope is not None and polar is Stance.denied and detect_stance(scope) is not polar:
         polar = None  # the denial is in another clause: about something else
-    amounts = tuple(a for a in map(_amount, read) if a is not None)
+    amounts = tuple(a for a in (_amount(q, share) for q in read) if a is not None)
     return Fact(
         claim=claim,
         source=source,
@@ -355,8 +395,8 @@ def make_fact(
         negated=negated,
         polarity=_polarity(polar, negated),
         amounts=amounts,
-        terms=_terms(key) | _terms(strip_dateline(claim.quote)),
-        when=frozenset(m.casefold() for m in _WHEN.findall(_REPORTED_WHEN.sub(" ", key))),
+        terms=share(_terms(key) | _terms(strip_dateline(claim.quote))),
+        when=share(m.casefold() for m in _WHEN.findall(_REPORTED_WHEN.sub(" ", key))),
         key=key,
         quantities=read,
         stance=said,

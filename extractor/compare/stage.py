@@ -18,6 +18,7 @@ id is a hash of its sorted member claim ids.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 from typing import Literal
 
 import numpy as np
@@ -32,7 +33,9 @@ from ..models import (
     Cluster,
     ClusterMember,
     Comparison,
+    Quantity,
     Relation,
+    Stance,
     content_hash,
 )
 from ..settings import Settings
@@ -40,7 +43,7 @@ from .articles import index_articles
 from .clustering import cluster_facts, neighbour_pairs
 from .dedup import DuplicateGroup, deduplicate
 from .embeddings import Embedder, default_embedder
-from .facts import Fact, make_fact, member_order
+from .facts import Fact, make_facts, member_order
 from .judge import Judge
 from .options import CompareOptions
 from .rules import Decision, decide
@@ -66,19 +69,17 @@ _MAX_WEAKEST = 256  # clusters larger than this use centroid similarity for the 
 
 
 def _facts(claims: Iterable[Claim], meta: Mapping[str, Article]) -> list[Fact]:
-    facts = []
-    for claim in claims:
+    def read(claim: Claim) -> tuple[Claim, str, date | None, list[Quantity], Stance]:
         article = meta.get(claim.article_id)
-        facts.append(
-            make_fact(
-                claim,
-                source=article.source if article else claim.article_id,
-                published=article.published if article else None,
-                quantities=claim.quantities or parse_quantities(claim.quote),
-                stance=claim.stance if claim.stance is not None else detect_stance(claim.quote),
-            )
+        return (
+            claim,
+            article.source if article else claim.article_id,
+            article.published if article else None,
+            claim.quantities or parse_quantities(claim.quote),
+            claim.stance if claim.stance is not None else detect_stance(claim.quote),
         )
-    return facts
+
+    return make_facts(map(read, claims))
 
 
 def _weakest(facts: Sequence[Fact], vectors: NDArray[np.float32]) -> float:
