@@ -32,12 +32,16 @@ from .options import Evidence
 
 __all__ = [
     "Pairs",
+    "Rows",
     "cluster_facts",
     "link_threshold",
     "may_link",
     "neighbour_pairs",
     "term_rarity",
 ]
+
+#: unique pair keys (``low * width + high``) and their cosines
+_Keyed = tuple[NDArray[np.int64], NDArray[np.float32]]
 
 _SAMPLE_PER = 48  # k-means trains on at most this many rows per centroid
 _ROW_CHUNK = 512
@@ -66,19 +70,34 @@ class Pairs:
         return _unique_pairs(a[keep], b[keep], self.similarity[keep])
 
 
+def _strongest(keys: NDArray[np.int64], similarity: NDArray[np.float32]) -> _Keyed:
+    """Each key once, with its highest cosine (ordered by key)."""
+    order = np.lexsort((-similarity, keys))
+    keys, similarity = keys[order], similarity[order]
+    del order
+    first = np.empty(keys.shape[0], dtype=bool)
+    first[:1] = True
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    return keys[first], similarity[first]
+
+
+def _ranked(keys: NDArray[np.int64], similarity: NDArray[np.float32], width: int) -> Pairs:
+    """Pairs of unique ``keys`` (``left * width + right``), strongest first, then by key."""
+    ranked = np.lexsort((keys, -similarity))
+    keys, similarity = keys[ranked], similarity[ranked]
+    del ranked
+    return Pairs(keys // width, keys % width, similarity.astype(np.float32, copy=False))
+
+
 def _unique_pairs(
     a: NDArray[np.int64], b: NDArray[np.int64], similarity: NDArray[np.float32]
 ) -> Pairs:
     """Each unordered pair once, with its highest cosine, strongest first."""
     if a.shape[0] == 0:
         return Pairs(a.astype(np.int64), b.astype(np.int64), similarity.astype(np.float32))
-    lo, hi = np.minimum(a, b), np.maximum(a, b)
-    width = int(hi.max()) + 1
-    order = np.argsort(-similarity, kind="stable")
-    keys, first = np.unique((lo * width + hi)[order], return_index=True)
-    lo, hi, sim = keys // width, keys % width, similarity[order][first]
-    ranked = np.lexsort((hi, lo, -sim))
-    return Pairs(lo[ranked], hi[ranked], sim[ranked].astype(np.float32))
+    width = int(max(a.max(), b.max())) + 1
+    keys = np.minimum(a, b) * width + np.maximum(a, b)
+    return _ranked(*_strongest(keys, similarity.astype(np.float32, copy=False)), width)
 
 
 def _kmeans(
@@ -148,14 +167,13 @@ def _cells(
             yield from _cells(vectors, members, cell_size, 1, rng)
 
 
-def _top_k(
-    vectors: NDArray[np.float32], index: NDArray[np.int64], k: int, floor: float
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float32]]:
-    """The ``k`` nearest neighbours (cosine >= ``floor``) of every row of one cell."""
+def _top_k(vectors: NDArray[np.float32], index: NDArray[np.int64], k: int, floor: float) -> _Keyed:
+    """The ``k`` nearest neighbours (cosine >= ``floor``) of every row of one cell, as
+    unique pair keys ``low * n + high`` (rows of ``vectors``) with their cosine."""
     block = vectors[index]
-    size = index.shape[0]
+    size, width = index.shape[0], vectors.shape[0]
     keep = min(k, size - 1)
-    lefts, rights, sims = [], [], []
+    keys, sims = [], []
     for start in range(0, size, _ROW_CHUNK):
         stop = min(start + _ROW_CHUNK, size)
         scores = block[start:stop] @ block.T
@@ -168,10 +186,10 @@ def _top_k(
         cols = top.reshape(-1)
         values = scores[rows - start, cols]
         good = values >= floor
-        lefts.append(index[rows[good]])
-        rights.append(index[cols[good]])
+        left, right = index[rows[good]], index[cols[good]]
+        keys.append(np.minimum(left, right) * width + np.maximum(left, right))
         sims.append(values[good].astype(np.float32))
-    return np.concatenate(lefts), np.concatenate(rights), np.concatenate(sims)
+    return _strongest(np.concatenate(keys), np.concatenate(sims))
 
 
 def neighbour_pairs(
@@ -185,23 +203,38 @@ def neighbour_pairs(
 ) -> Pairs:
     """Approximate ``k``-nearest-neighbour pairs with cosine >= ``floor``, strongest first.
 
-    Exact (one cell) when there are at most ``2 * cell_size`` claims.
+    Exact (one cell) when there are at most ``2 * cell_size`` claims. Each cell's pairs
+    are kept as one key and a cosine (12 bytes), each pair once: the pairs of all cells
+    are the largest arrays of a comparison.
     """
     n = vectors.shape[0]
     empty = Pairs(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32))
     if n < 2 or k < 1:
         return empty
     rng = np.random.default_rng(seed)
-    lefts, rights, sims = [], [], []
+    keys, sims = [], []
     for cell in _cells(vectors, np.arange(n, dtype=np.int64), cell_size, probes, rng):
         if cell.shape[0] > 1:
-            left, right, sim = _top_k(vectors, cell, k, floor)
-            lefts.append(left)
-            rights.append(right)
+            key, sim = _top_k(vectors, cell, k, floor)
+            keys.append(key)
             sims.append(sim)
-    if not lefts:
+    if not keys:
         return empty
-    return _unique_pairs(np.concatenate(lefts), np.concatenate(rights), np.concatenate(sims))
+    all_keys, all_sims = np.concatenate(keys), np.concatenate(sims)
+    del keys, sims  # the cells' arrays, before the sort copies the whole
+    return _ranked(*_strongest(all_keys, all_sims), n)
+
+
+@dataclass(frozen=True, slots=True)
+class Rows:
+    """Some rows of a matrix, picked without copying them: ``Rows(m, index)[items]`` is
+    ``m[index[items]]`` (the kept claims' vectors while the caller holds all of them)."""
+
+    matrix: NDArray[np.float32]
+    index: NDArray[np.int64]
+
+    def __getitem__(self, items: list[int] | NDArray[np.int64]) -> NDArray[np.float32]:
+        return self.matrix[self.index[items]]
 
 
 def _spread(items: list[int], limit: int) -> list[int]:
@@ -227,7 +260,7 @@ class _Groups:
     def __init__(
         self,
         facts: Sequence[Fact],
-        vectors: NDArray[np.float32],
+        vectors: NDArray[np.float32] | Rows,
         ratio: float,
         evidence: Evidence,
     ) -> None:
@@ -278,7 +311,7 @@ class _Groups:
 
 def cluster_facts(
     facts: Sequence[Fact],
-    vectors: NDArray[np.float32],
+    vectors: NDArray[np.float32] | Rows,
     pairs: Pairs,
     *,
     link: float,
@@ -299,6 +332,7 @@ def cluster_facts(
     pair across them has a cosine of at least the pair's threshold minus ``margin``.
     Groups are sorted lists, ordered by their first index. ``rarity`` gives each term's
     rarity where ``facts`` are a part of a larger set (an incremental comparison).
+    ``vectors`` may be :class:`Rows` of a larger matrix.
     """
     groups = _Groups(facts, vectors, ratio, evidence)
     rarity = term_rarity(facts) if rarity is None else rarity

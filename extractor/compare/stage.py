@@ -40,7 +40,7 @@ from ..models import (
 )
 from ..settings import Settings
 from .articles import index_articles
-from .clustering import cluster_facts, neighbour_pairs
+from .clustering import Rows, cluster_facts, neighbour_pairs
 from .dedup import DuplicateGroup, deduplicate
 from .embeddings import Embedder, default_embedder
 from .facts import Fact, make_facts, member_order
@@ -207,11 +207,15 @@ def compare_facts(
     group_of = np.empty(len(facts), dtype=np.int64)
     for number, group in enumerate(groups):
         group_of[list(group.indices)] = number
-    kept_vectors = vectors[[g.indices[0] for g in groups]]
+    between = pairs.between_groups(group_of)
+    del pairs, group_of  # the claims' pairs: only the groups' are linked
+    # the kept claims' rows, read in place: a copy would double the matrix (the caller
+    # holds all of it)
+    kept_vectors = Rows(vectors, np.array([g.indices[0] for g in groups], dtype=np.int64))
     components = cluster_facts(
         [g.kept for g in groups],
         kept_vectors,
-        pairs.between_groups(group_of),
+        between,
         link=thresholds.link,
         plain_link=thresholds.plain_link,
         margin=options.linkage_margin,
