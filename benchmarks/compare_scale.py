@@ -23,8 +23,11 @@ claims (2.5 for 20k to 50k) means cost grows linearly.
 (stored as extraction stores them, quantities and stance read) gets 1% more (new reports
 about the same facts, in new articles); the run compares only
 those and the clusters they touch (``extractor.runs.comparisons.update_comparison``). It
-prints the time of the full comparison that filled the store, of the incremental one,
-their ratio (target <= 5 %), and what the incremental one did.
+prints the time of the incremental comparison, of a full recompute of the same store
+right after, their ratio (target <= 5 %), what the incremental one did, and how alike
+the clusterings are: pairwise F1 of the incremental clusters against the full recompute's,
+beside the F1 of the full comparison of the n claims against the full recompute of n + 1 %
+(over the n): how much a full recompute itself moves when 1 % more claims come.
 
 ``--syndicated`` is the worst case for a cluster's pairwise checks: one sentence carried
 word for word by n outlets (1,000 to 20,000), plus a second figure from two agencies, all
@@ -209,17 +212,21 @@ def run_incremental(n: int, semantic: bool) -> dict[str, float]:
     embedder: Embedder = MiniLMEmbedder() if semantic else HashingEmbedder()
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "store.sqlite") as store:
         _store_claims(store, claims[:n], meta)
-        started = time.perf_counter()
-        full = update_comparison(store, embedder=embedder)
-        full_seconds = time.perf_counter() - started
+        first = update_comparison(store, embedder=embedder)
+        before = _partition(store)
         _store_claims(store, fresh, meta)
         started = time.perf_counter()
         step = update_comparison(store, embedder=embedder)
         step_seconds = time.perf_counter() - started
         started = time.perf_counter()
-        total = len(store.latest_comparison().clusters)  # type: ignore[union-attr]
+        stepped = _partition(store)
         read_seconds = time.perf_counter() - started
-    assert full.work.mode == "full" and step.work.mode == "incremental"
+        started = time.perf_counter()
+        full = update_comparison(store, embedder=embedder, full=True)
+        full_seconds = time.perf_counter() - started
+        recomputed = _partition(store)
+    assert first.work.mode == full.work.mode == "full" and step.work.mode == "incremental"
+    old = {c.id for c in claims[:n]}
     return {
         "claims": n,
         "new": new,
@@ -229,8 +236,39 @@ def run_incremental(n: int, semantic: bool) -> dict[str, float]:
         "embedded": step.work.claims_embedded,
         "touched": len(step.before),
         "redecided": step.work.clusters_redecided,
-        "clusters": total,
+        "clusters": len(set(recomputed.values())),
+        "f1_vs_full": _pair_f1(stepped, recomputed, set(recomputed)),
+        "f1_full_vs_full": _pair_f1(before, recomputed, old),
     }
+
+
+def _partition(store: object) -> dict[str, frozenset[str]]:
+    """Claim id -> the ids of its cluster (duplicates included), from a store."""
+    comparison = store.latest_comparison()  # type: ignore[attr-defined]
+    found: dict[str, frozenset[str]] = {}
+    for cluster in comparison.clusters:
+        ids = frozenset(i for m in cluster.members for i in (m.claim_id, *m.duplicates))
+        found.update(dict.fromkeys(ids, ids))
+    return found
+
+
+def _pair_f1(
+    left: dict[str, frozenset[str]], right: dict[str, frozenset[str]], ids: set[str]
+) -> float:
+    """Pairwise F1 of two partitions over ``ids``: how alike two clusterings are."""
+
+    def pairs(partition: dict[str, frozenset[str]]) -> set[tuple[str, str]]:
+        groups = {partition[i] for i in ids}
+        found: set[tuple[str, str]] = set()
+        for group in groups:
+            members = sorted(group & ids)
+            found.update((a, b) for k, a in enumerate(members) for b in members[k + 1 :])
+        return found
+
+    a, b = pairs(left), pairs(right)
+    both = len(a & b)
+    precision, recall = both / max(1, len(a)), both / max(1, len(b))
+    return 2 * precision * recall / max(1e-9, precision + recall)
 
 
 def print_incremental(sizes: list[int], semantic: bool) -> None:
@@ -239,7 +277,8 @@ def print_incremental(sizes: list[int], semantic: bool) -> None:
     print(f"incremental comparison in a store, {embedder} embedder, 1 % new claims")
     print(
         f"{'claims':>8} {'new':>6} {'full s':>8} {'incr. s':>8} {'ratio':>7} "
-        f"{'touched':>8} {'redecided':>10} {'clusters':>9} {'read all s':>11}"
+        f"{'touched':>8} {'redecided':>10} {'clusters':>9} {'read all s':>11} "
+        f"{'F1 incr/full':>13} {'F1 full/full':>13}"
     )
     for n in sizes:
         command = [sys.executable, __file__, "--one-incremental", str(n)]
@@ -251,7 +290,8 @@ def print_incremental(sizes: list[int], semantic: bool) -> None:
         print(
             f"{row['claims']:>8,} {row['new']:>6,} {row['full_seconds']:>8.1f} "
             f"{row['incremental_seconds']:>8.2f} {ratio:>7.1%} {row['touched']:>8,} "
-            f"{row['redecided']:>10,} {row['clusters']:>9,} {row['read_seconds']:>11.1f}",
+            f"{row['redecided']:>10,} {row['clusters']:>9,} {row['read_seconds']:>11.1f} "
+            f"{row['f1_vs_full']:>13.3f} {row['f1_full_vs_full']:>13.3f}",
             flush=True,
         )
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict
 from typing import Any, Literal
 
@@ -144,11 +144,12 @@ def linked(
     similarity: float,
     kind: Literal["semantic", "lexical"],
     options: CompareOptions,
+    rarity: Mapping[str, float] | None = None,
 ) -> bool:
     """Whether the comparison could put ``new`` with ``member``: linked, or a duplicate.
 
-    A shared name counts as rare as can be here (the most a link can get from it): a
-    neighbour the comparison might join is never left out.
+    ``rarity`` weighs a shared name as the comparison will; without it a shared name
+    counts as rare as can be (the most a link can get from it).
     """
     thresholds = options.thresholds(kind)
     return similarity >= thresholds.paraphrase or may_link(
@@ -160,6 +161,7 @@ def linked(
         margin=options.linkage_margin,
         ratio=options.magnitude_ratio,
         evidence=options.evidence,
+        rarity=rarity,
     )
 
 

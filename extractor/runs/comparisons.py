@@ -176,9 +176,11 @@ def _neighbourhood(
     embedder: Embedder,
     options: CompareOptions,
     known: dict[str, Fact],
+    rarity: dict[str, float],
 ) -> set[str]:
-    """The stored clusters the new ``facts`` meet: blocking keys find candidate clusters,
-    each new claim's nearest members among them are checked by the linking rule.
+    """The stored clusters the new ``facts`` join: blocking keys find candidate clusters,
+    each new claim's nearest members among them are checked by the linking rule, and the
+    cluster of its strongest link is the one it meets.
 
     The stored claims read on the way are added to ``known`` (claim id -> fact).
     """
@@ -205,11 +207,17 @@ def _neighbourhood(
     )
     _read_facts(store, {order[r] for _, r, _ in pairs}, known)
     cluster_of = {claim_id: cid for cid, ids in members.items() for claim_id in ids}
-    return {
-        cluster_of[order[r]]
-        for i, r, sim in pairs
-        if order[r] in known and linked(facts[i], known[order[r]], sim, embedder.kind, options)
-    }
+    # each new claim joins the cluster of its strongest link, as a full comparison, which
+    # links pairs strongest first, would have it (clusters it links more weakly stay apart:
+    # complete linkage kept them apart before)
+    best: dict[int, tuple[float, str]] = {}
+    for i, r, sim in pairs:
+        claim_id = order[r]
+        if claim_id not in known or sim <= best.get(i, (-2.0, ""))[0]:
+            continue
+        if linked(facts[i], known[claim_id], sim, embedder.kind, options, rarity):
+            best[i] = (sim, cluster_of[claim_id])
+    return {cluster_id for _, cluster_id in best.values()}
 
 
 def update_comparison(
@@ -268,7 +276,10 @@ def _increment(
     new_vectors, computed = _vectors(store, embedder, new_facts, reuse=True)
     label = embedder_label(embedder)
     known: dict[str, Fact] = {}
-    near = _neighbourhood(store, fingerprint, new_facts, new_vectors, embedder, options, known)
+    near = _neighbourhood(
+        store, fingerprint, new_facts, new_vectors, embedder, options, known,
+        _rarity(store, fingerprint, new_facts, new_facts),
+    )  # fmt: skip
     replaced = near | orphaned
     old_ids = [i for ids in store.members_of(fingerprint, replaced).values() for i in ids]
     _read_facts(store, set(old_ids), known)
