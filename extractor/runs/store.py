@@ -13,11 +13,13 @@ Tables::
                   model, prompt_version, counts (RunSummary), usage
     extractions   (article_id, fingerprint) -> run, claims, usage: the article is done
     claims        full Claim JSON + indexed columns, unique on (id, fingerprint)
-    comparisons   the Comparison JSON computed by a run
+    comparisons   the Comparison JSON a run computed (runs before the kept clusters of
+                  migration 3; read when a store has no clusters yet)
     errors        what went wrong, per article per run
     responses     the response cache (:mod:`extractor.llm.cache`): key -> answer JSON
     compare_config, clusters, cluster_members, claim_vectors, blocking_keys
-                  (migration 3) the latest comparison kept for incremental runs
+                  (migration 3; term_counts, migration 4) the comparison kept for
+                  incremental runs (:mod:`extractor.runs.cluster_tables`)
     run_changes   (migration 3) what each run found changed (RunChanges JSON)
 
 Everything one article produced (the article, its claims, its errors and the marker that
