@@ -125,7 +125,7 @@ def _claims(article: Article, output: StrategyOutput, strategy: Strategy) -> lis
     return list(claims.values())
 
 
-def _run(article: Article, strategy: Strategy) -> ArticleResult:
+def _extract_article(article: Article, strategy: Strategy) -> ArticleResult:
     began = time.perf_counter()
     output = StrategyOutput()
     try:
@@ -167,7 +167,7 @@ def extract_article(
     settings = settings or Settings()
     strategy = make_strategy(settings, backend, cache)
     try:
-        return _run(article, strategy)
+        return _extract_article(article, strategy)
     finally:
         strategy.close()
 
@@ -312,7 +312,7 @@ class _Batch:
             return _cut_off(item, failures, last)
         if budget is not None and spent >= budget:
             return _skipped(item, spent, budget)
-        result = _run(item, self._strategy())
+        result = _extract_article(item, self._strategy())
         limit = self._settings.max_consecutive_transport_failures
         with self._lock:
             self._spent += result.usage.total_tokens

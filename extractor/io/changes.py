@@ -32,7 +32,7 @@ def _fact(label: str, change: FactChange) -> list[str]:
     return [head, f"    {change.explanation}", *(_claim(c) for c in change.claims)]
 
 
-def _run(changes: RunChanges) -> list[str]:
+def _run_block(changes: RunChanges) -> list[str]:
     since = f" since run {changes.since_run_id}" if changes.since_run_id else ""
     work = changes.work
     lines = [
@@ -61,4 +61,4 @@ def format_changes(runs: Sequence[RunChanges]) -> str:
     """The changes of ``runs`` as text, one block per run (a line when there are none)."""
     if not runs:
         return "no run has recorded changes in this store yet\n"
-    return "\n".join(line for changes in runs for line in _run(changes)) + "\n"
+    return "\n".join(line for changes in runs for line in _run_block(changes)) + "\n"

@@ -132,7 +132,7 @@ def extract_ray(
     """
     settings = settings or Settings()
     with _session(settings) as ray:
-        yield from _run(ray, inputs, settings, workers, batch_size)
+        yield from _extract_on_ray(ray, inputs, settings, workers, batch_size)
 
 
 @contextmanager
@@ -189,7 +189,7 @@ def _results(
     )
 
 
-def _run(
+def _extract_on_ray(
     ray: Any,
     inputs: Iterable[str | os.PathLike[str] | Article],
     settings: Settings,
