@@ -198,9 +198,11 @@ def _near_candidates(
                 break
             left, right = order[same], order[same + step]
             found.append(np.minimum(left, right) * len(texts) + np.maximum(left, right))
+    del signatures, part, keys, order, ordered, run  # held while the pairs are merged
     if not found:
         return
     unique = np.unique(np.concatenate(found))
+    del found
     for start in range(0, unique.shape[0], 65536):  # a chunk at a time: no list of all pairs
         chunk = unique[start : start + 65536]
         yield from zip((chunk // len(texts)).tolist(), (chunk % len(texts)).tolist(), strict=True)

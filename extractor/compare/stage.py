@@ -19,10 +19,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from typing import Literal
+from typing import Literal, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
+from pydantic import BaseModel
 
 from ..errors import ExtractorError
 from ..language.quantities import parse_quantities
@@ -68,6 +69,26 @@ RELATION_ORDER = {
 _MAX_WEAKEST = 256  # clusters larger than this use centroid similarity for the weakest link
 
 
+_M = TypeVar("_M", bound=BaseModel)
+
+#: one set of explicitly set field names per model and names (see :func:`_share_fields`)
+_FIELD_SETS: dict[tuple[type[BaseModel], frozenset[str]], set[str]] = {}
+
+
+def _share_fields(model: _M) -> _M:
+    """``model`` with its set of explicitly set field names swapped for an equal, shared one.
+
+    Pydantic gives every instance a set of its own: 728 bytes for five names or more, more
+    than a parsed quantity's values, and kept for every claim of a comparison. Only
+    assigning to a field not in it adds to it (and so to every sharer's): members and
+    clusters are built with all their fields, so theirs cannot grow.
+    """
+    names = model.__pydantic_fields_set__
+    shared = _FIELD_SETS.setdefault((type(model), frozenset(names)), names)
+    object.__setattr__(model, "__pydantic_fields_set__", shared)
+    return model
+
+
 def _facts(claims: Iterable[Claim], meta: Mapping[str, Article]) -> list[Fact]:
     def read(claim: Claim) -> tuple[Claim, str, date | None, list[Quantity], Stance]:
         article = meta.get(claim.article_id)
@@ -75,7 +96,7 @@ def _facts(claims: Iterable[Claim], meta: Mapping[str, Article]) -> list[Fact]:
             claim,
             article.source if article else claim.article_id,
             article.published if article else None,
-            claim.quantities or parse_quantities(claim.quote),
+            claim.quantities or [_share_fields(q) for q in parse_quantities(claim.quote)],
             claim.stance if claim.stance is not None else detect_stance(claim.quote),
         )
 
@@ -96,7 +117,7 @@ def _weakest(facts: Sequence[Fact], vectors: NDArray[np.float32]) -> float:
 
 def _member(group: DuplicateGroup) -> ClusterMember:
     fact, claim = group.kept, group.kept.claim
-    return ClusterMember(
+    member = ClusterMember(
         claim_id=claim.id,
         article_id=claim.article_id,
         source=fact.source,
@@ -108,6 +129,7 @@ def _member(group: DuplicateGroup) -> ClusterMember:
         quantities=list(fact.quantities),
         duplicates=[d.claim_id for d in group.duplicates],
     )
+    return _share_fields(member)
 
 
 def _cluster(
@@ -117,7 +139,7 @@ def _cluster(
 ) -> Cluster:
     ordered = sorted(groups, key=lambda g: member_order(g.kept))
     sources = list(dict.fromkeys(s for g in ordered for s in g.sources))
-    return Cluster(
+    cluster = Cluster(
         id=content_hash(*sorted(g.kept.claim.id for g in ordered)),
         relation=decision.relation,
         explanation=decision.explanation,
@@ -125,6 +147,7 @@ def _cluster(
         sources=sources,
         decided_by=decided_by,
     )
+    return _share_fields(cluster)
 
 
 def _ask(judge: Judge, groups: Sequence[DuplicateGroup]) -> tuple[Relation, str] | None:
