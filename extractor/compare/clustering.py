@@ -45,6 +45,7 @@ _Keyed = tuple[NDArray[np.int64], NDArray[np.float32]]
 
 _SAMPLE_PER = 48  # k-means trains on at most this many rows per centroid
 _ROW_CHUNK = 512
+_PAIR_CHUNK = 65_536
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,18 @@ class Pairs:
 
     def __len__(self) -> int:
         return int(self.left.shape[0])
+
+    def __iter__(self) -> Iterator[tuple[int, int, float]]:
+        """``(left, right, similarity)`` as Python numbers, strongest first, converted a
+        chunk at a time: a million pairs as lists of Python numbers would take 100 MB."""
+        for start in range(0, len(self), _PAIR_CHUNK):
+            stop = start + _PAIR_CHUNK
+            yield from zip(
+                self.left[start:stop].tolist(),
+                self.right[start:stop].tolist(),
+                self.similarity[start:stop].tolist(),
+                strict=True,
+            )
 
     def above(self, threshold: float) -> Pairs:
         """Only the pairs whose cosine is at least ``threshold`` (order kept)."""
@@ -336,10 +349,7 @@ def cluster_facts(
     """
     groups = _Groups(facts, vectors, ratio, evidence)
     rarity = term_rarity(facts) if rarity is None else rarity
-    strong = pairs.above(min(link, plain_link) - margin - evidence.shared_term)
-    for i, j, sim in zip(
-        strong.left.tolist(), strong.right.tolist(), strong.similarity.tolist(), strict=True
-    ):
+    for i, j, sim in pairs.above(min(link, plain_link) - margin - evidence.shared_term):
         threshold = link_threshold(
             facts[i], facts[j], link, plain_link, margin, ratio, evidence=evidence, rarity=rarity
         )

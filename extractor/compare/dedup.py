@@ -29,6 +29,7 @@ import unicodedata
 import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -92,7 +93,13 @@ class DuplicateGroup:
 
 
 def _speaker(fact: Fact) -> str:
-    return normalise_text(fact.claim.speaker)
+    return _normal_speaker(fact.claim.speaker)
+
+
+@lru_cache(maxsize=4096)
+def _normal_speaker(speaker: str) -> str:
+    """A speaker as compared: a few names recur in every claim, one string each."""
+    return normalise_text(speaker)
 
 
 #: what :func:`_compatible` reads of a claim: claims with one profile are interchangeable
@@ -201,8 +208,10 @@ def _near_candidates(
     del signatures, part, keys, order, ordered, run  # held while the pairs are merged
     if not found:
         return
-    unique = np.unique(np.concatenate(found))
+    unique = np.concatenate(found)
     del found
+    unique.sort()  # in place: np.unique would sort a copy
+    unique = unique[np.concatenate(([True], unique[1:] != unique[:-1]))]
     for start in range(0, unique.shape[0], 65536):  # a chunk at a time: no list of all pairs
         chunk = unique[start : start + 65536]
         yield from zip((chunk // len(texts)).tolist(), (chunk % len(texts)).tolist(), strict=True)
@@ -311,10 +320,7 @@ def _merge(
             if score >= near_ratio:
                 merger.merge(i, j, "near", float(score))
     if pairs is not None:
-        strong = pairs.above(paraphrase)
-        for i, j, sim in zip(
-            strong.left.tolist(), strong.right.tolist(), strong.similarity.tolist(), strict=True
-        ):
+        for i, j, sim in pairs.above(paraphrase):
             merger.merge(i, j, "paraphrase", round(100.0 * sim, 1))
     return merger
 
