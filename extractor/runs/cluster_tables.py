@@ -94,25 +94,20 @@ class ClusterTables(Connected):
         return counts, int(row[0]) if row is not None else 0
 
     @guarded
-    def unclustered_claims(self, fingerprint: str) -> list[Claim]:
-        """Stored claims that are in no cluster of ``fingerprint``: the new ones."""
+    def changed_claims(self, fingerprint: str) -> tuple[list[Claim], set[str]]:
+        """What changed since the last comparison: the stored claims in no cluster of
+        ``fingerprint`` (the new ones), and the clusters holding a claim that was deleted
+        or written again (pruned, edited, re-extracted)."""
         rows = self._db.execute(
-            "SELECT c.data FROM claims c LEFT JOIN cluster_members m "
-            "ON m.claim_id = c.id AND m.fingerprint = ? WHERE m.claim_id IS NULL "
-            "ORDER BY c.rowid",
+            "SELECT DISTINCT x.claim_id, m.cluster_id, c.data, c.rowid FROM claims_changed x "
+            "LEFT JOIN cluster_members m ON m.claim_id = x.claim_id AND m.fingerprint = ? "
+            "LEFT JOIN claims c ON c.id = x.claim_id",
             (fingerprint,),
-        )
-        return [Claim.model_validate_json(data) for (data,) in rows]
-
-    @guarded
-    def orphaned_clusters(self, fingerprint: str) -> set[str]:
-        """Clusters holding a claim that is no longer stored (pruned, or re-extracted)."""
-        rows = self._db.execute(
-            "SELECT DISTINCT m.cluster_id FROM cluster_members m LEFT JOIN claims c "
-            "ON c.id = m.claim_id WHERE m.fingerprint = ? AND c.id IS NULL",
-            (fingerprint,),
-        )
-        return {str(cluster_id) for (cluster_id,) in rows}
+        ).fetchall()
+        new = {row[0]: (row[3], row[2]) for row in rows if row[1] is None and row[2]}
+        touched = {str(row[1]) for row in rows if row[1] is not None}
+        ordered = sorted(new.values(), key=lambda item: int(item[0]))  # as they were stored
+        return [Claim.model_validate_json(data) for _, data in ordered], touched
 
     @guarded
     def key_counts(self, fingerprint: str, keys: Iterable[str]) -> dict[str, int]:
@@ -237,6 +232,7 @@ class ClusterTables(Connected):
                         args,
                     )
             self._insert_clusters(db, fingerprint, run_id, clusters, keys)
+            db.execute("DELETE FROM claims_changed")  # all compared now
             self._count_terms(db, fingerprint, terms or {}, counted)
             db.executemany(
                 "INSERT OR REPLACE INTO claim_vectors (claim_id, embedder, dim, vector) "

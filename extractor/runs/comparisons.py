@@ -3,11 +3,13 @@
 :func:`update_comparison` brings the store's clusters up to date with its claims:
 
 * **none** -- no claim was added or removed since the clusters were made: nothing to do;
-* **incremental** -- only the new claims are embedded; their blocking keys (key terms,
-  counts) find the stored clusters they may join, and those whose members come within the
-  lowest linking cosine of a new claim are *touched*. The new claims and the members of
-  the touched clusters (and of clusters that lost a claim) are clustered again by the
-  code of a full comparison; the result replaces the touched clusters, the rest stay.
+* **incremental** -- the claims written or deleted since the last comparison are noted by
+  triggers (``claims_changed``); only the new claims are embedded; their blocking keys
+  (key terms, counts) find the stored clusters they may join, and the cluster of each new
+  claim's strongest link, by the linking rule, is *touched*. The new claims and the
+  members of the touched clusters (and of clusters whose claims were deleted or written
+  again) are clustered again by the code of a full comparison; the result replaces the
+  touched clusters, the rest stay.
   The work is proportional to what is new and what it meets, not to the store;
 * **full** -- no clusters are stored yet, the comparison's configuration (embedder,
   thresholds, judge: :func:`~extractor.compare.incremental.comparison_config`) changed,
@@ -49,7 +51,7 @@ __all__ = ["ComparisonUpdate", "update_comparison"]
 #: how many stored clusters one new claim may look at through its blocking keys: its
 #: rarest keys first, a key whose clusters would pass this budget is too common to tell
 #: which fact the claim is about (a full recompute still links through it)
-CANDIDATES_PER_CLAIM = 128
+CANDIDATES_PER_CLAIM = 64
 
 
 @dataclass
@@ -250,8 +252,7 @@ def update_comparison(
             store, embedder=embedder, options=options, judge=judge, fingerprint=fingerprint,
             config=config, run_id=run_id, reason=reason,
         )  # fmt: skip
-    new = store.unclustered_claims(fingerprint)
-    orphaned = store.orphaned_clusters(fingerprint)
+    new, orphaned = store.changed_claims(fingerprint)
     if not new and not orphaned:
         work = CompareWork(
             mode="none", fingerprint=fingerprint, clusters_total=store.cluster_count()

@@ -147,8 +147,17 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         # replacing a cluster removes its keys: without this index every replacement
         # scanned the whole key table; term_counts holds how many compared claims name each
         # key term, so a run that compares a few claims weighs a shared name by its rarity
-        # in the whole store (compare_config.claims: how many claims were counted)
+        # in the whole store (compare_config.claims: how many claims were counted);
+        # claims_changed, filled by triggers, lists the claims written or deleted since the
+        # last comparison, so a run finds what is new without reading every claim
         """
+        CREATE TABLE claims_changed (claim_id TEXT NOT NULL);
+        CREATE TRIGGER claims_inserted AFTER INSERT ON claims BEGIN
+            INSERT INTO claims_changed (claim_id) VALUES (new.id);
+        END;
+        CREATE TRIGGER claims_deleted AFTER DELETE ON claims BEGIN
+            INSERT INTO claims_changed (claim_id) VALUES (old.id);
+        END;
         CREATE INDEX blocking_keys_by_cluster ON blocking_keys (cluster_id, fingerprint);
         CREATE TABLE term_counts (
             fingerprint TEXT NOT NULL,
