@@ -83,23 +83,34 @@ class Pairs:
         return _unique_pairs(a[keep], b[keep], self.similarity[keep])
 
 
-def _strongest(keys: NDArray[np.int64], similarity: NDArray[np.float32]) -> _Keyed:
-    """Each key once, with its highest cosine (ordered by key)."""
-    order = np.lexsort((-similarity, keys))
-    keys, similarity = keys[order], similarity[order]
+def _strongest(keys: list[NDArray[np.int64]], similarity: list[NDArray[np.float32]]) -> _Keyed:
+    """Each key of the arrays in ``keys`` once, with its highest cosine (ordered by key).
+
+    The lists are emptied as they are read, and the arrays permuted in place: these are
+    the largest arrays of a comparison."""
+    all_keys, all_sims = np.concatenate(keys), np.concatenate(similarity)
+    keys.clear()
+    similarity.clear()
+    order = np.lexsort((-all_sims, all_keys))
+    all_keys[:] = all_keys[order]
+    all_sims[:] = all_sims[order]
     del order
-    first = np.empty(keys.shape[0], dtype=bool)
+    first = np.empty(all_keys.shape[0], dtype=bool)
     first[:1] = True
-    np.not_equal(keys[1:], keys[:-1], out=first[1:])
-    return keys[first], similarity[first]
+    np.not_equal(all_keys[1:], all_keys[:-1], out=first[1:])
+    return all_keys[first], all_sims[first]
 
 
 def _ranked(keys: NDArray[np.int64], similarity: NDArray[np.float32], width: int) -> Pairs:
-    """Pairs of unique ``keys`` (``left * width + right``), strongest first, then by key."""
+    """Pairs of unique ``keys`` (``left * width + right``), strongest first, then by key
+    (``keys`` and ``similarity`` are permuted in place)."""
     ranked = np.lexsort((keys, -similarity))
-    keys, similarity = keys[ranked], similarity[ranked]
+    keys[:] = keys[ranked]
+    similarity[:] = similarity[ranked]
     del ranked
-    return Pairs(keys // width, keys % width, similarity.astype(np.float32, copy=False))
+    right = keys % width
+    keys //= width
+    return Pairs(keys, right, similarity.astype(np.float32, copy=False))
 
 
 def _unique_pairs(
@@ -110,7 +121,7 @@ def _unique_pairs(
         return Pairs(a.astype(np.int64), b.astype(np.int64), similarity.astype(np.float32))
     width = int(max(a.max(), b.max())) + 1
     keys = np.minimum(a, b) * width + np.maximum(a, b)
-    return _ranked(*_strongest(keys, similarity.astype(np.float32, copy=False)), width)
+    return _ranked(*_strongest([keys], [similarity.astype(np.float32)]), width)
 
 
 def _kmeans(
@@ -202,7 +213,7 @@ def _top_k(vectors: NDArray[np.float32], index: NDArray[np.int64], k: int, floor
         left, right = index[rows[good]], index[cols[good]]
         keys.append(np.minimum(left, right) * width + np.maximum(left, right))
         sims.append(values[good].astype(np.float32))
-    return _strongest(np.concatenate(keys), np.concatenate(sims))
+    return _strongest(keys, sims)
 
 
 def neighbour_pairs(
@@ -233,9 +244,7 @@ def neighbour_pairs(
             sims.append(sim)
     if not keys:
         return empty
-    all_keys, all_sims = np.concatenate(keys), np.concatenate(sims)
-    del keys, sims  # the cells' arrays, before the sort copies the whole
-    return _ranked(*_strongest(all_keys, all_sims), n)
+    return _ranked(*_strongest(keys, sims), n)
 
 
 @dataclass(frozen=True, slots=True)

@@ -92,6 +92,11 @@ class DuplicateGroup:
         return list(seen)
 
 
+def _exact_key(fact: Fact) -> tuple[str, int, bool]:
+    """What an exact duplicate must share beyond its text: speaker, polarity, negation."""
+    return _speaker(fact), int(fact.polarity), fact.negated
+
+
 def _speaker(fact: Fact) -> str:
     return _normal_speaker(fact.claim.speaker)
 
@@ -298,23 +303,28 @@ def _merge(
     """Merge exact duplicates, then near ones (between distinct texts), then paraphrases."""
     texts = [normalise_text(f.key) for f in facts]
     merger = _Merger(facts)
-    #: per distinct text, the first claim of each (speaker, polarity, negation)
-    first_of: dict[str, dict[tuple[str, int, bool], int]] = {}
+    #: per distinct text, the first claim of each (speaker, polarity, negation): a list
+    #: of indices, not a dict by key (the key is the claim's), is a quarter of the memory
+    first_of: dict[str, list[int]] = {}
     for i, (text, fact) in enumerate(zip(texts, facts, strict=True)):
-        same = first_of.setdefault(text, {})
-        key = (_speaker(fact), int(fact.polarity), fact.negated)
-        if key in same:
-            merger.merge(same[key], i, "exact", 100.0)
+        same = first_of.get(text)
+        if same is None:
+            first_of[text] = [i]
+            continue
+        key = _exact_key(fact)
+        earlier = next((j for j in same if _exact_key(facts[j]) == key), None)
+        if earlier is None:
+            same.append(i)
         else:
-            same[key] = i
+            merger.merge(earlier, i, "exact", 100.0)
     distinct = list(first_of)
     for u, v in _near_candidates(
         distinct, num_perm=minhash_perm, threshold=minhash_jaccard, seed=seed
     ):
-        left, right = first_of[distinct[u]], first_of[distinct[v]]
-        for key in left.keys() & right.keys():
-            i, j = left[key], right[key]
-            if facts[i].terms != facts[j].terms:
+        right = {_exact_key(facts[j]): j for j in first_of[distinct[v]]}
+        for i in first_of[distinct[u]]:
+            j = right.get(_exact_key(facts[i]), -1)
+            if j < 0 or facts[i].terms != facts[j].terms:
                 continue  # "... sent to Kursk" and "... sent to Kharkiv" are different claims
             score = fuzz.token_set_ratio(texts[i], texts[j])
             if score >= near_ratio:

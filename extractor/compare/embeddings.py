@@ -137,7 +137,7 @@ class HashingEmbedder:
     sentence model's, so ``kind == "lexical"`` selects lower thresholds.
     """
 
-    def __init__(self, dim: int = 256, batch_size: int = 4096) -> None:
+    def __init__(self, dim: int = 256, batch_size: int = 1024) -> None:
         self.dim = dim
         self.batch_size = batch_size
 
