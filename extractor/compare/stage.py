@@ -173,17 +173,18 @@ def _judged(groups: Sequence[DuplicateGroup], verdict: tuple[Relation, str]) -> 
 
 def _relate(
     members: Sequence[DuplicateGroup],
-    vectors: NDArray[np.float32],
+    weakest: float,
     sure: float,
     options: CompareOptions,
     judge: Judge | None,
 ) -> list[Cluster]:
-    """The cluster(s) of one connected group: decided by code, or by the judge if unsure."""
+    """The cluster(s) of one connected group (``weakest``: its lowest cross-source cosine):
+    decided by code, or by the judge if unsure."""
     facts = [g.kept for g in members]
     decision = decide(
         facts,
         sources=[s for g in members for s in g.sources],
-        weakest_similarity=_weakest(facts, vectors),
+        weakest_similarity=weakest,
         sure=sure,
         ratio=options.magnitude_ratio,
     )
@@ -206,6 +207,8 @@ def compare_facts(
     incremental comparison of scheduled runs): dedup, blocking, linking, relations.
     Clusters come unsorted; every fact is in exactly one cluster. ``rarity`` gives key
     terms' rarity when ``facts`` are part of a larger set (default: among ``facts``).
+    ``vectors`` is read in place, never copied, and let go of before the clusters are
+    built: passed without a reference of the caller's, its memory is free for them.
     """
     if not facts:
         return []
@@ -246,11 +249,18 @@ def compare_facts(
         evidence=options.evidence,
         rarity=rarity,
     )
+    ordered = [sorted(c, key=lambda i: member_order(groups[i].kept)) for c in components]
+    weakest = [
+        _weakest([groups[i].kept for i in order], kept_vectors[order]) if len(order) > 1 else 1.0
+        for order in ordered
+    ]
+    # the matrix is no longer needed: a caller that gave it away (compare) frees it here,
+    # before the clusters are built
+    del vectors, kept_vectors
     clusters: list[Cluster] = []
-    for component in components:
-        order = sorted(component, key=lambda i: member_order(groups[i].kept))
+    for order, low in zip(ordered, weakest, strict=True):
         members = [groups[i] for i in order]
-        clusters.extend(_relate(members, kept_vectors[order], thresholds.sure, options, judge))
+        clusters.extend(_relate(members, low, thresholds.sure, options, judge))
     return clusters
 
 
@@ -303,6 +313,11 @@ def compare(
     if not facts:
         return Comparison()
     embedder = embedder or default_embedder()
-    vectors = embedder.encode([f.key for f in facts])
-    clusters = compare_facts(facts, vectors, kind=embedder.kind, options=options, judge=judge)
+    clusters = compare_facts(  # given away: freed as soon as the clusters are decided
+        facts,
+        embedder.encode([f.key for f in facts]),
+        kind=embedder.kind,
+        options=options,
+        judge=judge,
+    )
     return assemble(clusters, judge)
