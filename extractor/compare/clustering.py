@@ -80,15 +80,27 @@ class Pairs:
         """Pairs between the groups ``group_of[i]`` of their items, the strongest per pair."""
         a, b = group_of[self.left], group_of[self.right]
         keep = a != b
-        return _unique_pairs(a[keep], b[keep], self.similarity[keep])
+        a, b, similarity = a[keep], b[keep], self.similarity[keep]
+        del keep
+        if a.shape[0] == 0:
+            return Pairs(a, b, similarity)
+        width = int(group_of.max()) + 1
+        keys = np.minimum(a, b)
+        keys *= width
+        keys += np.maximum(a, b)
+        del a, b
+        return _ranked(*_strongest([keys], [similarity]), width)
 
 
 def _strongest(keys: list[NDArray[np.int64]], similarity: list[NDArray[np.float32]]) -> _Keyed:
     """Each key of the arrays in ``keys`` once, with its highest cosine (ordered by key).
 
-    The lists are emptied as they are read, and the arrays permuted in place: these are
-    the largest arrays of a comparison."""
-    all_keys, all_sims = np.concatenate(keys), np.concatenate(similarity)
+    The lists are emptied as they are read, and the arrays (the caller's own temporaries)
+    permuted in place: these are the largest arrays of a comparison."""
+    if len(keys) == 1:
+        all_keys, all_sims = keys[0], similarity[0]
+    else:
+        all_keys, all_sims = np.concatenate(keys), np.concatenate(similarity)
     keys.clear()
     similarity.clear()
     order = np.lexsort((-all_sims, all_keys))
@@ -111,17 +123,6 @@ def _ranked(keys: NDArray[np.int64], similarity: NDArray[np.float32], width: int
     right = keys % width
     keys //= width
     return Pairs(keys, right, similarity.astype(np.float32, copy=False))
-
-
-def _unique_pairs(
-    a: NDArray[np.int64], b: NDArray[np.int64], similarity: NDArray[np.float32]
-) -> Pairs:
-    """Each unordered pair once, with its highest cosine, strongest first."""
-    if a.shape[0] == 0:
-        return Pairs(a.astype(np.int64), b.astype(np.int64), similarity.astype(np.float32))
-    width = int(max(a.max(), b.max())) + 1
-    keys = np.minimum(a, b) * width + np.maximum(a, b)
-    return _ranked(*_strongest([keys], [similarity.astype(np.float32)]), width)
 
 
 def _kmeans(
