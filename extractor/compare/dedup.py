@@ -301,12 +301,12 @@ def _merge(
     seed: int,
 ) -> _Merger:
     """Merge exact duplicates, then near ones (between distinct texts), then paraphrases."""
-    texts = [normalise_text(f.key) for f in facts]
     merger = _Merger(facts)
     #: per distinct text, the first claim of each (speaker, polarity, negation): a list
     #: of indices, not a dict by key (the key is the claim's), is a quarter of the memory
     first_of: dict[str, list[int]] = {}
-    for i, (text, fact) in enumerate(zip(texts, facts, strict=True)):
+    for i, fact in enumerate(facts):
+        text = normalise_text(fact.key)
         same = first_of.get(text)
         if same is None:
             first_of[text] = [i]
@@ -326,7 +326,7 @@ def _merge(
             j = right.get(_exact_key(facts[i]), -1)
             if j < 0 or facts[i].terms != facts[j].terms:
                 continue  # "... sent to Kursk" and "... sent to Kharkiv" are different claims
-            score = fuzz.token_set_ratio(texts[i], texts[j])
+            score = fuzz.token_set_ratio(distinct[u], distinct[v])
             if score >= near_ratio:
                 merger.merge(i, j, "near", float(score))
     if pairs is not None:

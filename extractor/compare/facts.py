@@ -170,7 +170,7 @@ def quantity_kind(unit: str | None) -> str | None:
     if head is None:
         head = _singular(words[-1])
     subtypes = sorted({_SUBTYPES[w] for w in words if w in _SUBTYPES})
-    return "/".join([head, *subtypes])
+    return sys.intern("/".join([head, *subtypes]))  # one string per kind, not per claim
 
 
 _REFERENT_STOP = frozenset(
@@ -178,6 +178,8 @@ _REFERENT_STOP = frozenset(
     which were was been has have had be being is are""".split()
 )
 
+
+_NEG_INF = -math.inf
 
 #: the empty set of terms, shared: most claims say no year or day
 _NO_WORDS: frozenset[str] = frozenset()
@@ -220,7 +222,7 @@ def _amount(quantity: Quantity, share: _WordSets) -> Amount | None:
     return Amount(
         kind=kind,
         value=quantity.value,
-        lower=-math.inf if lower is None else lower,
+        lower=_NEG_INF if lower is None else lower,
         upper=math.inf if upper is None else upper,
         raw=quantity.raw,
         referent=_referent(quantity, share),
