@@ -237,15 +237,25 @@ def neighbour_pairs(
     if n < 2 or k < 1:
         return empty
     rng = np.random.default_rng(seed)
-    keys, sims = [], []
+    # every row is in at most ``probes`` cells and has at most ``k`` pairs in each: one
+    # buffer of that size, filled in order (pages never written take no memory), spares
+    # concatenating the cells' pairs
+    keys = np.empty(n * max(1, probes) * k, dtype=np.int64)
+    sims = np.empty(keys.shape[0], dtype=np.float32)
+    used = 0
     for cell in _cells(vectors, np.arange(n, dtype=np.int64), cell_size, probes, rng):
         if cell.shape[0] > 1:
             key, sim = _top_k(vectors, cell, k, floor)
-            keys.append(key)
-            sims.append(sim)
-    if not keys:
+            if used + key.shape[0] > keys.shape[0]:  # not expected: grow
+                keys, sims = np.concatenate((keys, key)), np.concatenate((sims, sim))
+            keys[used : used + key.shape[0]] = key
+            sims[used : used + key.shape[0]] = sim
+            used += key.shape[0]
+    if not used:
         return empty
-    return _ranked(*_strongest(keys, sims), n)
+    strongest = _strongest([keys[:used]], [sims[:used]])
+    del keys, sims
+    return _ranked(*strongest, n)
 
 
 @dataclass(frozen=True, slots=True)
