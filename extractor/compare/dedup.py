@@ -144,8 +144,11 @@ _PRIME = np.uint64((1 << 61) - 1)
 _TEXTS_PER_BLOCK = 256
 
 
-def _signatures(texts: Sequence[str], num_perm: int, seed: int) -> NDArray[np.uint32]:
-    """MinHash signatures ``(len(texts), num_perm)`` of the texts' word-bigram shingles.
+def _signatures(
+    texts: Sequence[str], num_perm: int, seed: int, rows: int
+) -> list[NDArray[np.uint32]]:
+    """MinHash signatures of the texts' word-bigram shingles, ``num_perm // rows`` LSH
+    bands of ``(len(texts), rows)`` each (a band can be let go of once read).
 
     Each permutation is ``(a * crc32(shingle) + b) mod (2**61 - 1)`` with ``a`` and ``b``
     drawn below the prime, the product wrapping at 2**64 as in the usual MinHash code
@@ -155,7 +158,7 @@ def _signatures(texts: Sequence[str], num_perm: int, seed: int) -> NDArray[np.ui
     rng = np.random.default_rng(seed)
     a = rng.integers(1, int(_PRIME), size=num_perm, dtype=np.uint64)
     b = rng.integers(0, int(_PRIME), size=num_perm, dtype=np.uint64)
-    out = np.empty((len(texts), num_perm), dtype=np.uint32)
+    out = [np.empty((len(texts), rows), dtype=np.uint32) for _ in range(num_perm // rows)]
     for start in range(0, len(texts), _TEXTS_PER_BLOCK):
         block = [_shingles(t) or [b""] for t in texts[start : start + _TEXTS_PER_BLOCK]]
         hashes = np.fromiter(
@@ -165,7 +168,9 @@ def _signatures(texts: Sequence[str], num_perm: int, seed: int) -> NDArray[np.ui
         permuted = hashes[:, None] * a[None, :]
         permuted += b
         permuted %= _PRIME
-        out[start : start + len(block)] = np.minimum.reduceat(permuted, offsets, axis=0)
+        reduced = np.minimum.reduceat(permuted, offsets, axis=0)
+        for band, part in enumerate(out):
+            part[start : start + len(block)] = reduced[:, band * rows : (band + 1) * rows]
     return out
 
 
@@ -186,39 +191,65 @@ def _bands(num_perm: int, threshold: float) -> tuple[int, int]:
 #: bucket of n near-copies gives about n * this pairs, not n**2 / 2, and union-find still
 #: joins them all
 _BUCKET_WINDOW = 32
+_PAIR_CHUNK = 65_536
+
+
+def _bucket_pairs(band: NDArray[np.uint32]) -> Iterator[NDArray[np.int64]]:
+    """Per window step, the pairs ``low * n + high`` of texts in one bucket of ``band``."""
+    n, rows = band.shape
+    keys = band.view(np.dtype((np.void, band.dtype.itemsize * rows))).ravel()
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    run = np.concatenate(([0], np.cumsum(ordered[1:] != ordered[:-1])))
+    del keys, ordered
+    for step in range(1, _BUCKET_WINDOW + 1):
+        same = np.flatnonzero(run[:-step] == run[step:])
+        if same.shape[0] == 0:
+            break
+        left, right = order[same], order[same + step]
+        yield np.minimum(left, right) * n + np.maximum(left, right)
+
+
+def _unique_in_place(values: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The distinct ``values`` (sorted), compacted to the front a chunk at a time."""
+    kept, last = 0, None
+    for start in range(0, values.shape[0], _PAIR_CHUNK):
+        chunk = values[start : start + _PAIR_CHUNK].copy()
+        new = np.empty(chunk.shape[0], dtype=bool)
+        new[0] = last is None or chunk[0] != last
+        np.not_equal(chunk[1:], chunk[:-1], out=new[1:])
+        fresh, last = chunk[new], chunk[-1]
+        values[kept : kept + fresh.shape[0]] = fresh
+        kept += fresh.shape[0]
+    return values[:kept]
 
 
 def _near_candidates(
     texts: Sequence[str], *, num_perm: int, threshold: float, seed: int
 ) -> Iterator[tuple[int, int]]:
     """Pairs (i < j), in order, that share a MinHash LSH bucket (one band of equal
-    signature rows)."""
+    signature rows).
+
+    The pairs are counted first, then written band by band into one array, each band's
+    signatures let go of once read, and sorted and made unique in place: no copy of the
+    largest array of the deduplication."""
     if len(texts) < 2:
         return
-    signatures = _signatures(texts, num_perm, seed + 1)
     bands, rows = _bands(num_perm, threshold)
-    found: list[NDArray[np.int64]] = []
-    for band in range(bands):
-        part = np.ascontiguousarray(signatures[:, band * rows : (band + 1) * rows])
-        keys = part.view(np.dtype((np.void, part.dtype.itemsize * rows))).ravel()
-        order = np.argsort(keys, kind="stable")
-        ordered = keys[order]
-        run = np.concatenate(([0], np.cumsum(ordered[1:] != ordered[:-1])))
-        for step in range(1, _BUCKET_WINDOW + 1):
-            same = np.flatnonzero(run[:-step] == run[step:])
-            if same.shape[0] == 0:
-                break
-            left, right = order[same], order[same + step]
-            found.append(np.minimum(left, right) * len(texts) + np.maximum(left, right))
-    del signatures, part, keys, order, ordered, run  # held while the pairs are merged
-    if not found:
-        return
-    unique = np.concatenate(found)
-    del found
-    unique.sort()  # in place: np.unique would sort a copy
-    unique = unique[np.concatenate(([True], unique[1:] != unique[:-1]))]
-    for start in range(0, unique.shape[0], 65536):  # a chunk at a time: no list of all pairs
-        chunk = unique[start : start + 65536]
+    signatures = _signatures(texts, num_perm, seed + 1, rows)[:bands]
+    found = np.empty(
+        sum(pairs.shape[0] for band in signatures for pairs in _bucket_pairs(band)),
+        dtype=np.int64,
+    )
+    used = 0
+    while signatures:
+        for pairs in _bucket_pairs(signatures.pop(0)):
+            found[used : used + pairs.shape[0]] = pairs
+            used += pairs.shape[0]
+    found.sort()  # in place: np.unique would sort a copy
+    unique = _unique_in_place(found)
+    for start in range(0, unique.shape[0], _PAIR_CHUNK):  # no list of all pairs
+        chunk = unique[start : start + _PAIR_CHUNK]
         yield from zip((chunk // len(texts)).tolist(), (chunk % len(texts)).tolist(), strict=True)
 
 
