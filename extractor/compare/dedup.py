@@ -318,20 +318,18 @@ def deduplicate(
     without them, paraphrases are not looked for. Groups come in the order of their kept
     claim's first appearance in ``facts``.
     """
-    merger = _merge(facts, pairs, paraphrase, near_ratio, minhash_perm, minhash_jaccard, seed)
-    return _groups(facts, merger)
+    merger = merge_lexical(facts, near_ratio, minhash_perm, minhash_jaccard, seed)
+    if pairs is not None:
+        merge_paraphrases(merger, pairs, paraphrase)
+    return merged_groups(merger)
 
 
-def _merge(
-    facts: Sequence[Fact],
-    pairs: Pairs | None,
-    paraphrase: float,
-    near_ratio: float,
-    minhash_perm: int,
-    minhash_jaccard: float,
-    seed: int,
+def merge_lexical(
+    facts: Sequence[Fact], near_ratio: float, minhash_perm: int, minhash_jaccard: float, seed: int
 ) -> _Merger:
-    """Merge exact duplicates, then near ones (between distinct texts), then paraphrases."""
+    """The first steps of :func:`deduplicate`: exact duplicates, then near ones (between
+    distinct texts); :func:`merge_paraphrases` is the last. Apart, a caller can let go of
+    one step's memory before the embedding neighbours are found."""
     merger = _Merger(facts)
     #: per distinct text, the first claim of each (speaker, polarity, negation): a list
     #: of indices, not a dict by key (the key is the claim's), is a quarter of the memory
@@ -360,10 +358,18 @@ def _merge(
             score = fuzz.token_set_ratio(distinct[u], distinct[v])
             if score >= near_ratio:
                 merger.merge(i, j, "near", float(score))
-    if pairs is not None:
-        for i, j, sim in pairs.above(paraphrase):
-            merger.merge(i, j, "paraphrase", round(100.0 * sim, 1))
     return merger
+
+
+def merge_paraphrases(merger: _Merger, pairs: Pairs, paraphrase: float) -> None:
+    """The last step of :func:`deduplicate`: embedding neighbours of cosine >= ``paraphrase``."""
+    for i, j, sim in pairs.above(paraphrase):
+        merger.merge(i, j, "paraphrase", round(100.0 * sim, 1))
+
+
+def merged_groups(merger: _Merger) -> list[DuplicateGroup]:
+    """The groups of :func:`deduplicate` once its steps have merged."""
+    return _groups(merger.facts, merger)
 
 
 def _groups(facts: Sequence[Fact], merger: _Merger) -> list[DuplicateGroup]:

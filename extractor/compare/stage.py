@@ -42,7 +42,7 @@ from ..models import (
 from ..settings import Settings
 from .articles import index_articles
 from .clustering import Rows, cluster_facts, neighbour_pairs
-from .dedup import DuplicateGroup, deduplicate
+from .dedup import DuplicateGroup, merge_lexical, merge_paraphrases, merged_groups
 from .embeddings import Embedder, default_embedder
 from .facts import Fact, make_facts, member_order
 from .judge import Judge
@@ -213,6 +213,11 @@ def compare_facts(
     if not facts:
         return []
     thresholds = options.thresholds(kind)
+    # deduplicate's steps apart: the lexical ones' memory is let go of before the
+    # neighbours are found (what deduplicate(facts, pairs=...) does, in the same order)
+    merger = merge_lexical(
+        facts, options.near_ratio, options.minhash_perm, options.minhash_jaccard, options.seed
+    )
     pairs = neighbour_pairs(
         vectors,
         k=options.neighbours,
@@ -221,15 +226,9 @@ def compare_facts(
         probes=options.probes,
         seed=options.seed,
     )
-    groups = deduplicate(
-        facts,
-        pairs=pairs,
-        paraphrase=thresholds.paraphrase,
-        near_ratio=options.near_ratio,
-        minhash_perm=options.minhash_perm,
-        minhash_jaccard=options.minhash_jaccard,
-        seed=options.seed,
-    )
+    merge_paraphrases(merger, pairs, thresholds.paraphrase)
+    groups = merged_groups(merger)
+    del merger
     group_of = np.empty(len(facts), dtype=np.int64)
     for number, group in enumerate(groups):
         group_of[list(group.indices)] = number
