@@ -9,6 +9,8 @@ three candidate sentences, so costs three requests.
 from __future__ import annotations
 
 import json
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -73,3 +75,13 @@ def write_job(path: Path, *, inputs: list[Path], store: Path, settings: dict[str
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def articles_done(store: Path) -> int:
+    """How many articles a store marks done, read from another process's view of the file
+    (0 while the store does not exist yet or is being created)."""
+    try:
+        with closing(sqlite3.connect(store, timeout=1.0)) as db:
+            return int(db.execute("SELECT count(*) FROM extractions").fetchone()[0])
+    except sqlite3.Error:
+        return 0

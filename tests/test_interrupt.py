@@ -5,12 +5,10 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from collections import Counter
-from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -19,6 +17,7 @@ from extractor.runs.store import Store
 from extractor.testing import FakeCompletionServer
 
 from .conftest import ROOT
+from .corpus import articles_done
 from .test_throughput import write_corpus
 
 ARTICLES = 12
@@ -79,7 +78,7 @@ def test_a_signal_mid_run_records_the_run_interrupted_and_prints_its_line(
             env={**env, "EXTRACTOR_JUDGE": "false"},
         )  # fmt: skip
         deadline = time.monotonic() + 60
-        while _saved(store) < 2 and time.monotonic() < deadline:
+        while articles_done(store) < 2 and time.monotonic() < deadline:
             assert process.poll() is None, process.communicate()
             time.sleep(0.05)
         process.send_signal(signum)
@@ -95,11 +94,3 @@ def test_a_signal_mid_run_records_the_run_interrupted_and_prints_its_line(
         assert run.status == "interrupted"
         assert run.summary is not None and run.summary.ok == result["summary"]["ok"]
         assert len(opened.done()) == result["summary"]["ok"], "every counted article is saved"
-
-
-def _saved(store: Path) -> int:
-    try:
-        with closing(sqlite3.connect(store, timeout=1.0)) as db:
-            return int(db.execute("SELECT count(*) FROM extractions").fetchone()[0])
-    except sqlite3.Error:
-        return 0  # not created yet

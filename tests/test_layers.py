@@ -26,13 +26,14 @@ ALLOWED: dict[str, set[str]] = {
     "errors": set(),
     "settings": set(),
     "stopwords": set(),
+    "jsonlines": set(),
     # tools beside the stages: the fake server imports nothing, the schema export the contract
     # (the run's JSON line, JobResult, lives with the runs)
     "testing": set(),
     "schema": {"evaluation", "runs"},
 }
 #: the top-level contract: every layer may import these
-SHARED = {"models", "errors", "settings", "stopwords"}
+SHARED = {"models", "errors", "settings", "stopwords", "jsonlines"}
 #: the package's face: these may import any layer (and only ``__main__`` imports the CLI,
 #: whose arguments ``cli_parser`` holds)
 ENTRY = {"__init__", "__main__", "cli", "cli_parser"}

@@ -34,7 +34,7 @@ from extractor.settings import Settings
 from extractor.testing import FakeCompletionServer, serving
 
 from .conftest import ROOT
-from .corpus import article_text, sentence_settings, write_corpus, write_job
+from .corpus import article_text, articles_done, sentence_settings, write_corpus, write_job
 
 ARTICLES = 4
 SENTENCES = 3  # candidate sentences per corpus article
@@ -282,14 +282,6 @@ def test_a_held_lock_gives_exit_3(
     assert main(["run", str(job)]) == 0, "the lock is free again"
 
 
-def _done(store: Path) -> int:
-    try:
-        with closing(sqlite3.connect(store, timeout=1.0)) as db:
-            return int(db.execute("SELECT count(*) FROM extractions").fetchone()[0])
-    except sqlite3.Error:
-        return 0  # not created yet
-
-
 @pytest.mark.slow
 def test_a_run_killed_mid_way_loses_and_duplicates_nothing(tmp_path: Path) -> None:
     articles = 8
@@ -311,7 +303,7 @@ def test_a_run_killed_mid_way_loses_and_duplicates_nothing(tmp_path: Path) -> No
             stderr=subprocess.PIPE,
         )
         deadline = time.monotonic() + 120
-        while _done(store) == 0:
+        while articles_done(store) == 0:
             assert process.poll() is None, process.stderr.read() if process.stderr else ""
             assert time.monotonic() < deadline, "no article was committed in time"
             time.sleep(0.05)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable, Mapping
 
 from pydantic import ValidationError
 
 from ..errors import InputError
+from ..jsonlines import json_records
 from ..models import Article
 
 __all__ = ["index_articles", "load_articles_metadata"]
@@ -23,18 +23,12 @@ def load_articles_metadata(path: str | os.PathLike[str]) -> dict[str, Article]:
     ``Article.model_dump_json()`` are therefore accepted too. Unknown keys are errors.
     """
     articles: dict[str, Article] = {}
-    with open(path, encoding="utf-8") as stream:
-        for number, line in enumerate(stream, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-                if not isinstance(record, dict):
-                    raise InputError("expected a JSON object")
-                article = Article.model_validate({"text": "", **record})
-            except (json.JSONDecodeError, ValidationError, InputError) as exc:
-                raise InputError(f"{path}:{number}: not article metadata: {exc}") from exc
-            articles[article.id] = article
+    for number, record in json_records(path):
+        try:
+            article = Article.model_validate({"text": "", **record})
+        except ValidationError as exc:
+            raise InputError(f"{path}:{number}: not article metadata: {exc}") from exc
+        articles[article.id] = article
     return articles
 
 

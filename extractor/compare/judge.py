@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from ..llm.backends import CompletionBackend, CompletionRequest, make_backend
+from ..llm.base import close_backend
 from ..llm.prompts import render_prompt
 from ..models import Claim, Relation, Usage
 from ..settings import Settings
@@ -108,10 +109,9 @@ class CompletionJudge:
 
     def close(self) -> None:
         """Close the back end this judge made (a passed one is left to its owner)."""
-        close = getattr(self._backend, "close", None)
-        if self._owns_backend and callable(close):
+        if self._owns_backend:
             self._owns_backend = False
-            close()
+            close_backend(self._backend)
 
     def __enter__(self) -> CompletionJudge:
         return self

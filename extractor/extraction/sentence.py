@@ -27,7 +27,7 @@ from pydantic import ValidationError
 
 from ..errors import TransportError
 from ..language.segment import Candidate, select_candidates
-from ..llm.base import CompletionBackend, CompletionRequest
+from ..llm.base import CompletionBackend, CompletionRequest, close_backend
 from ..llm.prompts import render_prompt
 from ..models import Article, Rejection, Usage
 from ..settings import Settings
@@ -96,10 +96,9 @@ class SentenceStrategy:
 
     def close(self) -> None:
         """Close the back end when this strategy owns it; a passed one stays open."""
-        close = getattr(self._backend, "close", None)
-        if self._owns_backend and callable(close):
+        if self._owns_backend:
             self._owns_backend = False
-            close()
+            close_backend(self._backend)
 
     def __enter__(self) -> SentenceStrategy:
         return self

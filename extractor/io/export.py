@@ -26,6 +26,8 @@ from ..models import Claim, Cluster, ClusterMember, Comparison
 __all__ = [
     "CLAIM_COLUMNS",
     "MEMBER_COLUMNS",
+    "arrow_schema",
+    "claim_cells",
     "read_claims_export",
     "read_comparison_export",
     "write_claims",
@@ -129,6 +131,16 @@ def _cell(value: Any, kind: Kind) -> Any:
     return json.dumps(value, ensure_ascii=False) if kind == "json" else value
 
 
+def claim_cells(claims: Iterable[Claim]) -> list[dict[str, Any]]:
+    """One row of cells per claim, in :data:`CLAIM_COLUMNS` (JSON cells as text): what a
+    claims table holds, whoever writes it."""
+    return _cells(_claim_rows(claims), CLAIM_COLUMNS)
+
+
+def _cells(rows: Iterable[dict[str, Any]], columns: dict[str, Kind]) -> list[dict[str, Any]]:
+    return [{name: _cell(row.get(name), kind) for name, kind in columns.items()} for row in rows]
+
+
 def _write_rows(
     rows: Iterable[dict[str, Any]],
     columns: dict[str, Kind],
@@ -176,7 +188,7 @@ def _write_parquet(
         raise ConfigError("Parquet cannot go to stdout; give a file with -o")
     pa = _pyarrow()
     schema = arrow_schema(pa, columns)
-    cells = [{name: _cell(row.get(name), kind) for name, kind in columns.items()} for row in rows]
+    cells = _cells(rows, columns)
     table = pa.Table.from_pylist(cells, schema=schema)
     target = Path(path)
     try:

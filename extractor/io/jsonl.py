@@ -8,7 +8,6 @@ user has. A line that fits neither model is an :class:`InputError` naming file a
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from ..errors import InputError
+from ..jsonlines import json_records
 from ..models import Article, ArticleResult, Claim
 
 __all__ = ["ClaimFile", "read_claims", "read_results"]
@@ -29,27 +29,9 @@ class ClaimFile:
     articles: dict[str, Article] = field(default_factory=dict)
 
 
-def _records(path: str | os.PathLike[str]) -> Iterator[tuple[int, dict[str, object]]]:
-    try:
-        stream = open(path, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    with stream:
-        for number, line in enumerate(stream, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path}:{number}: not JSON: {exc.msg}") from exc
-            if not isinstance(record, dict):
-                raise InputError(f"{path}:{number}: expected a JSON object")
-            yield number, record
-
-
 def read_results(path: str | os.PathLike[str]) -> Iterator[ArticleResult]:
     """The :class:`ArticleResult` lines of ``path`` (as written by ``extract --results``)."""
-    for number, record in _records(path):
+    for number, record in json_records(path):
         try:
             yield ArticleResult.model_validate(record)
         except ValidationError as exc:
@@ -60,7 +42,7 @@ def read_claims(*paths: str | os.PathLike[str]) -> ClaimFile:
     """Claims from files of :class:`Claim` lines, :class:`ArticleResult` lines, or both."""
     found = ClaimFile()
     for path in paths:
-        for number, record in _records(path):
+        for number, record in json_records(path):
             try:
                 if "claims" in record and "status" in record:
                     result = ArticleResult.model_validate(record)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Protocol, cast
 
 __all__ = [
+    "close_backend",
     "Completion",
     "CompletionBackend",
     "CompletionRequest",
@@ -96,6 +97,13 @@ class ScoringBackend(CompletionBackend, Protocol):
     """
 
     def score(self, prompt: str, continuations: tuple[str, ...]) -> Scores: ...
+
+
+def close_backend(backend: object) -> None:
+    """Close ``backend`` when it has ``close()`` (a back end need not hold anything)."""
+    close = getattr(backend, "close", None)
+    if callable(close):
+        close()
 
 
 def scorer(backend: object) -> Callable[[str, tuple[str, ...]], Scores] | None:

@@ -28,7 +28,15 @@ from typing import Any, Protocol
 
 from openai.types.chat import ChatCompletion
 
-from .base import Completion, CompletionBackend, CompletionRequest, Scores, Wrapper, scorer
+from .base import (
+    Completion,
+    CompletionBackend,
+    CompletionRequest,
+    Scores,
+    Wrapper,
+    close_backend,
+    scorer,
+)
 
 __all__ = ["CachedBackend", "ChatCache", "ResponseCache", "ResponseStore", "cache_key"]
 
@@ -86,9 +94,7 @@ class CachedBackend(Wrapper):
 
     def close(self) -> None:
         """Close the back end it wraps, when that has ``close()``: wrap what you would close."""
-        close = getattr(self._backend, "close", None)
-        if callable(close):
-            close()
+        close_backend(self._backend)
 
     def __enter__(self) -> CachedBackend:
         return self

@@ -22,7 +22,6 @@ Install with ``pip install 'extractor[ray]'``.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import time
@@ -214,18 +213,14 @@ def _claims_table(batch: dict[str, NDArray[Any]]) -> Any:
     """map_batches: results -> one row per claim, in the columns of ``extractor export``."""
     import pyarrow as pa
 
-    from ..io.export import CLAIM_COLUMNS, arrow_schema
+    from ..io.export import CLAIM_COLUMNS, arrow_schema, claim_cells
 
-    schema = arrow_schema(pa, CLAIM_COLUMNS)
-    rows = []
-    for line in batch["result"]:
-        for claim in ArticleResult.model_validate_json(str(line)).claims:
-            data = claim.model_dump(mode="json")
-            for name, kind in CLAIM_COLUMNS.items():
-                if kind == "json":
-                    data[name] = json.dumps(data[name], ensure_ascii=False)
-            rows.append({name: data[name] for name in CLAIM_COLUMNS})
-    return pa.Table.from_pylist(rows, schema=schema)
+    claims = [
+        claim
+        for line in batch["result"]
+        for claim in ArticleResult.model_validate_json(str(line)).claims
+    ]
+    return pa.Table.from_pylist(claim_cells(claims), schema=arrow_schema(pa, CLAIM_COLUMNS))
 
 
 def write_claims_parquet(
