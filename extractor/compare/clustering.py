@@ -76,16 +76,18 @@ class Pairs:
         keep = self.similarity >= threshold
         return Pairs(self.left[keep], self.right[keep], self.similarity[keep])
 
-    def between_groups(self, group_of: NDArray[np.int64]) -> Pairs:
+    def between_groups(self, group_of: NDArray[np.int32] | NDArray[np.int64]) -> Pairs:
         """Pairs between the groups ``group_of[i]`` of their items, the strongest per pair."""
         a, b = group_of[self.left], group_of[self.right]
         keep = a != b
-        a, b, similarity = a[keep], b[keep], self.similarity[keep]
+        a = a[keep]  # one at a time: each copy replaces its array
+        b = b[keep]
+        similarity = self.similarity[keep]
         del keep
         if a.shape[0] == 0:
-            return Pairs(a, b, similarity)
+            return Pairs(a.astype(np.int64), b.astype(np.int64), similarity)
         width = int(group_of.max()) + 1
-        keys = np.minimum(a, b)
+        keys = np.minimum(a, b).astype(np.int64)
         keys *= width
         keys += np.maximum(a, b)
         del a, b

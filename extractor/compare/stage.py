@@ -229,7 +229,7 @@ def compare_facts(
     merge_paraphrases(merger, pairs, thresholds.paraphrase)
     groups = merged_groups(merger)
     del merger
-    group_of = np.empty(len(facts), dtype=np.int64)
+    group_of = np.empty(len(facts), dtype=np.int32)  # half the pairs' copies; < 2**31 groups
     for number, group in enumerate(groups):
         group_of[list(group.indices)] = number
     between = pairs.between_groups(group_of)
