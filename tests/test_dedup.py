@@ -320,3 +320,37 @@ def test_minhash_buckets_pair_near_copies_and_leave_unrelated_texts_apart() -> N
     assert pairs == sorted(pairs) and all(i < j for i, j in pairs)
     assert list(_near_candidates(texts, num_perm=64, threshold=0.5, seed=0)) == pairs  # seeded
     assert _bands(64, 0.5) == (16, 4)  # the S-curve's midpoint (1/16) ** (1/4) is 0.5
+
+
+def test_deduplicate_in_steps_numbers_claims_by_their_groups() -> None:
+    """compare_facts runs deduplicate's steps apart: the same groups, and each claim's
+    group number is its group's position in that list."""
+    from extractor.compare.dedup import (
+        group_numbers,
+        merge_lexical,
+        merge_paraphrases,
+        merged_groups,
+    )
+
+    texts = [
+        "North Korea has sent 10,000 troops to Russia.",
+        "Kim Jong Un met Vladimir Putin in Vladivostok.",
+        "North Korea has sent 10,000 troops to Russia.",
+        "North Korea has sent about 10,000 troops to Russia, officials said.",
+        "Kim Jong Un met Vladimir Putin in Vladivostok.",
+    ]
+    facts = [
+        fact(article, text) for article, text in zip([BABEL, BREITBART] * 3, texts, strict=False)
+    ]
+    vectors = HashingEmbedder().encode([f.key for f in facts])
+    pairs = neighbour_pairs(vectors)
+    merger = merge_lexical(facts, 90.0, 64, 0.5, 0)
+    merge_paraphrases(merger, pairs, 0.9)
+    numbers = group_numbers(merger).tolist()
+    groups = merged_groups(merger)
+    assert [g.indices for g in groups] == [
+        g.indices for g in deduplicate(facts, pairs=pairs, paraphrase=0.9)
+    ]
+    assert len(groups) < len(facts)
+    for number, group in enumerate(groups):
+        assert all(numbers[i] == number for i in group.indices)

@@ -367,6 +367,15 @@ def merge_paraphrases(merger: _Merger, pairs: Pairs, paraphrase: float) -> None:
         merger.merge(i, j, "paraphrase", round(100.0 * sim, 1))
 
 
+def group_numbers(merger: _Merger) -> NDArray[np.int32]:
+    """Each claim's group number, the groups numbered as :func:`merged_groups` lists them
+    (by their root, the group's first claim in the input)."""
+    n = len(merger.parent)
+    roots = np.fromiter((merger.find(i) for i in range(n)), dtype=np.int64, count=n)
+    number = np.cumsum(roots == np.arange(n)) - 1
+    return number[roots].astype(np.int32)
+
+
 def merged_groups(merger: _Merger) -> list[DuplicateGroup]:
     """The groups of :func:`deduplicate` once its steps have merged."""
     return _groups(merger.facts, merger)

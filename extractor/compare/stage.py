@@ -42,7 +42,13 @@ from ..models import (
 from ..settings import Settings
 from .articles import index_articles
 from .clustering import Rows, cluster_facts, neighbour_pairs
-from .dedup import DuplicateGroup, merge_lexical, merge_paraphrases, merged_groups
+from .dedup import (
+    DuplicateGroup,
+    group_numbers,
+    merge_lexical,
+    merge_paraphrases,
+    merged_groups,
+)
 from .embeddings import Embedder, default_embedder
 from .facts import Fact, make_facts, member_order
 from .judge import Judge
@@ -227,13 +233,11 @@ def compare_facts(
         seed=options.seed,
     )
     merge_paraphrases(merger, pairs, thresholds.paraphrase)
+    # the claims' pairs become the groups' before the groups are built, and go
+    between = pairs.between_groups(group_numbers(merger))
+    del pairs
     groups = merged_groups(merger)
     del merger
-    group_of = np.empty(len(facts), dtype=np.int32)  # half the pairs' copies; < 2**31 groups
-    for number, group in enumerate(groups):
-        group_of[list(group.indices)] = number
-    between = pairs.between_groups(group_of)
-    del pairs, group_of  # the claims' pairs: only the groups' are linked
     # the kept claims' rows, read in place: a copy would double the matrix (the caller
     # holds all of it)
     kept_vectors = Rows(vectors, np.array([g.indices[0] for g in groups], dtype=np.int64))
