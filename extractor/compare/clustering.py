@@ -52,8 +52,8 @@ _PAIR_CHUNK = 65_536
 class Pairs:
     """Candidate pairs ``left[i] < right[i]`` with their cosine, strongest first."""
 
-    left: NDArray[np.int64]
-    right: NDArray[np.int64]
+    left: NDArray[np.int32] | NDArray[np.int64]  #: int32 below 2**31 items: half the memory
+    right: NDArray[np.int32] | NDArray[np.int64]
     similarity: NDArray[np.float32]
 
     def __len__(self) -> int:
@@ -124,7 +124,9 @@ def _ranked(keys: NDArray[np.int64], similarity: NDArray[np.float32], width: int
     del ranked
     right = keys % width
     keys //= width
-    return Pairs(keys, right, similarity.astype(np.float32, copy=False))
+    if width <= 2**31:
+        return Pairs(keys.astype(np.int32), right.astype(np.int32), similarity)
+    return Pairs(keys, right, similarity)
 
 
 def _kmeans(
