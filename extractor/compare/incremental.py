@@ -35,14 +35,12 @@ from .clustering import may_link
 from .embeddings import Embedder
 from .facts import Fact
 from .options import CompareOptions
-from .stage import link_floor
 
 __all__ = [
     "COMPARE_VERSION",
     "blocking_keys",
     "comparison_config",
     "embedder_label",
-    "floor_of",
     "keys_of",
     "linked",
     "nearest",
@@ -163,11 +161,6 @@ def linked(
         evidence=options.evidence,
         rarity=rarity,
     )
-
-
-def floor_of(embedder: Embedder, options: CompareOptions) -> float:
-    """The lowest cosine at which two claims can share a cluster, for ``embedder``."""
-    return link_floor(options, embedder.kind)
 
 
 def keys_of(facts: Iterable[Fact], ratio: float) -> set[str]:

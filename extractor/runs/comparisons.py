@@ -34,7 +34,6 @@ from ..compare.facts import Fact
 from ..compare.incremental import (
     comparison_config,
     embedder_label,
-    floor_of,
     keys_of,
     linked,
     nearest,
@@ -42,7 +41,7 @@ from ..compare.incremental import (
 )
 from ..compare.judge import Judge
 from ..compare.options import CompareOptions
-from ..compare.stage import claim_facts, compare_facts
+from ..compare.stage import claim_facts, compare_facts, link_floor
 from ..models import Claim, Cluster, CompareWork
 from .store import Store
 
@@ -69,12 +68,12 @@ class ComparisonUpdate:
 
 
 def _vectors(
-    store: Store, embedder: Embedder, facts: Sequence[Fact], reuse: bool
+    store: Store, embedder: Embedder, facts: Sequence[Fact]
 ) -> tuple[NDArray[np.float32], dict[str, NDArray[np.float32]]]:
     """The key embeddings of ``facts`` (stored ones reused), and those newly computed."""
     label = embedder_label(embedder)
     ids = [f.claim.id for f in facts]
-    stored = store.vectors(ids, label) if reuse else {}
+    stored = store.vectors(ids, label)
     missing = [i for i, claim_id in enumerate(ids) if claim_id not in stored]
     fresh = embedder.encode([facts[i].key for i in missing]) if missing else None
     computed = {ids[i]: fresh[row] for row, i in enumerate(missing)} if fresh is not None else {}
@@ -109,7 +108,7 @@ def _full(
     clustered = {i for c in before for m in c.members for i in (m.claim_id, *m.duplicates)}
     claims = store.claims()
     facts = claim_facts(claims, store.article_meta())
-    vectors, computed = _vectors(store, embedder, facts, reuse=True)
+    vectors, computed = _vectors(store, embedder, facts)
     after = (
         compare_facts(facts, vectors, kind=embedder.kind, options=options, judge=judge)
         if facts
@@ -205,7 +204,7 @@ def _neighbourhood(
     ]
     matrix = np.vstack([stored[i] for i in order]).astype(np.float32)
     pairs = nearest(
-        vectors, matrix, allowed, k=options.neighbours, floor=floor_of(embedder, options)
+        vectors, matrix, allowed, k=options.neighbours, floor=link_floor(options, embedder.kind)
     )
     _read_facts(store, {order[r] for _, r, _ in pairs}, known)
     cluster_of = {claim_id: cid for cid, ids in members.items() for claim_id in ids}
@@ -274,7 +273,7 @@ def _increment(
     """Re-cluster the new claims with the clusters they touch (see the module docstring)."""
     ratio = options.magnitude_ratio
     new_facts = claim_facts(new, store.article_meta({c.article_id for c in new}))
-    new_vectors, computed = _vectors(store, embedder, new_facts, reuse=True)
+    new_vectors, computed = _vectors(store, embedder, new_facts)
     label = embedder_label(embedder)
     known: dict[str, Fact] = {}
     near = _neighbourhood(
@@ -285,7 +284,7 @@ def _increment(
     old_ids = [i for ids in store.members_of(fingerprint, replaced).values() for i in ids]
     _read_facts(store, set(old_ids), known)
     old_facts = [known[i] for i in old_ids if i in known]
-    old_vectors, recomputed = _vectors(store, embedder, old_facts, reuse=True)
+    old_vectors, recomputed = _vectors(store, embedder, old_facts)
     facts = [*old_facts, *new_facts]
     parts = [m for m, f in ((old_vectors, old_facts), (new_vectors, new_facts)) if f]
     vectors = np.vstack(parts) if parts else new_vectors

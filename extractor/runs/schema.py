@@ -149,7 +149,8 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         # key term, so a run that compares a few claims weighs a shared name by its rarity
         # in the whole store (compare_config.claims: how many claims were counted);
         # claims_changed, filled by triggers, lists the claims written or deleted since the
-        # last comparison, so a run finds what is new without reading every claim
+        # last comparison, so a run finds what is new without reading every claim; articles
+        # by url and origin: each new article looks for an older text at its address
         """
         CREATE TABLE claims_changed (claim_id TEXT NOT NULL);
         CREATE TRIGGER claims_inserted AFTER INSERT ON claims BEGIN
@@ -159,6 +160,8 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             INSERT INTO claims_changed (claim_id) VALUES (old.id);
         END;
         CREATE INDEX blocking_keys_by_cluster ON blocking_keys (cluster_id, fingerprint);
+        CREATE INDEX articles_by_url ON articles (url);
+        CREATE INDEX articles_by_origin ON articles (origin);
         CREATE TABLE term_counts (
             fingerprint TEXT NOT NULL,
             term TEXT NOT NULL,
