@@ -89,6 +89,8 @@ _OPEN = "“«„‟"
 _CLOSE = "”»"
 _TOGGLE = '"'
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+#: words, and the marks that end a name without modifying it ("Clinton, the former ...")
+_WORD_OR_MARK = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[,;:()\[\]–—]|--")
 
 
 @dataclass(frozen=True)
@@ -402,12 +404,19 @@ def _contains(outer: tuple[str, ...], inner: tuple[str, ...]) -> bool:
     return n > 0 and any(outer[i : i + n] == inner for i in range(len(outer) - n + 1))
 
 
+def _unpossessed(phrase: str) -> tuple[str, ...]:
+    """:func:`words`, a possessive ending dropped: PolNeAR marks the owner of a saying noun
+    ("Donald Trump's claim that ...") as the source, possessive and all."""
+    return tuple(w.removesuffix("'s") if w.endswith("'s") else w for w in words(phrase))
+
+
 def same_phrase(speaker: str, source: str) -> bool:
     """Strict: equal after normalising case and whitespace, or one contains the other.
 
-    Containment is on whole words ("Trump" is in "Donald Trump"; "he" is not in "the").
+    Containment is on whole words ("Trump" is in "Donald Trump"; "he" is not in "the"); a
+    possessive is its owner ("Donald Trump's" is "Donald Trump").
     """
-    a, b = words(speaker), words(source)
+    a, b = _unpossessed(speaker), _unpossessed(source)
     return bool(a) and bool(b) and (_contains(a, b) or _contains(b, a))
 
 
@@ -425,9 +434,11 @@ def name_keys(phrase: str) -> frozenset[str]:
     the phrase (other than a few that may follow a name: "of", "from", "who", ...), since it
     then modifies another head: "the Trump campaign", "Trump's aides" and "Republican
     leaders" have no key; "Mr. Trump" has "trump"; "Gov. Mike Pence of Indiana" has
-    "pence" and "indiana".
+    "pence" and "indiana". A run that a comma, a dash or a parenthesis ends is a name
+    ("Clinton, the former secretary of State," has "clinton"), and so is a possessive that
+    ends the phrase ("Donald Trump's", the owner of a saying noun, has "trump").
     """
-    tokens = _WORD.findall(unicodedata.normalize("NFKC", phrase).replace("’", "'"))
+    tokens = _WORD_OR_MARK.findall(unicodedata.normalize("NFKC", phrase).replace("’", "'"))
     keys = set()
     run: list[str] = []
     for token in [*tokens, ""]:  # "" ends the last run
@@ -436,8 +447,9 @@ def name_keys(phrase: str) -> frozenset[str]:
             continue
         if run:
             modifier = bool(token) and token[0].islower() and token not in _AFTER_NAME
-            if not modifier and not run[-1].casefold().endswith("'s"):
-                keys.add(run[-1].casefold())
+            last = run[-1].casefold()
+            if not modifier and not (last.endswith("'s") and token):
+                keys.add(last.removesuffix("'s"))
             run = []
     return frozenset(keys)
 
@@ -513,11 +525,47 @@ class SourceVerdict:
     span: bool  #: strict, or the speaker's span overlaps the gold Source span
 
 
+#: relative pronouns: as a Source they stand for the noun phrase their clause follows
+_RELATIVES = frozenset({"who", "whom", "which", "that"})
+#: the writer's own voice, outside quotation marks
+_FIRST_PERSON = frozenset({"i", "we"})
+#: how far before a relative pronoun its antecedent is looked for, in characters
+_ANTECEDENT_REACH = 120
+
+
+def _antecedent_text(text: str, at: int) -> str:
+    """The text a relative pronoun at ``at`` follows, back to the start of its sentence."""
+    window = text[max(0, at - _ANTECEDENT_REACH) : at]
+    cut = max(window.rfind(". "), window.rfind("\n"))
+    return window[cut + 1 :] if cut >= 0 else window
+
+
+def _in_context(
+    speaker: str, gold: TextSpan, text: str, regions: Sequence[tuple[int, int]]
+) -> bool:
+    """The lenient reading of a gold source that needs the article to resolve: a relative
+    pronoun ("... Ted Cruz, who said ...") is right when every word of the speaker, but
+    articles and demonstratives, is in the text its clause follows; a first person outside
+    quotation marks ("I think ...", in an opinion piece) is the writer, so "author" is
+    right for it."""
+    found = words(gold.text)
+    if found in {(w,) for w in _FIRST_PERSON}:
+        quoted = any(lo <= gold.start < hi for lo, hi in regions)
+        return not quoted and is_unknown(speaker)
+    if not text or found not in {(w,) for w in _RELATIVES} or is_unknown(speaker):
+        return False
+    bare = set(words(speaker)) - _DETERMINERS
+    before = _antecedent_text(text, gold.start)
+    return bool(bare) and bare <= set(words(before))
+
+
 def judge_source(
     attribution: Attribution,
     claim: Predicted,
     sources: Sequence[TextSpan],
     referents: dict[str, frozenset[str]] | None = None,
+    text: str = "",
+    regions: Sequence[tuple[int, int]] = (),
 ) -> SourceVerdict:
     """Score the speaker of ``claim`` against the gold source of ``attribution``.
 
@@ -529,17 +577,21 @@ def judge_source(
       shared :func:`name_keys` key, or by having all its words but articles and
       demonstratives among that span's words: the gold "he" is then right as "Mike Pence"
       when the nearest earlier named source of the file is "Indiana Gov. Mike Pence", and
-      "the coalition" is right for "the Central and East European Coalition, which ...".
+      "the coalition" is right for "the Central and East European Coalition, which ...";
+      or, given the article's ``text`` and quotation ``regions``, the speaker is the
+      antecedent of a relative pronoun or the writer for a first person outside quotes
+      (:func:`_in_context`).
     - **span**: strict, or the tool's speaker span overlaps the gold Source span.
     """
     gold = attribution.source
     if gold is None:
         unknown = is_unknown(claim.speaker)
         return SourceVerdict(unknown, unknown, unknown)
+    in_context = _in_context(claim.speaker, gold, text, regions)
     if is_unknown(claim.speaker):
-        return SourceVerdict(False, False, False)
+        return SourceVerdict(False, in_context, False)
     strict = same_phrase(claim.speaker, gold.text)
-    lenient = strict
+    lenient = strict or in_context
     if not lenient:
         referents = source_referents(sources) if referents is None else referents
         by_id = {s.id: s for s in sources}
@@ -639,7 +691,7 @@ def score(text: str, annotation: Annotation, claims: Sequence[Predicted]) -> Doc
         verdict = (
             None
             if j is None
-            else judge_source(attribution, claims[j], annotation.sources, referents)
+            else judge_source(attribution, claims[j], annotation.sources, referents, text, regions)
         )
         records.append(
             GoldRecord(

@@ -185,6 +185,47 @@ def test_name_keys_keep_heads_not_modifiers() -> None:
     assert pn.name_keys("the Trump campaign") == frozenset()
     assert pn.name_keys("Trump's aides") == frozenset()
     assert pn.name_keys("He") == frozenset()
+    # a comma, a dash or a parenthesis ends a name: what follows describes it
+    assert "clinton" in pn.name_keys("Clinton, the former secretary of State,")
+    assert pn.name_keys("Kall -- co-editor of a book --") == {"kall"}
+    assert pn.name_keys("Rep. Jane Roe (D-Md.)") >= {"roe"}
+    # a possessive that ends the phrase is the owner of a saying noun
+    assert pn.name_keys("Donald Trump’s") == {"trump"}
+
+
+def test_a_possessive_source_is_its_owner() -> None:
+    assert pn.same_phrase("Donald Trump", "Donald Trump’s")
+    assert pn.same_phrase("Mrs. Clinton", "Mrs. Clinton's")
+    assert not pn.same_phrase("Donald Trump", "Melania Trump's")
+
+
+def test_a_relative_pronoun_source_is_its_antecedent() -> None:
+    text = "Later that day, the crowd cheered Ted Cruz, who said the vote was rigged."
+    at = text.index("who")
+    who = pn.TextSpan("T1", "Source", ((at, at + 3),), "who")
+    gold = attribution_for(who)
+    right = pn.judge_source(gold, pn.Predicted(((0, 5),), "Ted Cruz"), (who,), text=text)
+    assert (right.strict, right.lenient) == (False, True)
+    wrong = pn.judge_source(gold, pn.Predicted(((0, 5),), "Jane Roe"), (who,), text=text)
+    assert not wrong.lenient
+    # without the text the antecedent is unknown
+    assert not pn.judge_source(gold, pn.Predicted(((0, 5),), "Ted Cruz"), (who,)).lenient
+
+
+def test_first_person_outside_quotes_is_the_writer() -> None:
+    text = 'I think the plan fails. "I will win," Jane Roe said.'
+    mine = pn.TextSpan("T1", "Source", ((0, 1),), "I")
+    at = text.index('"I') + 1
+    hers = pn.TextSpan("T2", "Source", ((at, at + 1),), "I")
+    regions = pn.quoted_regions(text)
+    writer = pn.judge_source(
+        attribution_for(mine), pn.Predicted(((0, 5),), "author"), (mine, hers), None, text, regions
+    )
+    assert writer.lenient and not writer.strict
+    quoted = pn.judge_source(
+        attribution_for(hers), pn.Predicted(((0, 5),), "author"), (mine, hers), None, text, regions
+    )
+    assert not quoted.lenient
 
 
 def spans(*texts: str) -> tuple[pn.TextSpan, ...]:

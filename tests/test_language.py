@@ -411,3 +411,76 @@ def test_another_source_is_no_richer_than_the_source(nlp: Any) -> None:
     )
     sentence = sentence_of(nlp, text, "The source added")
     assert sentence.speakers[0].name == "A source close to the family"
+
+
+def test_he_continues_the_person_the_text_is_about_not_the_last_speaker(nlp: Any) -> None:
+    # the last speaker (Lane) is further back than the subject of the sentences before
+    text = (
+        "“We will take questions,” said Mark Lane, the moderator. "
+        "Tom Baker arrived late. "
+        "Baker thanked the crew and toured the port. "
+        "He said the plans were final."
+    )
+    sentence = sentence_of(nlp, text, "plans were final")
+    assert sentence.speakers[0].name == "Tom Baker"
+    assert sentence.speakers[0].how == "pronoun"
+
+
+def test_the_subject_of_a_reported_clause_is_not_the_salient_person(nlp: Any) -> None:
+    # Hale is what Baker talks about; "He" goes on with Baker
+    text = (
+        "Tom Baker said praise from Victor Hale would not change his plans for the port. "
+        "He said the plans were final."
+    )
+    sentence = sentence_of(nlp, text, "plans were final")
+    assert sentence.speakers[0].name == "Tom Baker"
+
+
+def test_a_quote_of_several_sentences_before_a_name_with_a_parenthesis(nlp: Any) -> None:
+    # a parser may take the quote's last sentence for a second subject of "said"
+    text = (
+        '"He would be a fine judge. Not good, fine. One of the sharpest minds of the '
+        'entire bar," Rep. Ann Cole (D-Ore.) said in a phone interview.'
+    )
+    analysis = analyze(text, nlp)
+    assert [f.cue.text for f in analysis.frames] == ["said"]
+    frame = analysis.frames[0]
+    assert frame.source is not None and frame.source.text == "Rep. Ann Cole"
+    assert frame.content.text.startswith("He would be a fine judge.")
+    assert all(s.speakers[0].name == "Ann Cole" for s in analysis.sentences)
+
+
+def test_a_quote_after_a_cue_keeps_its_inner_single_quotes(nlp: Any) -> None:
+    text = (
+        'Peter Brandt, a historian who attended the dinner, recalled, "Out of nowhere, '
+        "he said, 'If we don't fix the dam, the valley floods.'\" The dinner ended late."
+    )
+    sentence = sentence_of(nlp, text, "Out of nowhere")
+    assert sentence.speakers[0].name == "Peter Brandt"
+    assert sentence.frame is not None and sentence.frame.cue.text == "recalled"
+    assert "'If we don't fix the dam, the valley floods" in sentence.frame.content.text
+
+
+def test_a_quote_goes_on_after_a_long_description_of_its_speaker(nlp: Any) -> None:
+    text = (
+        "“This is a sad day,” said Ann Cole, who ran the port authority from 1995 to 2004 "
+        "and has backed the plan since its first draft. “The harbour deserved better.”"
+    )
+    sentence = sentence_of(nlp, text, "deserved better")
+    assert sentence.speakers[0].name == "Ann Cole"
+
+
+def test_it_is_an_organisation_not_a_plural_or_a_modifier(nlp: Any) -> None:
+    text = (
+        "Officials said Dutch troops arrived on Monday. "
+        "The move surprised the Harlow Port Authority. "
+        "It called the mission a success."
+    )
+    sentence = sentence_of(nlp, text, "It called")
+    assert sentence.speakers[0].name == "the Harlow Port Authority"
+
+
+def test_they_is_a_plural_subject_named_before(nlp: Any) -> None:
+    text = "County officials met on Monday. They said the bridge would reopen."
+    sentence = sentence_of(nlp, text, "They said")
+    assert sentence.speakers[0].name == "County officials"

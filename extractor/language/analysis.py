@@ -120,9 +120,14 @@ class _Frames:
     """The article's frames and quotes, looked up by position."""
 
     def __init__(
-        self, frames: Sequence[Frame], regions: Sequence[tuple[int, int]], text: str = ""
+        self,
+        frames: Sequence[Frame],
+        regions: Sequence[tuple[int, int]],
+        text: str = "",
+        sentence_ends: Sequence[int] = (),
     ) -> None:
         self.text = text
+        self.sentence_ends = sorted(sentence_ends)
         self.frames = sorted(frames, key=lambda f: f.cue.start)
         self.cues = [f.cue.start for f in self.frames]
         self.regions = list(regions)
@@ -132,6 +137,11 @@ class _Frames:
         """Frames whose cue is within ``reach`` characters of ``[start, end)``."""
         lo, hi = bisect_left(self.cues, start - reach), bisect_left(self.cues, end + reach)
         return self.frames[lo:hi]
+
+    def sentence_end(self, at: int) -> int:
+        """Where the sentence holding offset ``at`` ends (``at`` itself when unknown)."""
+        i = bisect_right(self.sentence_ends, at)
+        return self.sentence_ends[i] if i < len(self.sentence_ends) else at
 
     def regions_over(self, start: int, end: int) -> list[tuple[int, int]]:
         i = max(0, bisect_right(self.region_starts, start) - 1)
@@ -198,6 +208,11 @@ def _frame_before(quote_start: int, index: _Frames) -> Frame | None:
     if frame.source is not None:
         ends.append(frame.source.end)
     end = max(ends)
+    # what follows the attribution in its own sentence ("said Jane Doe, who led the
+    # agency for a decade.") belongs to it, however long
+    sentence_end = index.sentence_end(frame.cue.start)
+    if end <= sentence_end <= quote_start and not index.regions_over(end, sentence_end):
+        end = sentence_end
     gap = index.text[end:quote_start]
     if (
         end > quote_start
@@ -297,14 +312,15 @@ def analyze(text: str, nlp: Any, sentences: Sequence[Sentence] | None = None) ->
     for block in blocks:
         for frame in find_frames(block.doc, offset=block.offset, regions=regions):
             located.append((frame, block))
-    mentions, sources = find_mentions(blocks, located)
+    mentions, sources = find_mentions(blocks, located, regions)
     speakers = resolve_frames(text, located, mentions, sources)
     frames = [frame for frame, _ in located]
     analysis = ArticleAnalysis(text=text, frames=frames)
     index = _Index(blocks)
-    frame_index = _Frames(frames, regions, text)
+    sentences = list(sentences) if sentences is not None else split_sentences(text)
+    frame_index = _Frames(frames, regions, text, [s.end for s in sentences])
     by_cue = {(f.cue, f.source): f for f in frames}
-    for sentence in sentences if sentences is not None else split_sentences(text):
+    for sentence in sentences:
         own = _sentence_frames(sentence, frame_index)
         candidates: list[Speaker] = []
         secondary: list[Secondary] = []

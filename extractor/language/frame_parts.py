@@ -20,6 +20,7 @@ __all__ = [
     "contiguous",
     "extent",
     "inside",
+    "nearest_subject",
     "overlap_share",
     "own_subject",
     "quote_regions",
@@ -174,14 +175,22 @@ def own_subject(token: Any) -> tuple[Any | None, bool] | None:
         if child.dep_ == "agent":
             objects = [g for g in child.children if g.dep_ == "pobj"]
             return (objects[0] if objects else None), True
-    for child in token.children:
-        if child.dep_ in ("nsubj", "csubj"):
-            if child.tag_ in ("WP", "WDT", "WP$") and token.dep_ == "relcl":
-                return token.head, True
-            return child, True
-        if child.dep_ == "nsubjpass":
-            return None, True
-    return None
+    subjects = [c for c in token.children if c.dep_ in ("nsubj", "csubj", "nsubjpass")]
+    if not subjects:
+        return None
+    child = nearest_subject(token, subjects)
+    if child.dep_ == "nsubjpass":
+        return None, True
+    if child.tag_ in ("WP", "WDT", "WP$") and token.dep_ == "relcl":
+        return token.head, True
+    return child, True
+
+
+def nearest_subject(token: Any, subjects: list[Any]) -> Any:
+    """Of a verb's subjects, the one nearest before it (else the first after it): where a
+    parser gives a verb two (“One of the best,” X said), the nearer one is who speaks."""
+    before = [c for c in subjects if c.i < token.i]
+    return before[-1] if before else subjects[0]
 
 
 def contiguous(tokens: list[Any]) -> list[Any]:

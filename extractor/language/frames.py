@@ -40,6 +40,7 @@ from .frame_parts import (
     contiguous,
     extent,
     inside,
+    nearest_subject,
     own_subject,
     quote_regions,
     source_tokens,
@@ -52,6 +53,8 @@ __all__ = ["Frame", "FrameKind", "TextSpan", "find_frames", "quote_regions"]
 
 #: how far to look for a subject through coordination and participles
 _INHERIT_DEPS = frozenset({"conj", "advcl", "xcomp", "pcomp"})
+#: single quotation marks: inside a double-quoted passage they open a quote in the quote
+_SINGLE_QUOTES = frozenset({"'", "‘", "’", "`"})
 #: parts of speech that head a clause
 _VERBS = frozenset({"VERB", "AUX"})
 
@@ -123,8 +126,12 @@ def _quote_after(cue: Any) -> list[Any]:
         i += 1
     if i >= len(doc) or not doc[i].is_quote:
         return []
+    single = doc[i].text in _SINGLE_QUOTES  # a double quote closes only on a double mark
     j = i + 1
-    while j < len(doc) and not doc[j].is_quote and doc[j].sent is doc[i].sent:
+    sentence_end = doc[i].sent.end
+    while j < min(len(doc), sentence_end) and not (
+        doc[j].is_quote and (single or doc[j].text not in _SINGLE_QUOTES)
+    ):
         j += 1
     return [doc[k] for k in range(i + 1, j)]
 
@@ -133,7 +140,9 @@ def _quote_before(cue: Any) -> list[Any]:
     """``“Y. Z,” X said in an interview``: the quotation that closes right before the cue
     and its subject, when the parser gave the cue no clause (a quote of several sentences)."""
     doc = cue.doc
-    first = min([cue.i] + [t.i for c in cue.children if c.dep_ == "nsubj" for t in c.subtree])
+    subjects = [c for c in cue.children if c.dep_ == "nsubj"]
+    source = [nearest_subject(cue, subjects)] if subjects else []
+    first = min([cue.i] + [t.i for c in source for t in c.subtree])
     i = first - 1
     while i >= 0 and doc[i].is_punct and not doc[i].is_quote and first - i <= 2:
         i -= 1

@@ -45,7 +45,64 @@ class Block:
     doc: Any
 
 
-def _entity_mention(ent: Any, offset: int, gender: str) -> Mention:
+#: dependency labels of a clause's subject
+_SUBJECTS = frozenset({"nsubj", "nsubjpass"})
+#: dependency labels of a word that only modifies a noun ("Dutch troops")
+_MODIFIERS = frozenset({"amod", "compound"})
+
+
+def _is_subject(root: Any) -> bool:
+    """The token heads the subject of its sentence's main clause, or is in apposition to or
+    conjoined with it ("Smith, the mayor, said"; "Smith and Jones said"). The subject of a
+    reported clause ("X said *the mayor* would ...") is what the speaker talks about, and is
+    not counted."""
+    while root.dep_ in ("appos", "conj", "compound") and root.head is not root:
+        root = root.head
+    if root.dep_ not in _SUBJECTS:
+        return False
+    verb = root.head
+    while verb.dep_ == "conj" and verb.head is not verb:
+        verb = verb.head
+    return bool(verb.dep_ == "ROOT")
+
+
+def _people_named_as_organisations(mentions: dict[tuple[int, int], Mention]) -> None:
+    """Relabel as PERSON an organisation whose every name word is in a person's name of the
+    same article: a small tagger often calls a bare surname ("Trump said") an ORG when the
+    article has already named the person in full."""
+    person_words = {
+        frozenset(w.lower() for w in m.text.split())
+        for m in mentions.values()
+        if m.label == "PERSON"
+    }
+    for key, mention in list(mentions.items()):
+        if mention.label != "ORG" or not mention.text[:1].isupper():
+            continue
+        words = frozenset(w.lower() for w in mention.text.split())
+        if len(words) <= 2 and any(words < person for person in person_words):
+            mentions[key] = replace(mention, label="PERSON")
+
+
+class _Places:
+    """Where a token is: its sentence's ordinal in the article, and whether it is quoted."""
+
+    def __init__(self, blocks: Sequence[Block], regions: Sequence[tuple[int, int]]) -> None:
+        self.sentences = {
+            (id(block.doc), sent.start): n
+            for n, (block, sent) in enumerate((b, s) for b in blocks for s in b.doc.sents)
+        }
+        self.regions = sorted(regions)
+        self.region_starts = [a for a, _ in self.regions]
+
+    def sentence(self, token: Any) -> int:
+        return self.sentences.get((id(token.doc), token.sent.start), -1)
+
+    def quoted(self, at: int) -> bool:
+        i = bisect_left(self.region_starts, at + 1) - 1
+        return i >= 0 and self.regions[i][0] <= at < self.regions[i][1]
+
+
+def _entity_mention(ent: Any, offset: int, gender: str, places: _Places) -> Mention:
     text = ent.text.removesuffix("'s").removesuffix("’s").strip()
     start = offset + ent.start_char
     before = ent.doc[ent.start - 1].lower_ if ent.start else ""
@@ -55,7 +112,40 @@ def _entity_mention(ent: Any, offset: int, gender: str) -> Mention:
         start, start + len(text), text, ent.label_, ent.root.lemma_.lower(),
         plural=ent.root.tag_ in ("NNS", "NNPS"),
         gender=gender if ent.label_ == "PERSON" else "",
+        subject=_is_subject(ent.root), quoted=places.quoted(start),
+        sentence=places.sentence(ent.root),
+        modifier=ent.root.dep_ in _MODIFIERS,
     )  # fmt: skip
+
+
+def _unnamed_subjects(doc: Any, offset: int, places: _Places) -> list[Mention]:
+    """Main-clause subjects with no entity label that a later "it" or "they" may refer to:
+    a proper noun the tagger missed (an agency's acronym) and a plural noun ("County
+    officials met ... They said")."""
+    out = []
+    for token in doc:
+        if token.ent_type_ or token.dep_ not in _SUBJECTS or not _is_subject(token):
+            continue
+        if token.pos_ != "PROPN" and token.tag_ != "NNS":
+            continue
+        modifiers = [c.left_edge for c in token.lefts if c.dep_ in ("compound", "amod", "nmod")]
+        first = min(modifiers, key=lambda t: t.i, default=token)
+        start = offset + first.idx
+        end = offset + token.idx + len(token.text)
+        out.append(
+            Mention(
+                start,
+                end,
+                doc.text[first.idx : token.idx + len(token.text)],
+                "NP",
+                token.lemma_.lower(),
+                plural=token.tag_ in ("NNS", "NNPS"),
+                subject=True,
+                quoted=places.quoted(start),
+                sentence=places.sentence(token),
+            )  # fmt: skip
+        )
+    return out
 
 
 def _pronoun_genders(doc: Any) -> dict[int, str]:
@@ -78,32 +168,43 @@ def _pronoun_genders(doc: Any) -> dict[int, str]:
     return genders
 
 
-def _source_mention(frame: Frame, head: Any, entity: Mention | None) -> Mention:
+def _source_mention(frame: Frame, head: Any, entity: Mention | None, places: _Places) -> Mention:
+    """A frame's source: a speaker, and as salient as a subject (it is the cue's agent)."""
     assert frame.source is not None
     if entity is not None and entity.label == "PERSON":
-        return replace(entity, speaker=True)
+        return replace(entity, speaker=True, subject=True)
     label = "PRON" if head.tag_ in ("PRP", "PRP$") else (entity.label if entity else "NP")
     return Mention(
         frame.source.start, frame.source.end, frame.source.text, label, head.lemma_.lower(),
-        plural=head.tag_ in ("NNS", "NNPS"), speaker=True,
+        plural=head.tag_ in ("NNS", "NNPS"), speaker=True, subject=True,
+        quoted=places.quoted(frame.source.start), sentence=places.sentence(head),
     )  # fmt: skip
 
 
 def find_mentions(
-    blocks: Sequence[Block], frames: Sequence[tuple[Frame, Block]]
+    blocks: Sequence[Block],
+    frames: Sequence[tuple[Frame, Block]],
+    regions: Sequence[tuple[int, int]] = (),
 ) -> tuple[list[Mention], dict[Frame, Mention]]:
     """The article's mentions in text order, and the mention that is each frame's source.
+
+    ``regions`` are the article's quotations (:func:`.frame_parts.quote_regions`): a
+    mention inside one is marked ``quoted``.
 
     A source whose head is inside a person's name ("union secretary general Maria Lopez")
     is that person ("Maria Lopez"), marked as a speaker.
     """
     mentions: dict[tuple[int, int], Mention] = {}
+    places = _Places(blocks, regions)
     for block in blocks:
         genders = _pronoun_genders(block.doc)
         for ent in block.doc.ents:
             if ent.label_ in _ENTITY_LABELS:
-                mention = _entity_mention(ent, block.offset, genders.get(ent.start, ""))
+                mention = _entity_mention(ent, block.offset, genders.get(ent.start, ""), places)
                 mentions[(mention.start, mention.end)] = mention
+        for mention in _unnamed_subjects(block.doc, block.offset, places):
+            mentions.setdefault((mention.start, mention.end), mention)
+    _people_named_as_organisations(mentions)
     entities = sorted(mentions.values(), key=lambda m: m.start)
     entity_starts = [m.start for m in entities]
     sources: dict[Frame, Mention] = {}
@@ -122,7 +223,7 @@ def find_mentions(
             ),
             None,
         )
-        mention = _source_mention(frame, head, entity)
+        mention = _source_mention(frame, head, entity, places)
         mentions[(mention.start, mention.end)] = mention
         sources[frame] = mention
     return sorted(mentions.values(), key=lambda m: (m.start, m.end)), sources
@@ -205,7 +306,15 @@ class _Resolver:
         named_top = self.by_span.get((top.start, top.end))
         if named_top is not None:
             self.resolved.append(
-                replace(named_top, start=source.start, end=source.end, speaker=True)
+                replace(
+                    named_top,
+                    start=source.start,
+                    end=source.end,
+                    speaker=True,
+                    subject=True,
+                    quoted=source.quoted,
+                    sentence=source.sentence,
+                )  # fmt: skip
             )
 
 

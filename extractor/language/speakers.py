@@ -2,9 +2,12 @@
 
 - A name ("Lopez", "Ms Lopez") stands for the fullest earlier (else later) PERSON mention
   that contains all its words ("Maria Lopez"); several such people are all candidates.
-- A pronoun ("he", "she", "they", "it") stands for the nearest earlier compatible mention:
-  a person for he/she, an organisation, a group or a plural source for they/it. Earlier
-  speakers come first, since "he said" after a quote usually continues its speaker.
+- A pronoun ("he", "she", "they", "it") stands for the most salient earlier compatible
+  referent: a person for he/she, an organisation, a group or a plural source for they/it.
+  Salience (after Lappin and Leass, 1994) adds up over each referent's mentions: a mention
+  weighs more as a subject or a frame's source, less inside a quotation, and halves with
+  every sentence between it and the pronoun; so "He said ..." continues the person the
+  last sentences were about, not the last speaker of the article.
 - A definite description ("the source", "the ministry", "the officials") stands for the
   nearest earlier mention with the same head noun that says more ("an anonymous military
   source"), else the nearest earlier organisation whose name holds that noun.
@@ -39,6 +42,7 @@ _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers"})
 _MALE_PRONOUNS = frozenset({"he", "him", "his"})
 _GROUP_PRONOUNS = frozenset({"they", "them", "it", "their", "its"})
 _FIRST_PERSON = frozenset({"i", "we", "me", "us"})
+_SINGULAR = frozenset({"it", "its"})
 _DETERMINERS = frozenset({"the", "this", "that", "these", "those"})
 _QUANTIFIERS = frozenset({"a", "an", "another", "one", "some", "other", "any"})
 _ORG_LABELS = frozenset({"ORG", "NORP", "GPE"})
@@ -64,6 +68,14 @@ class Mention:
     speaker: bool = False
     #: a person's gender as a courtesy title tells it ("m", "f"; "" unknown)
     gender: str = ""
+    #: the subject of its clause
+    subject: bool = False
+    #: inside quotation marks (the quoted speaker's words, not the article's discourse)
+    quoted: bool = False
+    #: the ordinal of its sentence in the article (-1: unknown)
+    sentence: int = -1
+    #: it only modifies another noun ("Dutch troops", "county officials")
+    modifier: bool = False
 
 
 @dataclass(frozen=True)
@@ -200,14 +212,34 @@ def resolve_source(
     return (_as_speaker(source, "as_written"),)
 
 
+#: salience weights of a mention (see the module docstring)
+_SUBJECT_WEIGHT = 1.0
+_SPEAKER_WEIGHT = 0.5
+_QUOTED_FACTOR = 0.5
+_DECAY_PER_SENTENCE = 0.5
+
+
+def _salience(mention: Mention, sentence: int, rank: int) -> float:
+    """How salient ``mention`` is for a pronoun in sentence ``sentence``; ``rank`` (how many
+    mentions lie between them) stands in for the distance when sentences are unknown."""
+    if sentence >= 0 and mention.sentence >= 0:
+        distance = max(0, sentence - mention.sentence)
+    else:
+        distance = rank
+    weight = 1.0 + _SUBJECT_WEIGHT * mention.subject + _SPEAKER_WEIGHT * mention.speaker
+    if mention.quoted:
+        weight *= _QUOTED_FACTOR
+    return weight * _DECAY_PER_SENTENCE**distance
+
+
 def _pronoun(
     source: Mention, head: str, recent: list[Mention], everywhere: People
 ) -> tuple[Speaker, ...]:
-    """He/she: the people before it; they/it: the organisations, groups and plurals.
+    """He/she: the people before it; they/it: the organisations, groups and plurals; the
+    most salient referent first (see the module docstring).
 
-    Earlier speakers come first ("he said" after a quote usually continues its speaker),
-    then the rest by recency. A person whose title gives the other gender ("Ms. Lopez"
-    anywhere in the article) is no candidate for "he", and the other way round.
+    A person whose title gives the other gender ("Ms. Lopez" anywhere in the article) is no
+    candidate for "he", and the other way round.
     """
     if head in _FIRST_PERSON:
         return ()
@@ -220,15 +252,23 @@ def _pronoun(
         pool = [
             m
             for m in reversed(recent)
-            if m.label in _ORG_LABELS or (m.label == "NP" and (m.plural or head in ("it", "its")))
+            if (m.label in _ORG_LABELS or (m.label == "NP" and (m.plural or head in _SINGULAR)))
+            and not (m.plural and head in _SINGULAR)  # "it" is never "officials"
+            and not m.modifier  # "they" in "county officials ... they" is the officials
         ]
     else:
         return ()
-    pool.sort(key=lambda m: not m.speaker)  # earlier speakers first, stable by recency
-    out: list[Speaker] = []
-    for m in pool[: _MAX_CANDIDATES * 4]:
+    # referent -> (its summed salience, the first of the pool's mentions, its latest name)
+    scores: dict[str, float] = {}
+    names: dict[str, Mention] = {}
+    for rank, m in enumerate(pool):
         full = everywhere.full_names(m) if m.label == "PERSON" else []
-        out.append(_as_speaker(full[0] if full else m, "pronoun"))
+        named = full[0] if full else m
+        key = " ".join(_name_words(named.text)) or named.text.lower()
+        scores[key] = scores.get(key, 0.0) + _salience(m, source.sentence, rank)
+        names.setdefault(key, named)
+    ranked = sorted(scores, key=lambda k: -scores[k])  # stable: the nearest first on ties
+    out = [_as_speaker(names[key], "pronoun") for key in ranked[: _MAX_CANDIDATES * 4]]
     return _unique(out) or (_as_speaker(source, "as_written"),)
 
 
