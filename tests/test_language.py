@@ -346,12 +346,13 @@ def test_a_quote_of_several_sentences_before_its_cue(nlp: Any) -> None:
     "text",
     [
         '"The dam will hold,” said Peter Brandt, an engineer.',  # straight opens, curly closes
+        '“The dam will hold," said Peter Brandt, an engineer.',  # curly opens, straight closes
         "''The dam will hold,'' said Peter Brandt, an engineer.",  # two apostrophes
     ],
 )
 def test_mixed_and_doubled_quote_marks_are_quotes(nlp: Any, text: str) -> None:
     regions = quote_regions(text)
-    assert regions and regions[0][0] == 0 and text[regions[0][1] - 1] in "”'"
+    assert regions and regions[0][0] == 0 and text[regions[0][1] - 1] in "”'\""
     sentence = analyze(text, nlp).sentences[0]
     assert sentence.speakers[0].name == "Peter Brandt"
     assert sentence.frame is not None and sentence.frame.kind == "direct"
@@ -484,3 +485,23 @@ def test_they_is_a_plural_subject_named_before(nlp: Any) -> None:
     text = "County officials met on Monday. They said the bridge would reopen."
     sentence = sentence_of(nlp, text, "They said")
     assert sentence.speakers[0].name == "County officials"
+
+
+def test_a_direct_quote_is_all_of_its_quotation(nlp: Any) -> None:
+    # the parser hangs the "if" clause off "said"; the quote is still one content
+    text = (
+        '"If the river keeps rising, the dam will fail within a week," said Ann Cole, '
+        "an engineer who is head of the valley's flood board."
+    )
+    sentence = analyze(text, nlp).sentences[0]
+    assert sentence.frame is not None and sentence.frame.kind == "direct"
+    assert sentence.frame.content.text == (
+        "If the river keeps rising, the dam will fail within a week"
+    )
+    assert sentence.speakers[0].name == "Ann Cole"
+
+
+def test_a_subject_inside_the_quote_is_not_the_speaker(nlp: Any) -> None:
+    text = "“The port is in crisis mode. Full crisis mode,” said Ann Cole, a local engineer."
+    sentence = analyze(text, nlp).sentences[0]
+    assert sentence.speakers[0].name == "Ann Cole"

@@ -26,6 +26,7 @@ __all__ = [
     "quote_regions",
     "source_tokens",
     "token_span",
+    "whole_quote",
 ]
 
 FrameKind = Literal["direct", "indirect", "according_to"]
@@ -33,9 +34,9 @@ FrameKind = Literal["direct", "indirect", "according_to"]
 _LAST = sys.maxsize
 
 #: opening mark -> closing marks
-#: (a straight mark may close with a curly one, as typed text mixes them; two
-#: apostrophes are a double mark in some newspapers' plain text)
-_QUOTES = {"“": ("”",), "«": ("»",), "„": ("“", "”"), '"': ('"', "”"), "''": ("''",)}
+#: (a straight mark may close a curly one and the other way round, as typed text mixes
+#: them; two apostrophes are a double mark in some newspapers' plain text)
+_QUOTES = {"“": ("”", '"'), "«": ("»",), "„": ("“", "”"), '"': ('"', "”"), "''": ("''",)}
 _EDGE_CHARS = r"\s,;:—–\-\"'“”‘’«»()"
 _LEAD = re.compile(f"^[{_EDGE_CHARS}]+")
 _TRAIL = re.compile(f"[{_EDGE_CHARS}]+$")
@@ -187,10 +188,18 @@ def own_subject(token: Any) -> tuple[Any | None, bool] | None:
 
 
 def nearest_subject(token: Any, subjects: list[Any]) -> Any:
-    """Of a verb's subjects, the one nearest before it (else the first after it): where a
-    parser gives a verb two (“One of the best,” X said), the nearer one is who speaks."""
-    before = [c for c in subjects if c.i < token.i]
-    return before[-1] if before else subjects[0]
+    """Of a verb's subjects, the one nearest before it (else the first after it), one
+    outside the quotation first: where a parser gives a verb two (“One of the best,” X
+    said; “...,” said X), the one in the quote is not who speaks."""
+    outside = [c for c in subjects if not _quote_between(c, token)] or subjects
+    before = [c for c in outside if c.i < token.i]
+    return before[-1] if before else outside[0]
+
+
+def _quote_between(a: Any, b: Any) -> bool:
+    """A quotation mark stands between tokens ``a`` and ``b``."""
+    lo, hi = sorted((a.i, b.i))
+    return any(t.is_quote for t in a.doc[lo + 1 : hi])
 
 
 def contiguous(tokens: list[Any]) -> list[Any]:
@@ -207,6 +216,35 @@ def contiguous(tokens: list[Any]) -> list[Any]:
             best = max(best, run, key=len)
             run = [tok]
     return max(best, run, key=len)
+
+
+#: marks and punctuation trimmed from the edges of a quotation's text
+_QUOTE_EDGES = "\"'“”‘’«»„‟ \n\t,;:"
+
+
+def whole_quote(
+    regions: Sequence[tuple[int, int]], content: TextSpan, cue: TextSpan, text: str, offset: int
+) -> TextSpan:
+    """The whole quotation when ``content`` is a part of one and the cue stands outside it.
+
+    A parser may take only a quote's main clause for the content (“If ..., it will ...,”
+    X said: the "if" clause hangs off "said"); a direct quote's content is what is inside
+    its marks. ``text`` is the parsed stretch that starts at article offset ``offset``.
+    """
+    i = bisect_right(regions, (content.start, _LAST)) - 1
+    if i < 0:
+        return content
+    lo, hi = regions[i]
+    if not (lo <= content.start and content.end <= hi) or lo <= cue.start < hi:
+        return content
+    if lo < offset or hi > offset + len(text):
+        return content
+    piece = text[lo - offset : hi - offset]
+    stripped = piece.strip(_QUOTE_EDGES)
+    if not stripped or (content.end - content.start) * 3 < len(stripped):
+        return content  # a few words in scare quotes are not the content's quotation
+    start = lo + piece.index(stripped)
+    return TextSpan(start, start + len(stripped), stripped)
 
 
 def content_kind(regions: Sequence[tuple[int, int]], content: TextSpan) -> FrameKind:

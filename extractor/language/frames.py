@@ -45,6 +45,7 @@ from .frame_parts import (
     quote_regions,
     source_tokens,
     token_span,
+    whole_quote,
 )
 from .layout import layout_frames
 from .nouns import noun_frame, noun_owner
@@ -182,6 +183,7 @@ def _verb_frame(cue: Any, offset: int, regions: Sequence[tuple[int, int]]) -> Fr
     cue_span = token_span(doc, cue_tokens, offset)
     if content_span is None or cue_span is None:
         return None
+    content_span = whole_quote(regions, content_span, cue_span, doc.text, offset)
     if not has_subject and cue.tag_ in ("VBN",) and cue.dep_ in ("amod", "acl"):
         return None  # "the so-called reported figure": an adjective, not an attribution
     source = None
