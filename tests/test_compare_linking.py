@@ -65,13 +65,20 @@ def test_rarity_is_one_for_a_name_two_claims_share_and_low_for_one_all_share() -
 
 
 def test_a_shared_rare_name_lowers_the_threshold_more_than_a_common_one() -> None:
-    a = fact("Police in Paris said Winston was robbed.")
-    b = fact("Police in Paris said the Winston store was robbed.")
+    a = fact("Police in Paris said Winston was robbed.", "a")
+    b = fact("Police in Paris said the Winston store was robbed.", "b")
     rare = threshold(a, b, rarity={"paris": 0.1, "winst": 1.0})
     common = threshold(a, b, rarity={"paris": 0.1, "winst": 0.1})
     assert rare is not None and common is not None
     assert rare == pytest.approx(PLAIN - 0.1)
     assert common == pytest.approx(PLAIN - 0.01)
+
+
+def test_a_name_shared_inside_one_article_lowers_nothing() -> None:
+    """An article repeats its own names whatever each sentence states."""
+    a = fact("Police in Paris said Winston was robbed.", "a")
+    b = fact("Police in Paris said the Winston store was robbed.", "a")
+    assert threshold(a, b, rarity={"paris": 1.0, "winst": 1.0}) == pytest.approx(PLAIN)
 
 
 def test_no_shared_name_asks_a_higher_cosine_or_vetoes_the_link() -> None:
@@ -83,8 +90,8 @@ def test_no_shared_name_asks_a_higher_cosine_or_vetoes_the_link() -> None:
 
 
 def test_a_count_on_one_side_only_links_through_a_rare_name_at_the_plain_threshold() -> None:
-    counted = fact("Pyongyang sent 10,000 troops to Kursk.")
-    plain = fact("Pyongyang sent troops to Kursk.")
+    counted = fact("Pyongyang sent 10,000 troops to Kursk.", "a")
+    plain = fact("Pyongyang sent troops to Kursk.", "b")
     assert threshold(counted, plain, rarity={"kursk": 1.0}) == pytest.approx(PLAIN - 0.1)
     assert threshold(counted, plain, rarity={"kursk": 0.2}) is None  # every claim says Kursk
     higher = threshold(counted, plain, evidence=Evidence(one_sided_counts=0.1))
@@ -119,3 +126,23 @@ def test_a_shared_rare_name_links_claims_similarity_alone_would_not() -> None:
     without = Evidence(shared_term=0.0)
     alone = cluster_facts(facts, vectors, pairs, link=LINK, plain_link=PLAIN, evidence=without)
     assert alone == [[0], [1], [2], [3]]
+
+
+def test_two_claims_of_one_article_join_only_as_close_as_their_own_link_asks() -> None:
+    """Winston links each Paris claim to the Lyon one; the two Paris claims, one article,
+    are not close enough to link by themselves, so a merge may not join them either."""
+    facts = [
+        fact("Robbers hit the Winston boutique.", "paris"),
+        fact("The Winston jewellers lost gems.", "lyon"),
+        fact("Shares of Winston fell sharply.", "paris"),
+    ]
+    gram = np.array([[1.0, 0.5, 0.42], [0.5, 1.0, 0.5], [0.42, 0.5, 1.0]])
+    vectors = np.linalg.cholesky(gram).astype(np.float32)  # rows with these cosines
+    pairs = neighbour_pairs(vectors, k=2, floor=0.0)
+    rarity = {"winst": 1.0}
+    groups = cluster_facts(facts, vectors, pairs, link=LINK, plain_link=PLAIN, rarity=rarity)
+    assert groups == [[0, 1], [2]]
+    # from two outlets, the third claim would have joined
+    facts[2] = fact("Shares of Winston fell sharply.", "nice")
+    groups = cluster_facts(facts, vectors, pairs, link=LINK, plain_link=PLAIN, rarity=rarity)
+    assert groups == [[0, 1, 2]]

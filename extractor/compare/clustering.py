@@ -321,12 +321,18 @@ class _Groups:
         self, left: list[int], right: list[int], sims: NDArray[np.float32], floor: float
     ) -> bool:
         """Every pair across: no conflicting counts or times, and a cosine of ``floor``
-        plus what a count on one side only asks."""
+        plus what a count on one side only asks; plus, for two claims of one article, the
+        most a shared name may lower it (an article repeats its own names, see
+        :func:`~.linking.link_threshold`)."""
         for u, x in enumerate(left):
             for v, y in enumerate(right):
                 a, b = self.facts[x], self.facts[y]
                 extra = count_extra(a, b, self.ratio, self.evidence)
-                if extra is None or not a.same_time(b) or sims[u, v] < floor + extra:
+                if extra is None or not a.same_time(b):
+                    return False
+                if a.claim.article_id == b.claim.article_id:
+                    extra += self.evidence.shared_term
+                if sims[u, v] < floor + extra:
                     return False
         return True
 

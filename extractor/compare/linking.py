@@ -10,7 +10,8 @@ nothing may join them. It reads what the claims give beyond their wording:
 * **time** -- disjoint years or event weekdays never link;
 * **names** -- a shared key entity term lowers the threshold by its *rarity* among the
   claims compared (:func:`term_rarity`: sharing a name only two claims give says more
-  than sharing one every claim gives); none shared is a veto or a higher threshold.
+  than sharing one every claim gives), except between two claims of one article, which
+  repeats its own names whatever it states; none shared is a veto or a higher threshold.
 
 :func:`may_link` is the same test as a yes or no, for the incremental comparison.
 """
@@ -100,6 +101,8 @@ def link_threshold(
     if bool(a.amounts) != bool(b.amounts) and weight < evidence.one_sided_rarity:
         return None  # a count on one side only: only through a rare shared name
     if shared:
+        if a.claim.article_id == b.claim.article_id:
+            return threshold  # an article repeats its own names: no sign of one fact
         return threshold - evidence.shared_term * weight
     if (a.terms and b.terms) or not same:
         if evidence.no_shared_term is None:
