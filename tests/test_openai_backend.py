@@ -84,7 +84,10 @@ def test_sentence_strategy_over_completions_endpoint(cassette: Any) -> None:
 def test_article_strategy_returns_grounded_claims(cassette: Any) -> None:
     article = excerpt("004_9890ebe87119e131.txt", 5, 6)
     settings = openai_settings(
-        strategy="article", constrain_quotes=True, article_max_output_tokens=400, **SLOW_SERVER
+        # the default answer budget: five claims of these long sentences need more than 400
+        strategy="article",
+        constrain_quotes=True,
+        **SLOW_SERVER,
     )
     with cassette("article_happy"):
         result = extract_article(article, settings)
@@ -206,6 +209,25 @@ def test_constrained_schema_allows_only_the_chunks_sentences() -> None:
     }
     assert schema["properties"]["claims"]["maxItems"] == MAX_CLAIMS_PER_CHUNK
     assert "enum" not in str(response_schema(None))
+
+
+def test_constrained_schema_pairs_each_sentence_with_its_own_speakers() -> None:
+    from extractor.extraction.article import response_schema
+
+    text = "Seoul said 12,000 troops went. Kyiv said 10,000 did."
+    per_sentence = [
+        ("Seoul said 12,000 troops went.", ["Seoul"]),
+        ("Kyiv said 10,000 did.", ["Kyiv"]),
+    ]
+    schema = response_schema(text, ["Seoul", "Kyiv"], per_sentence)
+    options = schema["$defs"]["RawClaim"]["anyOf"]
+    pairs = {o["properties"]["quote"]["const"]: o["properties"]["speaker"]["enum"] for o in options}
+    assert pairs == {
+        "Kyiv said 10,000 did.": ["author", "Kyiv"],
+        "Seoul said 12,000 troops went.": ["author", "Seoul"],
+    }
+    assert all(o["required"] == ["quote", "speaker", "claim"] for o in options)
+    assert all(o["additionalProperties"] is False for o in options)
 
 
 def recorded_bodies(cassette: Path) -> list[bytes]:

@@ -9,9 +9,10 @@ the failed claims are dropped and recorded as rejections; nothing ungrounded is 
 
 from __future__ import annotations
 
+import copy
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import instructor
@@ -89,7 +90,9 @@ def _estimate_chat(request: dict[str, Any]) -> int:
 
 
 def response_schema(
-    quotes_from: str | None = None, speakers: list[str] | None = None
+    quotes_from: str | None = None,
+    speakers: list[str] | None = None,
+    per_sentence: Sequence[tuple[str, Sequence[str]]] | None = None,
 ) -> dict[str, Any]:
     """The JSON Schema sent in ``response_format`` for servers that decode to a schema.
 
@@ -97,12 +100,26 @@ def response_schema(
     the list holds at most :data:`MAX_CLAIMS_PER_CHUNK` claims: a grammar-constrained
     server then cannot return a quote that is not in the article. With ``speakers`` (the
     language layer's candidates in the chunk), ``speaker`` is an enum of them and
-    "author". Validation still runs.
+    "author". With ``per_sentence`` as well (each sentence of the chunk with its own
+    candidates), a claim is one of the sentences *with one of that sentence's* speakers:
+    the server cannot pair a quote with another sentence's speaker. Validation still runs.
     """
     schema = ClaimBatch.model_json_schema()
     if speakers is not None:
         names = list(dict.fromkeys(["author", *speakers]))
         schema["$defs"]["RawClaim"]["properties"]["speaker"] = {"enum": names}
+    if quotes_from is not None and per_sentence:
+        raw = schema["$defs"]["RawClaim"]
+        options = []
+        for sentence, candidates in sorted(per_sentence):
+            option = copy.deepcopy(raw)
+            option["properties"]["quote"] = {"const": sentence}
+            names = list(dict.fromkeys(["author", *candidates]))
+            option["properties"]["speaker"] = {"enum": names}
+            options.append(option)
+        schema["$defs"]["RawClaim"] = {"title": raw.get("title", "RawClaim"), "anyOf": options}
+        schema["properties"]["claims"]["maxItems"] = MAX_CLAIMS_PER_CHUNK
+        return schema
     if quotes_from is not None:
         properties = schema["$defs"]["RawClaim"]["properties"]
         sentences = sorted({s.text for s in split_sentences(quotes_from)})
@@ -301,13 +318,15 @@ class ArticleStrategy:
             "failed": [],
         }
         speakers: list[str] | None = None
+        per_sentence: list[tuple[str, list[str]]] | None = None
         if analysis is not None:
             ctx["speakers_of"] = _speakers_of(analysis)
             speakers = _chunk_speakers(analysis, near, near + len(text))
+            per_sentence = _sentence_speakers(analysis, near, near + len(text))
         extra_body = None
         if self._settings.response_format_schema:
             quotes_from = text if self._settings.constrain_quotes else None
-            schema = response_schema(quotes_from, speakers)
+            schema = response_schema(quotes_from, speakers, per_sentence)
             extra_body = {"response_format": {"type": "json_object", "schema": schema}}
         rejected: list[Rejection] = []
         try:
@@ -346,6 +365,17 @@ def _speakers_of(analysis: ArticleAnalysis) -> Callable[[int, int], list[str]]:
         return [s.name for s in analysis.at(start, end).speakers if not s.is_author]
 
     return speakers_of
+
+
+def _sentence_speakers(
+    analysis: ArticleAnalysis, start: int, end: int
+) -> list[tuple[str, list[str]]]:
+    """Each sentence inside ``[start, end)`` with its own named candidate speakers."""
+    return [
+        (sentence.text, [s.name for s in sentence.speakers if not s.is_author])
+        for sentence in analysis.sentences
+        if start <= sentence.start and sentence.end <= end
+    ]
 
 
 def _chunk_speakers(analysis: ArticleAnalysis, start: int, end: int) -> list[str]:
