@@ -14,7 +14,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .frames import Frame, TextSpan, find_frames, quote_regions
+from .frame_parts import quoted_span
+from .frames import Frame, find_frames, quote_regions
 from .mentions import AUTHOR_SPEAKER, Block, find_mentions, resolve_frames
 from .propositions import finish, proposition_text, referent_of, strip_dateline
 from .segment import Sentence, split_sentences
@@ -183,7 +184,7 @@ def _sentence_frames(sentence: Sentence, index: _Frames) -> list[Frame]:
             shares = frame.content.start < hi and lo < frame.content.end
             if frame.kind == "direct" and (after or shares):
                 start, end = max(sentence.start, lo), min(sentence.end, hi)
-                return [replace(frame, content=_quoted(index.text, start, end))]
+                return [replace(frame, content=quoted_span(index.text, start, end))]
         before = _frame_before(lo, index)
         if before is not None:
             return [before]
@@ -224,15 +225,7 @@ def _frame_before(quote_start: int, index: _Frames) -> Frame | None:
     if not opens_quote or frame.source is None:
         return None
     [(_, quote_end)] = index.regions_over(quote_start, quote_start + 1)
-    return replace(frame, content=_quoted(index.text, quote_start, quote_end), kind="direct")
-
-
-def _quoted(text: str, start: int, end: int) -> TextSpan:
-    """``text[start:end]`` without the quotation marks and spaces at its edges."""
-    piece = text[start:end]
-    stripped = piece.strip("\"'“”‘’«» ")
-    lead = piece.find(stripped) if stripped else 0
-    return TextSpan(start + lead, start + lead + len(stripped), stripped)
+    return replace(frame, content=quoted_span(index.text, quote_start, quote_end), kind="direct")
 
 
 def _imperative(tokens: Sequence[Any]) -> bool:

@@ -24,6 +24,7 @@ __all__ = [
     "overlap_share",
     "own_subject",
     "quote_regions",
+    "quoted_span",
     "source_tokens",
     "token_span",
     "whole_quote",
@@ -218,8 +219,19 @@ def contiguous(tokens: list[Any]) -> list[Any]:
     return max(best, run, key=len)
 
 
-#: marks and punctuation trimmed from the edges of a quotation's text
-_QUOTE_EDGES = "\"'“”‘’«»„‟ \n\t,;:"
+#: quotation marks and spaces trimmed from the edges of a quotation's text
+QUOTE_MARKS = "\"'“”‘’«» "
+#: those, and the punctuation a parse leaves at a quote's edges
+_QUOTE_EDGES = QUOTE_MARKS + "„‟\n\t,;:"
+
+
+def quoted_span(text: str, start: int, end: int, edges: str = QUOTE_MARKS) -> TextSpan:
+    """``text[start:end]`` without the ``edges`` characters at its ends (``start`` and
+    ``end`` are offsets into ``text``)."""
+    piece = text[start:end]
+    stripped = piece.strip(edges)
+    lead = piece.find(stripped) if stripped else 0
+    return TextSpan(start + lead, start + lead + len(stripped), stripped)
 
 
 def whole_quote(
@@ -239,12 +251,10 @@ def whole_quote(
         return content
     if lo < offset or hi > offset + len(text):
         return content
-    piece = text[lo - offset : hi - offset]
-    stripped = piece.strip(_QUOTE_EDGES)
-    if not stripped or (content.end - content.start) * 3 < len(stripped):
+    inner = quoted_span(text, lo - offset, hi - offset, _QUOTE_EDGES)
+    if not inner.text or (content.end - content.start) * 3 < len(inner.text):
         return content  # a few words in scare quotes are not the content's quotation
-    start = lo + piece.index(stripped)
-    return TextSpan(start, start + len(stripped), stripped)
+    return TextSpan(inner.start + offset, inner.end + offset, inner.text)
 
 
 def content_kind(regions: Sequence[tuple[int, int]], content: TextSpan) -> FrameKind:
