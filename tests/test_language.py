@@ -505,3 +505,171 @@ def test_a_subject_inside_the_quote_is_not_the_speaker(nlp: Any) -> None:
     text = "“The port is in crisis mode. Full crisis mode,” said Ann Cole, a local engineer."
     sentence = analyze(text, nlp).sentences[0]
     assert sentence.speakers[0].name == "Ann Cole"
+
+
+# -- frames the parser hides, and descriptions resolved by role and salience ---------------
+
+
+@pytest.mark.parametrize(
+    ("text", "needle", "speaker", "content"),
+    [
+        (  # the small parser reads the whole sentence as one noun phrase
+            "According to conservative radio host Anna Berg, the plan reeks of “panic” and haste.",
+            "reeks", "Anna Berg", "the plan reeks of “panic” and haste",
+        ),
+        (  # "claims" tagged as a noun, yet it heads a clause with a subject and a "that"
+            "Now Trump claims that he never met her.",
+            "never met", "Trump", "that he never met her",
+        ),
+        (  # what was said, hung off the cue as an adverbial clause
+            "Kessler said after the vote he would not accept the result.",
+            "result", "Kessler", "he would not accept the result",
+        ),
+        (
+            "The auditors then pointed out that two ledgers were missing.",
+            "ledgers", "The auditors", "that two ledgers were missing",
+        ),
+        (
+            "The appeals court ruled that the levy was unlawful.",
+            "unlawful", "The appeals court", "that the levy was unlawful",
+        ),
+    ],
+)  # fmt: skip
+def test_frames_a_small_parser_misreads(
+    nlp: Any, text: str, needle: str, speaker: str, content: str
+) -> None:
+    sentence = sentence_of(nlp, text, needle)
+    assert sentence.frame is not None
+    assert sentence.speakers[0].name == speaker
+    assert content in sentence.frame.content.text
+
+
+def test_a_cue_ending_its_line_with_a_colon_takes_the_quote_of_the_next(nlp: Any) -> None:
+    text = (
+        "Mayor Ruth Adler answered the council at length.\n\n"
+        "She said:\n\n"
+        "“We will rebuild the bridge before the winter. The money is already there.”\n\n"
+        "The council voted on Friday."
+    )
+    analysis = analyze(text, nlp)
+    quoted = [s for s in analysis.sentences if "rebuild" in s.text or "money" in s.text]
+    assert quoted
+    for sentence in quoted:
+        assert sentence.frame is not None and sentence.frame.kind == "direct"
+        assert sentence.speakers[0].name == "Ruth Adler"
+    assert "before the winter" in quoted[0].frame.content.text
+    council = sentence_of(nlp, text, "voted")
+    assert speaker_names(council) == [AUTHOR]
+
+
+def test_a_description_resolves_to_the_name_it_was_written_beside(nlp: Any) -> None:
+    text = (
+        "The weekly outlet Harbor Ledger reported the closure on Monday. "
+        "Dock workers gathered at the gate. "
+        "The outlet said that the terminal would stay shut until March."
+    )
+    sentence = sentence_of(nlp, text, "stay shut")
+    assert sentence.speakers[0].name == "Harbor Ledger"
+    assert sentence.speakers[0].how == "description"
+
+
+def test_a_role_description_needs_the_role_words_it_was_given(nlp: Any) -> None:
+    text = (
+        "Green nominee Clara Voss spoke in Lund. Liberal nominee Otto Brenner spoke in Malmo. "
+        "The Green nominee said that the tax would be cut."
+    )
+    sentence = sentence_of(nlp, text, "tax would")
+    assert sentence.speakers[0].name == "Clara Voss"
+
+
+def test_a_description_of_a_person_is_the_clearly_most_salient_one(nlp: Any) -> None:
+    text = (
+        "The alarm was raised after Tomas Ekberg claimed that the reservoir was leaking. "
+        "The Swedish minister said last week that repairs would take a year."
+    )
+    sentence = sentence_of(nlp, text, "repairs")
+    assert sentence.speakers[0].name == "Tomas Ekberg"
+    assert sentence.speakers[0].start == text.index("Tomas Ekberg")
+
+
+def test_a_description_stays_as_written_when_two_people_are_as_salient(nlp: Any) -> None:
+    text = (
+        "Tomas Ekberg and Lars Holm met the press in Lund. "
+        "The minister said that repairs would take a year."
+    )
+    sentence = sentence_of(nlp, text, "repairs")
+    assert sentence.speakers[0].name == "The minister"
+
+
+def test_a_role_noun_that_tells_a_gender_skips_the_other(nlp: Any) -> None:
+    text = (
+        "Anna Berg spoke first. Ms. Berg said the channel was clear. "
+        "The businessman said that the port would reopen."
+    )
+    sentence = sentence_of(nlp, text, "reopen")
+    assert sentence.speakers[0].name != "Anna Berg"
+
+
+def test_he_after_a_description_subject_goes_to_its_person(nlp: Any) -> None:
+    text = (
+        "Senator Mark Dahl visited the shipyard with his aide, Eva Lind. "
+        "Dahl praised the workers. "
+        "The senator did not give a cost, though he said the repairs were urgent."
+    )
+    sentence = sentence_of(nlp, text, "urgent")
+    assert sentence.speakers[0].name == "Mark Dahl"
+
+
+def test_an_untagged_surname_subject_is_the_person_named_in_full(nlp: Any) -> None:
+    text = (
+        "Paul Weber met Donald Stone at the plant. Stone did not unveil a plan. "
+        "He said that the plant would close."
+    )
+    sentence = sentence_of(nlp, text, "would close")
+    assert sentence.speakers[0].name == "Donald Stone"
+
+
+def test_a_source_in_quotation_marks_keeps_both_marks(nlp: Any) -> None:
+    text = 'Videos appeared online, and "Ledger" sources said that the drills went on.'
+    sentence = sentence_of(nlp, text, "drills")
+    assert sentence.speakers[0].name == '"Ledger" sources'
+    speaker = sentence.speakers[0]
+    assert text[speaker.start : speaker.end] == speaker.name
+
+
+def test_an_entity_keeps_no_quotation_mark_at_its_edge(nlp: Any) -> None:
+    text = (
+        "Ruth Adler said that Peter Brandt ''does not want voters to know.''\n\n"
+        "Mr. Brandt hardly clarified the matter.\n\nHe said the tax was fair."
+    )
+    sentence = sentence_of(nlp, text, "tax was fair")
+    assert sentence.speakers[0].name == "Peter Brandt"
+
+
+def test_every_candidate_speaker_is_the_text_of_its_span(nlp: Any) -> None:
+    text = (
+        "An anonymous customs source told the weekly outlet Harbor Ledger that the shipment "
+        "left on Tuesday. The source added that the cargo was never inspected.\n\n"
+        "“Nobody opened the crates,” the anonymous person said. The outlet said the port "
+        "denied it. Senator Mark Dahl said he would ask for an inquiry. The senator said "
+        "that he had written to the minister, and he added that the port must answer."
+    )
+    analysis = analyze(text, nlp)
+    spans = [sp for s in analysis.sentences for sp in s.speakers if not sp.is_author]
+    assert len(spans) >= 5
+    for speaker in spans:
+        assert speaker.start is not None and speaker.end is not None
+        assert text[speaker.start : speaker.end] == speaker.name
+    crates = sentence_of(nlp, text, "crates")
+    assert crates.speakers[0].name == "An anonymous customs source"
+
+
+def test_an_attribution_inside_a_quote_of_its_speaker_proposes_no_other_speaker(
+    nlp: Any,
+) -> None:
+    text = (
+        "Mayor Ruth Adler met the strikers on Monday. "
+        "She said it was worrying that the shipping company was supporting the blockade."
+    )
+    sentence = sentence_of(nlp, text, "worrying")
+    assert speaker_names(sentence) == ["Ruth Adler"]

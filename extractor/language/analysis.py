@@ -303,7 +303,7 @@ def analyze(text: str, nlp: Any, sentences: Sequence[Sentence] | None = None) ->
     regions = quote_regions(text)
     located: list[tuple[Frame, Block]] = []
     for block in blocks:
-        for frame in find_frames(block.doc, offset=block.offset, regions=regions):
+        for frame in find_frames(block.doc, offset=block.offset, regions=regions, text=text):
             located.append((frame, block))
     mentions, sources = find_mentions(blocks, located, regions)
     speakers = resolve_frames(text, located, mentions, sources)
@@ -318,6 +318,8 @@ def analyze(text: str, nlp: Any, sentences: Sequence[Sentence] | None = None) ->
         candidates: list[Speaker] = []
         secondary: list[Secondary] = []
         for frame in own:
+            if frame is not own[0] and _nested(frame, own[0]):
+                continue  # "X said it was worrying that Y was supporting Z": X's words
             base = by_cue.get((frame.cue, frame.source), frame)
             found = speakers.get(base, (AUTHOR_SPEAKER,))
             candidates += list(found if frame is own[0] else found[:1])
@@ -356,6 +358,12 @@ def analyze(text: str, nlp: Any, sentences: Sequence[Sentence] | None = None) ->
 
 #: the fewest words a second attribution's content needs to be a claim of its own
 _MIN_SECONDARY_WORDS = 4
+
+
+def _nested(frame: Frame, main: Frame) -> bool:
+    """``frame``'s cue lies inside what ``main`` attributes: part of the main speaker's
+    words, so its source is no candidate for who speaks."""
+    return main.content.start <= frame.cue.start < main.content.end
 
 
 def _stands_apart(frame: Frame, own: Sequence[Frame], taken: Sequence[Secondary]) -> bool:

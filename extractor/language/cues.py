@@ -26,7 +26,7 @@ SPEECH = frozenset(
     acknowledge predict forecast propose urge demand vow swear cite dismiss advocate
     describe characterize characterise blame praise condemn question defend welcome
     endorse oppose support recommend insist request ask order instruct advise call
-    decide vote pitch refuse offer signal hint imply joke quip tout lament""".split()
+    decide vote pitch refuse offer signal hint imply joke quip tout lament rule""".split()
 )
 #: verbs of belief and intention (PARC and PolNeAR count them as attributions)
 BELIEF = frozenset(

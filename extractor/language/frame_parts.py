@@ -134,7 +134,27 @@ def token_span(doc: Any, tokens: Iterable[Any], offset: int) -> TextSpan | None:
     hi = trail.start() if trail else len(text)
     if hi <= lo:
         return None
-    return TextSpan(offset + start + lo, offset + start + hi, text[lo:hi])
+    lo, hi = _balanced(doc.text, start + lo, start + hi)
+    return TextSpan(offset + lo, offset + hi, doc.text[lo:hi])
+
+
+def _balanced(text: str, lo: int, hi: int) -> tuple[int, int]:
+    """``text[lo:hi]`` widened by the trimmed quotation mark its inside still needs: the
+    source of ``"Ledger" sources said`` is ``"Ledger" sources``, not ``Ledger" sources``."""
+    inner = text[lo:hi]
+    for opening, closing in (('"', '"'), ("“", "”"), ("‘", "’")):
+        if opening == closing:
+            unmatched = inner.count(opening) % 2 == 1
+            opens = unmatched and inner.find(opening) > 0 and inner[0] != opening
+            closes = unmatched and not opens
+        else:
+            opens = inner.count(closing) > inner.count(opening)
+            closes = inner.count(opening) > inner.count(closing)
+        if opens and lo > 0 and text[lo - 1] == opening:
+            lo -= 1
+        elif closes and hi < len(text) and text[hi] == closing:
+            hi += 1
+    return lo, hi
 
 
 def _run_around(head: Any, kept: set[int]) -> list[Any]:

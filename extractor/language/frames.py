@@ -20,6 +20,7 @@ attributions do not nest). Quotes that run over several sentences are attributed
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from typing import Any
 
@@ -43,6 +44,7 @@ from .frame_parts import (
     nearest_subject,
     own_subject,
     quote_regions,
+    quoted_span,
     source_tokens,
     token_span,
     whole_quote,
@@ -58,6 +60,10 @@ _INHERIT_DEPS = frozenset({"conj", "advcl", "xcomp", "pcomp"})
 _SINGLE_QUOTES = frozenset({"'", "‘", "’", "`"})
 #: parts of speech that head a clause
 _VERBS = frozenset({"VERB", "AUX"})
+#: verbs that report speech only with their particle: "pointed out that ...", "spelled out"
+_PHRASAL = {"point": "out", "spell": "out"}
+#: the most characters between a line that ends ``X said:`` and the quotation it opens
+_COLON_GAP = 4
 
 
 def _subject(cue: Any) -> tuple[Any | None, bool]:
@@ -107,6 +113,8 @@ def _content_tokens(cue: Any) -> list[Any]:
         clauses = [
             c for c in clauses if any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)
         ]
+    if not clauses and lemma not in NEEDS_THAT:
+        clauses = [c for c in cue.children if _reported_clause(cue, c)]
     if clauses:
         return [t for c in clauses for t in c.subtree]
     if lemma in NEEDS_THAT:
@@ -117,6 +125,19 @@ def _content_tokens(cue: Any) -> list[Any]:
         own = {t.i for t in cue.subtree}
         return [t for t in cue.head.subtree if t.i not in own]
     return _quote_after(cue) or _quote_before(cue)
+
+
+def _reported_clause(cue: Any, clause: Any) -> bool:
+    """A clause the parser hung off the cue as an adverbial, but that is what was said:
+    it follows the cue, has a subject of its own and no conjunction ("X said after the
+    meeting he would resign"; not "X said, when asked, ..." nor "X said it because ...")."""
+    return bool(
+        clause.dep_ == "advcl"
+        and clause.i > cue.i
+        and clause.pos_ in _VERBS
+        and any(c.dep_ in ("nsubj", "nsubjpass") for c in clause.children)
+        and not any(c.dep_ in ("mark", "advmod") and c.i < clause.i for c in clause.children)
+    )
 
 
 def _quote_after(cue: Any) -> list[Any]:
@@ -155,7 +176,29 @@ def _quote_before(cue: Any) -> list[Any]:
     return [doc[k] for k in range(j + 1, i)]
 
 
-def _verb_frame(cue: Any, offset: int, regions: Sequence[tuple[int, int]]) -> Frame | None:
+def _quote_on_next_line(
+    cue: Any, offset: int, regions: Sequence[tuple[int, int]], text: str
+) -> TextSpan | None:
+    """``He said:`` at a line's end, and the quotation that opens the next line."""
+    rest = cue.doc[cue.i + 1 :]
+    if not text or not rest or not all(t.is_punct or t.is_space for t in rest):
+        return None
+    if not rest.text.rstrip().endswith(":"):
+        return None
+    line_end = offset + len(cue.doc.text)
+    i = bisect_left(regions, (line_end, -1))
+    if i == len(regions):
+        return None
+    lo, hi = regions[i]
+    if lo - line_end > _COLON_GAP or text[line_end:lo].strip():
+        return None
+    inner = quoted_span(text, lo, hi)
+    return inner if inner.text else None
+
+
+def _verb_frame(
+    cue: Any, offset: int, regions: Sequence[tuple[int, int]], text: str = ""
+) -> Frame | None:
     doc = cue.doc
     lemma = cue.lemma_.lower()
     source_tok, has_subject = _subject(cue)
@@ -181,9 +224,14 @@ def _verb_frame(cue: Any, offset: int, regions: Sequence[tuple[int, int]]) -> Fr
     content_tokens = contiguous([t for t in content if t.i not in {c.i for c in cue_tokens}])
     content_span = token_span(doc, content_tokens, offset)
     cue_span = token_span(doc, cue_tokens, offset)
-    if content_span is None or cue_span is None:
+    if cue_span is None:
         return None
-    content_span = whole_quote(regions, content_span, cue_span, doc.text, offset)
+    if content_span is None:
+        content_span = _quote_on_next_line(cue, offset, regions, text)
+        if content_span is None:
+            return None
+    else:
+        content_span = whole_quote(regions, content_span, cue_span, doc.text, offset)
     if not has_subject and cue.tag_ in ("VBN",) and cue.dep_ in ("amod", "acl"):
         return None  # "the so-called reported figure": an adjective, not an attribution
     source = None
@@ -220,12 +268,16 @@ def _according_frame(
     rest = [t for t in clause_root.subtree if t.i not in phrase]
     if not rest:
         rest = [t for t in according.sent if t.i not in phrase]
-    content_span = token_span(doc, contiguous(rest), offset)
-    cue_span = token_span(doc, [according, to[0]], offset)
     said_by = objects[0]
     if said_by.lemma_.lower() in NOUN_CUES:  # "according to a statement from X": X
         said_by = noun_owner(said_by) or said_by
-    source = token_span(doc, source_tokens(said_by), offset)
+    named = source_tokens(said_by)
+    if not rest:
+        # "According to X, Y.", parsed as one noun phrase: the source ends at its comma
+        named, rest = _split_at_comma(according, said_by)
+    content_span = token_span(doc, contiguous(rest), offset)
+    cue_span = token_span(doc, [according, to[0]], offset)
+    source = token_span(doc, named, offset)
     if content_span is None or cue_span is None or source is None:
         return None
     return Frame(
@@ -239,6 +291,34 @@ def _according_frame(
     )
 
 
+def _is_cue_verb(token: Any) -> bool:
+    """A verb of saying; or a word the tagger took for a noun that still heads a clause
+    with a subject and a reported clause ("But Trump claims that he ..."), which only a
+    verb does; or a phrasal cue ("pointed out that ...")."""
+    lemma = token.lemma_.lower()
+    if token.pos_ == "VERB":
+        particle = _PHRASAL.get(lemma)
+        if particle is not None:
+            return any(c.dep_ == "prt" and c.lower_ == particle for c in token.children)
+        return is_cue_lemma(lemma)
+    if token.pos_ != "NOUN" or not is_cue_lemma(lemma):
+        return False
+    deps = {c.dep_ for c in token.children}
+    return "nsubj" in deps and "ccomp" in deps
+
+
+def _split_at_comma(according: Any, said_by: Any) -> tuple[list[Any], list[Any]]:
+    """Source and content of a sentence-opening ``According to X, Y`` that the parser read
+    as one phrase: X runs from the object to the first comma, Y is the rest."""
+    sentence = according.sent
+    comma = next((t for t in sentence if t.i > said_by.i and t.text == ","), None)
+    if comma is None or according.i != sentence.start:
+        return [], []
+    start = min(t.i for t in said_by.subtree)
+    named = [t for t in sentence if start <= t.i < comma.i]
+    return named, [t for t in sentence if t.i > comma.i]
+
+
 def _quoted_as(token: Any) -> bool:
     """``saying`` in "quoted X as saying": part of the ``quote`` cue, not a cue of its own."""
     head = token.head
@@ -246,11 +326,13 @@ def _quoted_as(token: Any) -> bool:
 
 
 def find_frames(
-    doc: Any, *, offset: int = 0, regions: Sequence[tuple[int, int]] = ()
+    doc: Any, *, offset: int = 0, regions: Sequence[tuple[int, int]] = (), text: str = ""
 ) -> list[Frame]:
     """The attribution frames of a parsed ``doc`` whose text starts at ``offset``.
 
-    ``regions`` are the article's quotation spans (:func:`quote_regions`), in article offsets.
+    ``regions`` are the article's quotation spans (:func:`quote_regions`), in article offsets;
+    ``text``, the article, lets a cue that ends its line with a colon take the quotation that
+    opens the next one (``He said:`` and the quote as a paragraph of its own).
     """
     frames = layout_frames(doc, offset, regions)
     for token in doc:
@@ -260,8 +342,8 @@ def find_frames(
         frame: Frame | None = None
         if token.lower_ == "according":
             frame = _according_frame(token, offset, regions)
-        elif token.pos_ == "VERB" and is_cue_lemma(token.lemma_.lower()) and not _quoted_as(token):
-            frame = _verb_frame(token, offset, regions)
+        elif _is_cue_verb(token) and not _quoted_as(token):
+            frame = _verb_frame(token, offset, regions, text)
         elif token.pos_ == "NOUN" and token.lemma_.lower() in NOUN_CUES:
             frame = noun_frame(token, offset, regions)
         if frame is not None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .frames import Frame
-from .speakers import AUTHOR, Mention, People, Speaker, resolve_source
+from .speakers import AUTHOR, Mention, People, Speaker, is_role_noun, resolve_source
 
 __all__ = ["AUTHOR_SPEAKER", "Block", "find_mentions", "resolve_frames"]
 
@@ -33,6 +33,8 @@ _PRONOUN_GENDERS = {
     "he": "m", "him": "m", "his": "m", "himself": "m",
     "she": "f", "her": "f", "hers": "f", "herself": "f",
 }  # fmt: skip
+#: what may stick to an entity's edges and is no part of its name
+_NAME_EDGES = " \t\n\"'“”‘’«»`"
 #: mentions before a source that resolution looks back over (speakers.py looks at fewer)
 _WINDOW = 200
 
@@ -67,16 +69,17 @@ def _is_subject(root: Any) -> bool:
 
 
 def _people_named_as_organisations(mentions: dict[tuple[int, int], Mention]) -> None:
-    """Relabel as PERSON an organisation whose every name word is in a person's name of the
-    same article: a small tagger often calls a bare surname ("Trump said") an ORG when the
-    article has already named the person in full."""
+    """Relabel as PERSON an organisation, or an untagged proper noun, whose every name word
+    is in a person's name of the same article: a small tagger often calls a bare surname
+    ("Trump said") an ORG, or nothing, when the article has already named the person in
+    full."""
     person_words = {
         frozenset(w.lower() for w in m.text.split())
         for m in mentions.values()
         if m.label == "PERSON"
     }
     for key, mention in list(mentions.items()):
-        if mention.label != "ORG" or not mention.text[:1].isupper():
+        if mention.label not in ("ORG", "NP") or not mention.text[:1].isupper():
             continue
         words = frozenset(w.lower() for w in mention.text.split())
         if len(words) <= 2 and any(words < person for person in person_words):
@@ -103,8 +106,9 @@ class _Places:
 
 
 def _entity_mention(ent: Any, offset: int, gender: str, places: _Places) -> Mention:
-    text = ent.text.removesuffix("'s").removesuffix("’s").strip()
-    start = offset + ent.start_char
+    raw = ent.text.removesuffix("'s").removesuffix("’s")
+    text = raw.strip(_NAME_EDGES)  # a tagger may take in a quotation mark: "Donald Trump ''"
+    start = offset + ent.start_char + (raw.find(text) if text else 0)
     before = ent.doc[ent.start - 1].lower_ if ent.start else ""
     if ent.label_ == "PERSON":
         gender = _GENDER_TITLES.get(before, gender)
@@ -119,16 +123,20 @@ def _entity_mention(ent: Any, offset: int, gender: str, places: _Places) -> Ment
 
 
 def _unnamed_subjects(doc: Any, offset: int, places: _Places) -> list[Mention]:
-    """Main-clause subjects with no entity label that a later "it" or "they" may refer to:
-    a proper noun the tagger missed (an agency's acronym) and a plural noun ("County
-    officials met ... They said")."""
+    """Main-clause subjects with no entity label that a later pronoun may refer to: a
+    proper noun the tagger missed (an agency's acronym), a plural noun ("County officials
+    met ... They said") and a person named by role ("The GOP candidate did not ... he
+    said")."""
     out = []
     for token in doc:
         if token.ent_type_ or token.dep_ not in _SUBJECTS or not _is_subject(token):
             continue
-        if token.pos_ != "PROPN" and token.tag_ != "NNS":
+        role = token.tag_ == "NN" and is_role_noun(token.lemma_.lower())
+        if token.pos_ != "PROPN" and token.tag_ != "NNS" and not role:
             continue
-        modifiers = [c.left_edge for c in token.lefts if c.dep_ in ("compound", "amod", "nmod")]
+        modifiers = [
+            c.left_edge for c in token.lefts if c.dep_ in ("compound", "amod", "nmod", "det")
+        ]
         first = min(modifiers, key=lambda t: t.i, default=token)
         start = offset + first.idx
         end = offset + token.idx + len(token.text)
@@ -314,6 +322,7 @@ class _Resolver:
                     subject=True,
                     quoted=source.quoted,
                     sentence=source.sentence,
+                    antecedent=named_top.antecedent or named_top,
                 )  # fmt: skip
             )
 

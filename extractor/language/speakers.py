@@ -22,10 +22,10 @@ import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
-__all__ = ["AUTHOR", "Mention", "People", "Speaker", "resolve_source"]
+__all__ = ["AUTHOR", "Mention", "People", "Speaker", "is_role_noun", "resolve_source"]
 
 #: the outlet itself: an assertion with no attributed source
 AUTHOR = "author"
@@ -38,6 +38,29 @@ _TITLES = frozenset(
     spokesman spokeswoman spokesperson judge justice mayor king queen prince princess
     pope rev rev. father sister brother""".split()
 )
+#: nouns that name a person by role (general English): "the source", "the candidate"
+_PERSON_NOUNS = _TITLES | frozenset(
+    """person man woman official source candidate nominee leader lawmaker legislator
+    senator congressman congresswoman representative governor diplomat ambassador envoy
+    analyst expert researcher scientist economist professor officer commander agent
+    author writer reporter journalist correspondent editor columnist witness resident
+    lawyer attorney prosecutor doctor physician nurse teacher student worker employee
+    executive director manager founder owner adviser advisor aide assistant deputy
+    negotiator activist organizer campaigner strategist pollster member insider defector
+    soldier veteran survivor victim suspect defendant plaintiff mother father wife husband
+    son daughter incumbent challenger businessman businesswoman billionaire host""".split()
+)
+#: role nouns that tell a gender
+_MALE_ROLES = frozenset(
+    """man businessman congressman chairman spokesman father husband son brother king
+    prince lord sir mr mr.""".split()
+)
+_FEMALE_ROLES = frozenset(
+    """woman businesswoman congresswoman chairwoman spokeswoman mother wife daughter
+    sister queen princess lady dame mrs mrs. ms ms. miss""".split()
+)
+#: how much more salient than the next a person must be for a description to stand for them
+_CLEAR_LEAD = 2.0
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers"})
 _MALE_PRONOUNS = frozenset({"he", "him", "his"})
 _GROUP_PRONOUNS = frozenset({"they", "them", "it", "their", "its"})
@@ -47,6 +70,15 @@ _DETERMINERS = frozenset({"the", "this", "that", "these", "those"})
 _QUANTIFIERS = frozenset({"a", "an", "another", "one", "some", "other", "any"})
 _ORG_LABELS = frozenset({"ORG", "NORP", "GPE"})
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+#: how far before or after a name its role may stand, in characters
+_ROLE_REACH = 40
+#: the word right before a name, with only spaces between ("the weekly outlet Harbor Ledger")
+_WORD_BEFORE = re.compile(r"([^\W_]+)\s+$")
+#: where the phrase before a name starts: a mark, or a full stop after a word of four
+#: lower-case letters or more (after "Gen" or "Mr" it ends an abbreviation)
+_ROLE_BREAK = re.compile(r"[,;:!?()\"“”\n]|(?<=[a-z]{4})\.")
+#: an apposition that describes the name before it: ", the agency's spokeswoman,"
+_APPOSITION = re.compile(r",\s+(?:a|an|the)\s+([^,;:.()\"“”\n]*[^\W\d_])\s*[,;:.]", re.IGNORECASE)
 #: how many earlier mentions a pronoun or description may look back over
 _LOOKBACK = 60
 #: most candidates proposed for one source
@@ -76,6 +108,9 @@ class Mention:
     sentence: int = -1
     #: it only modifies another noun ("Dutch troops", "county officials")
     modifier: bool = False
+    #: the named mention that a resolved pronoun or description stands for: this mention
+    #: is where it was referred to again, that one is the name and its span
+    antecedent: Mention | None = None
 
 
 @dataclass(frozen=True)
@@ -91,6 +126,11 @@ class Speaker:
     @property
     def is_author(self) -> bool:
         return self.name == AUTHOR
+
+
+def is_role_noun(lemma: str) -> bool:
+    """Whether a noun (its lower-case lemma) names a person by role: "source", "senator"."""
+    return lemma in _PERSON_NOUNS
 
 
 def _words(text: str) -> list[str]:
@@ -112,7 +152,10 @@ def _content_words(text: str) -> int:
 
 
 def _as_speaker(mention: Mention, how: str) -> Speaker:
-    return Speaker(mention.text, mention.start, mention.end, how)
+    """The speaker a mention names, with the span of that name (a resolved pronoun's or
+    description's is its antecedent's)."""
+    named = mention.antecedent or mention
+    return Speaker(named.text, named.start, named.end, how)
 
 
 def _unique(speakers: list[Speaker]) -> tuple[Speaker, ...]:
@@ -156,8 +199,13 @@ class People:
         """The person's gender where the article tells it (a title, pronouns that refer
         to them in a sentence that names no one else), else ""."""
         full = self.full_names(mention)
+        names = {" ".join(_name_words(m.text)) for m in [mention, *full[:1]]}
+        # and the shorter names of the same person ("Ms. Berg" tells it of "Anna Berg")
+        whole = set(_name_words(full[0].text)) if full else set(_name_words(mention.text))
+        for word in whole:
+            names |= {k for k in self._by_word.get(word, ()) if set(k.split()) <= whole}
         votes: Counter[str] = Counter()
-        for person in {" ".join(_name_words(m.text)) for m in [mention, *full[:1]]}:
+        for person in names:
             votes.update(self._genders.get(person, Counter()))
         if not votes:
             return mention.gender
@@ -198,7 +246,7 @@ def resolve_source(
     head = head_text.lower()
     recent = list(earlier[-_LOOKBACK:])
     if (head_tag in ("PRP", "PRP$") or source.label == "PRON") and len(_words(source.text)) <= 1:
-        return _pronoun(source, head, recent, everywhere)
+        return _pronoun(source, head, recent, everywhere, text)
     if source.label == "PERSON" or head_tag in ("NNP", "NNPS"):
         full = everywhere.full_names(source)
         if full:
@@ -206,7 +254,7 @@ def resolve_source(
         return (_as_speaker(source, "named"),)
     words = _words(source.text)
     if words and words[0] in _DETERMINERS and source.label == "NP":
-        found = _description(source, recent, text)
+        found = _description(source, recent, everywhere, text)
         if found:
             return found
     return (_as_speaker(source, "as_written"),)
@@ -233,7 +281,7 @@ def _salience(mention: Mention, sentence: int, rank: int) -> float:
 
 
 def _pronoun(
-    source: Mention, head: str, recent: list[Mention], everywhere: People
+    source: Mention, head: str, recent: list[Mention], everywhere: People, text: str = ""
 ) -> tuple[Speaker, ...]:
     """He/she: the people before it; they/it: the organisations, groups and plurals; the
     most salient referent first (see the module docstring).
@@ -244,10 +292,8 @@ def _pronoun(
     if head in _FIRST_PERSON:
         return ()
     if head in _PERSON_PRONOUNS:
-        unwanted = "f" if head in _MALE_PRONOUNS else "m"
-        pool = [
-            m for m in reversed(recent) if m.label == "PERSON" and everywhere.gender(m) != unwanted
-        ]
+        gender = "m" if head in _MALE_PRONOUNS else "f"
+        pool = [m for m in reversed(recent) if _person_like(m, gender, everywhere)]
     elif head in _GROUP_PRONOUNS:
         pool = [
             m
@@ -258,25 +304,112 @@ def _pronoun(
         ]
     else:
         return ()
-    # referent -> (its summed salience, the first of the pool's mentions, its latest name)
+    ranked = _most_salient(pool, source.sentence, recent, everywhere, text)
+    out = _unique([replace(speaker, how="pronoun") for speaker, _ in ranked])
+    return out or (_as_speaker(source, "as_written"),)
+
+
+def _role_gender(lemma: str) -> str:
+    """The gender a role noun tells ("m", "f"; "" most do not)."""
+    if lemma in _MALE_ROLES:
+        return "m"
+    return "f" if lemma in _FEMALE_ROLES else ""
+
+
+def _person_like(mention: Mention, gender: str, everywhere: People) -> bool:
+    """A person who may be ``gender`` ("m", "f", "" either): a PERSON entity whose titles
+    and pronouns do not say otherwise, or one noun phrase that names someone by role ("an
+    anonymous military source", "the senator") and, when definite, says whom."""
+    other = {"m": "f", "f": "m"}.get(gender, "?")
+    if mention.label == "PERSON":
+        return everywhere.gender(mention) != other
+    return bool(
+        mention.label == "NP"
+        and not mention.plural
+        and mention.head_lemma in _PERSON_NOUNS
+        and _role_gender(mention.head_lemma) != other
+    )
+
+
+def _most_salient(
+    pool: list[Mention], sentence: int, recent: list[Mention], everywhere: People, text: str
+) -> list[tuple[Speaker, float]]:
+    """The referents of ``pool`` (mentions, nearest first) with their salience, most salient
+    first.
+
+    A mention counts for whom it names: a person's short name for the fullest, and a
+    description ("the senator") for the earlier name it describes, so that salience adds
+    up over every way the article refers to someone. A definite description that names no
+    one ("the nominee", with no name it was written beside) is left out: it is no referent
+    of its own, and which one it stands for is what is being decided.
+    """
     scores: dict[str, float] = {}
-    names: dict[str, Mention] = {}
+    names: dict[str, Speaker] = {}
+    positions = {id(m): i for i, m in enumerate(recent)}
     for rank, m in enumerate(pool):
-        full = everywhere.full_names(m) if m.label == "PERSON" else []
-        named = full[0] if full else m
-        key = " ".join(_name_words(named.text)) or named.text.lower()
-        scores[key] = scores.get(key, 0.0) + _salience(m, source.sentence, rank)
+        named = _referent(m, recent[: positions.get(id(m), 0)], everywhere, text)
+        if named is None:
+            continue
+        key = " ".join(_name_words(named.name)) or named.name.lower()
+        scores[key] = scores.get(key, 0.0) + _salience(m, sentence, rank)
         names.setdefault(key, named)
     ranked = sorted(scores, key=lambda k: -scores[k])  # stable: the nearest first on ties
-    out = [_as_speaker(names[key], "pronoun") for key in ranked[: _MAX_CANDIDATES * 4]]
-    return _unique(out) or (_as_speaker(source, "as_written"),)
+    return [(names[key], scores[key]) for key in ranked[: _MAX_CANDIDATES * 4]]
 
 
-def _description(source: Mention, recent: list[Mention], text: str) -> tuple[Speaker, ...]:
-    """ "The source": the nearest earlier mention with that head that says more; "the
-    president": the nearest person introduced with that title; "the ministry": the nearest
-    organisation whose name holds that noun. Empty when none is found."""
+def _referent(
+    mention: Mention, before: list[Mention], everywhere: People, text: str
+) -> Speaker | None:
+    """Whom ``mention`` names: a person's fullest name, a definite description's earlier
+    name (None when it has none), else the mention as written ("an anonymous source")."""
+    if mention.label == "PERSON":
+        full = everywhere.full_names(mention)
+        return _as_speaker(full[0] if full else mention, "named")
+    words = _words(mention.text)
+    if mention.label == "NP" and words and words[0] in _DETERMINERS:
+        found = _named_by_description(mention, before[-_LOOKBACK:], text)
+        return found[0] if found else None
+    return _as_speaker(mention, "as_written")
+
+
+def _description(
+    source: Mention, recent: list[Mention], everywhere: People, text: str
+) -> tuple[Speaker, ...]:
+    """A definite description: the earlier name it describes (:func:`_named_by_description`);
+    else, for one person by a role no earlier mention had ("the Portuguese president" after
+    "Maria Lopez claimed ..."), the most salient person before it of a compatible
+    gender, when that person is clearly the most salient (:data:`_CLEAR_LEAD`). Empty when
+    none is found: the description stands as written."""
+    found = _named_by_description(source, recent, text)
     lemma = source.head_lemma
+    if found or source.plural or lemma not in _PERSON_NOUNS:
+        return found
+    if any(m.head_lemma == lemma for m in recent):
+        return ()  # "another source said ... the source added": the same unnamed one
+    if _APPOSITION.match(text[source.end : source.end + _ROLE_REACH]):
+        return ()  # "the mayor, a Vance ally, said": someone described, not referred back to
+    gender = _role_gender(lemma)
+    pool = [m for m in reversed(recent) if _person_like(m, gender, everywhere)]
+    ranked = _most_salient(pool, source.sentence, recent, everywhere, text)
+    if not ranked or (len(ranked) > 1 and ranked[0][1] < _CLEAR_LEAD * ranked[1][1]):
+        return ()
+    return (replace(ranked[0][0], how="description"),)
+
+
+def _named_by_description(source: Mention, recent: list[Mention], text: str) -> tuple[Speaker, ...]:
+    """ "The president", "the outlet": the nearest name that the noun stood right before
+    ("President Jane Doe", "the weekly outlet Harbor Ledger") or was given in apposition
+    (:func:`_has_role`); "the source": the nearest earlier mention with that head that says
+    more ("an anonymous customs source"); "the ministry": the nearest organisation whose name
+    holds that noun. Empty when none is found."""
+    lemma = source.head_lemma
+    roled = [
+        m
+        for m in reversed(recent)
+        if (m.label == "PERSON" or m.label in _ORG_LABELS) and _has_role(m, source, text)
+    ]
+    if roled:
+        return _unique([_as_speaker(m, "description") for m in roled])
     richer = [
         m
         for m in reversed(recent)
@@ -284,13 +417,38 @@ def _description(source: Mention, recent: list[Mention], text: str) -> tuple[Spe
     ]
     if richer:
         return _unique([_as_speaker(m, "description") for m in richer])
-    if lemma in _TITLES:
-        titled = [
-            m
-            for m in reversed(recent)
-            if m.label == "PERSON" and lemma in _words(text[max(0, m.start - 40) : m.start])
-        ]
-        if titled:
-            return _unique([_as_speaker(m, "description") for m in titled])
     named = [m for m in reversed(recent) if m.label in _ORG_LABELS and lemma in _words(m.text)]
     return _unique([_as_speaker(m, "description") for m in named])
+
+
+def _roles(mention: Mention, text: str) -> list[tuple[str, frozenset[str]]]:
+    """The roles a name stands with, each as (its noun, all its words): the phrase right
+    before it ("Ukrainian *President* Jane Doe", "the weekly *outlet* Harbor Ledger") and an
+    apposition right after it ("Jane Doe, the agency's *spokeswoman*,")."""
+    roles = []
+    before = text[max(0, mention.start - _ROLE_REACH) : mention.start]
+    if _WORD_BEFORE.search(before):
+        cut = max((m.end() for m in _ROLE_BREAK.finditer(before)), default=0)
+        words = [_singular(w) for w in _words(before[cut:])]
+        if words and words[-2:-1] != ["of"]:  # not "Secretary of *State* Jane Doe"
+            roles.append((words[-1], frozenset(words)))
+    apposition = _APPOSITION.match(text[mention.end : mention.end + _ROLE_REACH])
+    if apposition:
+        words = [_singular(w) for w in _words(apposition.group(1))]
+        roles.append((words[-1], frozenset(words)))
+    return roles
+
+
+def _has_role(mention: Mention, description: Mention, text: str) -> bool:
+    """Whether ``description`` ("the Republican nominee") fits a role the name ``mention``
+    was given: the same noun, and every other word of the description in the role
+    ("Republican presidential nominee Jane Doe"; not "Democratic nominee Jane Doe")."""
+    wanted = {_singular(w) for w in _name_words(description.text)} - {description.head_lemma}
+    return any(
+        noun == description.head_lemma and wanted <= words
+        for noun, words in _roles(mention.antecedent or mention, text)
+    )
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
