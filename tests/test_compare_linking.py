@@ -146,3 +146,23 @@ def test_two_claims_of_one_article_join_only_as_close_as_their_own_link_asks() -
     facts[2] = fact("Shares of Winston fell sharply.", "nice")
     groups = cluster_facts(facts, vectors, pairs, link=LINK, plain_link=PLAIN, rarity=rarity)
     assert groups == [[0, 1, 2]]
+
+
+def test_two_claims_of_one_article_that_restate_one_count_may_join() -> None:
+    """An article that gives "10,000 soldiers" twice restates one fact: a merge joins its two
+    claims as close as the linking pair asks, not the stricter same-article floor."""
+    facts = [
+        fact("Officials said 10,000 soldiers were being prepared.", "paris"),
+        fact("Analysts in Lyon said 12,000 soldiers were sent.", "lyon"),
+        fact("They are preparing 10,000 soldiers but did not move them.", "paris"),
+    ]
+    gram = np.array([[1.0, 0.6, 0.45], [0.6, 1.0, 0.6], [0.45, 0.6, 1.0]])
+    vectors = np.linalg.cholesky(gram).astype(np.float32)
+    pairs = neighbour_pairs(vectors, k=2, floor=0.0)
+    groups = cluster_facts(facts, vectors, pairs, link=LINK, plain_link=PLAIN)
+    assert groups == [[0, 1, 2]]
+    # 5,000 and 10,000 may be one count reported differently, but one article giving both
+    # states two things: only the same-article floor keeps them apart
+    facts[2] = fact("They are preparing 5,000 soldiers but did not move them.", "paris")
+    groups = cluster_facts(facts, vectors, pairs, link=LINK, plain_link=PLAIN)
+    assert groups == [[0, 1], [2]]

@@ -27,7 +27,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .facts import Fact
-from .linking import DEFAULT_EVIDENCE, count_extra, link_threshold, may_link, term_rarity
+from .linking import (
+    DEFAULT_EVIDENCE,
+    count_extra,
+    link_threshold,
+    may_link,
+    restates_count,
+    term_rarity,
+)
 from .options import Evidence
 
 __all__ = [
@@ -321,8 +328,9 @@ class _Groups:
         self, left: list[int], right: list[int], sims: NDArray[np.float32], floor: float
     ) -> bool:
         """Every pair across: no conflicting counts or times, and a cosine of ``floor``
-        plus what a count on one side only asks; plus, for two claims of one article, the
-        most a shared name may lower it (an article repeats its own names, see
+        plus what a count on one side only asks; plus, for two claims of one article that
+        do not restate one count (:func:`~.linking.restates_count`), the most a shared name
+        may lower it (an article repeats its own names, see
         :func:`~.linking.link_threshold`)."""
         for u, x in enumerate(left):
             for v, y in enumerate(right):
@@ -330,7 +338,7 @@ class _Groups:
                 extra = count_extra(a, b, self.ratio, self.evidence)
                 if extra is None or not a.same_time(b):
                     return False
-                if a.claim.article_id == b.claim.article_id:
+                if a.claim.article_id == b.claim.article_id and not restates_count(a, b):
                     extra += self.evidence.shared_term
                 if sims[u, v] < floor + extra:
                     return False

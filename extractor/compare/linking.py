@@ -25,7 +25,14 @@ from collections.abc import Mapping, Sequence
 from .facts import Amount, Fact
 from .options import Evidence
 
-__all__ = ["DEFAULT_EVIDENCE", "count_extra", "link_threshold", "may_link", "term_rarity"]
+__all__ = [
+    "DEFAULT_EVIDENCE",
+    "count_extra",
+    "link_threshold",
+    "may_link",
+    "restates_count",
+    "term_rarity",
+]
 
 DEFAULT_EVIDENCE = Evidence()
 
@@ -54,6 +61,13 @@ def count_extra(a: Fact, b: Fact, ratio: float, evidence: Evidence) -> float | N
     if a.amounts and b.amounts:
         return None
     return evidence.one_sided_counts
+
+
+def restates_count(a: Fact, b: Fact) -> bool:
+    """Some count of ``a`` is one of ``b``'s to the letter: the same kind and value ("nearly
+    10,000 soldiers" and "10,000 soldiers"). Within one article, that restates a fact, where
+    a shared name does not."""
+    return any(x.kind == y.kind and x.value == y.value for x in a.amounts for y in b.amounts)
 
 
 def _same_referent(a: Fact, b: Fact, ratio: float) -> bool:
