@@ -6,8 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from extractor.language.stance import detect_stance, is_negated
-from extractor.models import Stance
+from extractor.extraction.pipeline import _extract_article
+from extractor.extraction.strategy import Draft, StrategyOutput
+from extractor.language.stance import denied_by_another, detect_stance, is_negated
+from extractor.models import Article, MatchKind, Stance
 
 STANCES = [
     # denied
@@ -185,6 +187,11 @@ def test_precedence_denied_over_unverified_over_reported() -> None:
         ("Russia sent not only troops but also weapons.", False),
         ("Pentagon leaders said they could confirm that 10,000 soldiers had arrived.", False),
         ("We choose not to lock you out of our reporting.", False),
+        # a conditional clause states nothing: its negation is not the sentence's
+        ("And if that wasn't enough, the governor is praising the strikers.", False),
+        ("Unless the talks do not resume, the port will reopen on Monday.", False),
+        ("If the talks fail, the union will not return to work.", True),
+        ("The mayor did not say if the bridge would reopen.", True),
     ],
 )
 def test_is_negated(sentence: str, negated: bool) -> None:
@@ -195,3 +202,46 @@ def test_is_negated(sentence: str, negated: bool) -> None:
 def test_any_text_gets_a_stance(text: str) -> None:
     assert detect_stance(text) in set(Stance)
     assert isinstance(is_negated(text), bool)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "other"),
+    [
+        ("The governor claimed the dam was safe, a claim that engineers flatly deny.", True),
+        ("The union said 400 workers walked out, which the company has denied.", True),
+        ("The governor denied that the dam was unsafe.", False),
+        ("The governor said the report was untrue, a claim that engineers deny.", False),
+        ("The governor said the dam was safe.", False),
+    ],
+)
+def test_a_denial_by_another_party_of_what_was_claimed(sentence: str, other: bool) -> None:
+    """Only a sentence whose sole denial is in a clause about the claim ("a claim that Z
+    denies") is denied by another; one whose own words deny is not."""
+    assert denied_by_another(sentence) is other
+
+
+class _Drafts:
+    """A strategy that hands the pipeline given drafts (no model)."""
+
+    prompt_version = "test.v1"
+    model = "none"
+
+    def __init__(self, *drafts: Draft) -> None:
+        self.drafts = drafts
+
+    def run(self, article: Article, output: StrategyOutput) -> None:
+        output.drafts.extend(self.drafts)
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_claim_is_no_denial_for_another_party_denying_it() -> None:
+    text = "The governor claimed the dam was safe, a claim that engineers flatly deny."
+    article = Article(id="a1", source="t", text=text)
+    own = Draft(0, len(text), MatchKind.exact, "The governor", "The dam was safe.", cue="claimed")
+    outlet = Draft(0, len(text), MatchKind.exact, "author", text)
+    [claim] = _extract_article(article, _Drafts(own)).claims
+    assert claim.stance is Stance.reported
+    [claim] = _extract_article(article, _Drafts(outlet)).claims
+    assert claim.stance is Stance.denied  # the outlet's sentence holds a denial

@@ -21,7 +21,7 @@ from collections.abc import Generator, Iterable, Mapping
 from ..errors import Cancelled, ConfigError, ExtractorError
 from ..ingest.articles import read_articles
 from ..language.quantities import parse_quantities
-from ..language.stance import detect_stance
+from ..language.stance import denied_by_another, detect_stance
 from ..llm.backends import Completion, CompletionBackend, CompletionRequest, make_backend
 from ..llm.base import Scores, Wrapper, scorer
 from ..llm.cache import CachedBackend, ResponseCache
@@ -89,10 +89,13 @@ def _quantities(quote: str, start: int, draft: Draft) -> list[Quantity]:
 
 
 def _stance(quote: str, draft: Draft) -> Stance:
-    """The quote's stance; a denying cue found by code makes it a denial."""
+    """The quote's stance; a denying cue found by code makes it a denial, and a denial by
+    another party of what the speaker said ("X claimed Y, which Z denies") does not."""
     stance = detect_stance(quote)
     if draft.denial:
         return Stance.denied
+    if draft.cue and stance is Stance.denied and denied_by_another(quote):
+        return Stance.reported
     if draft.cue and stance is Stance.asserted:
         return Stance.reported
     return stance

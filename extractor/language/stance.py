@@ -29,7 +29,7 @@ import re
 
 from ..models import Stance
 
-__all__ = ["detect_stance", "is_negated"]
+__all__ = ["denied_by_another", "detect_stance", "is_negated"]
 
 _FOLD = str.maketrans({"’": "'", "ʼ": "'", "‘": "'", "“": '"', "”": '"', "„": '"'})
 
@@ -69,6 +69,15 @@ _REPORTED = re.compile(
     r"|\breports?\s+(?:that|of|say|said|suggest|suggested|indicate|began|surfaced|emerged)\b",
     re.IGNORECASE,
 )
+#: a clause in which another party denies what the sentence reports: "— a claim that Z
+#: denies", ", which Z has denied"
+_DENIAL_OF_CLAIM = re.compile(
+    r"(?:\b(?:a|the)\s+(?:claim|assertion|charge|allegation|accusation|report|account)s?"
+    r"\s+(?:that|which)|,\s*which)\s+[^.;,]{1,60}?\bden(?:y|ies|ied)\b[^.;]*",
+    re.IGNORECASE,
+)
+#: a conditional clause set off by a comma or semicolon: "if that wasn't enough, ..."
+_CONDITIONAL = re.compile(r"\b(?:if|unless|whether)\b[^,;.:!?]*[,;]", re.IGNORECASE)
 _NEGATION = re.compile(
     r"\b(?:is|are|was|were|has|have|had|do|does|did|will|would|can|could|should|may|might|must)"
     r"\s+(?:\w+\s+)?not\b(?!\s+only\b)"
@@ -91,10 +100,22 @@ def detect_stance(sentence: str) -> Stance:
     return Stance.asserted
 
 
+def denied_by_another(sentence: str) -> bool:
+    """Whether the sentence's only denial is someone else's, in a clause about the claim:
+    "X claimed Y — a claim that Z flatly denies", "X said Y, which Z denies". The sentence
+    holds a denial (:func:`detect_stance`), but X does not deny Y."""
+    folded = sentence.translate(_FOLD)
+    if _DENIED.search(folded) is None:
+        return False
+    return _DENIED.search(_DENIAL_OF_CLAIM.sub(" ", folded)) is None
+
+
 def is_negated(sentence: str) -> bool:
     """Whether the main claim of ``sentence`` is negated ("has not confirmed", "never", ...).
 
     "North Korea has not confirmed ..." is negated; "North Korea has officially confirmed ..."
-    is not. "not only ... but" is not a negation.
+    is not. "not only ... but" is not a negation, nor is one inside a conditional clause set
+    off by a comma ("if that wasn't enough, X is praising ..."): it states nothing.
     """
-    return _NEGATION.search(sentence.translate(_FOLD)) is not None
+    main = _CONDITIONAL.sub(" ", sentence.translate(_FOLD))
+    return _NEGATION.search(main) is not None
