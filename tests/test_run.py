@@ -592,3 +592,41 @@ def test_the_judges_requests_are_counted_in_the_run_usage(
     with Store(tmp_path / "state" / "store.sqlite", readonly=True) as store:
         recorded = store.runs()[-1].summary
     assert recorded is not None and recorded.usage.requests == fake.requests
+
+
+def test_a_run_without_outputs_reads_nothing_of_the_whole_store_back(
+    tmp_path: Path,
+    corpus: Path,
+    server: tuple[FakeCompletionServer, str],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The outputs are the whole store; a job that asks for none costs only what is new."""
+    _, url = server
+    job = _job(tmp_path, corpus, url)
+    text = job.read_text(encoding="utf-8")
+    job.write_text(text[: text.index("[outputs]")], encoding="utf-8")
+    assert main(["run", str(job)]) == 0
+    capsys.readouterr()
+    write_corpus(corpus, ARTICLES + 1)  # one new article
+
+    def whole_store(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the run read the whole store back")
+
+    real_claims = Store.claims
+
+    def claims(self: Store, article_id: str | None = None) -> list[Claim]:
+        if article_id is None:
+            whole_store()
+        return real_claims(self, article_id)
+
+    monkeypatch.setattr(Store, "claims", claims)
+    monkeypatch.setattr(Store, "latest_comparison", whole_store)
+    assert main(["run", str(job)]) == 0
+    second = json.loads(capsys.readouterr().out)
+    monkeypatch.undo()
+    assert second["outputs"] == {}
+    with Store(tmp_path / "state" / "store.sqlite", readonly=True) as store:
+        assert second["claims_in_store"] == len(store.claims()) == (ARTICLES + 1) * SENTENCES
+        comparison = store.latest_comparison()
+        assert comparison is not None and second["clusters"] == len(comparison.clusters) > 0

@@ -226,11 +226,18 @@ def _finish(
     store.save_changes(result.run_id, changes)
     result.summary.changes = changes
     result.compared = update.work.mode != "none"
-    articles, claims = store.articles(), store.claims()
-    comparison = store.latest_comparison() or Comparison()
-    result.outputs = write_outputs(job, articles, claims, comparison, changes)
-    result.claims_in_store = len(claims)
-    result.clusters = len(comparison.clusters)
+    # the outputs are the whole store; read back only what the job's outputs show, so a
+    # run with none costs what is new, not what is stored
+    wanted = job.outputs.paths()
+    report = "report" in wanted
+    articles = store.articles() if report else []
+    claims = store.claims() if report or "claims" in wanted else []
+    comparison = (
+        store.latest_comparison() or Comparison() if report or "comparison" in wanted else None
+    )
+    result.outputs = write_outputs(job, articles, claims, comparison or Comparison(), changes)
+    result.claims_in_store = store.claim_count()
+    result.clusters = store.comparison_size() if comparison is None else len(comparison.clusters)
 
 
 def run_job(

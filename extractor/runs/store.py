@@ -283,6 +283,23 @@ class Store(ClusterTables, RunHistory):
         return [Claim.model_validate_json(data) for (data,) in rows]
 
     @guarded
+    def claim_count(self) -> int:
+        """How many current claims the store holds (what :meth:`claims` would read)."""
+        row = self._db.execute(
+            "SELECT count(*) FROM claims c JOIN articles a ON a.id = c.article_id"
+        ).fetchone()
+        return int(row[0])
+
+    @guarded
+    def comparison_size(self) -> int:
+        """How many clusters the current comparison has (what :meth:`latest_comparison`
+        would read), without reading them."""
+        if self.comparison_fingerprint() is not None:
+            return self.cluster_count()
+        latest = self.latest_comparison()
+        return 0 if latest is None else len(latest.clusters)
+
+    @guarded
     def latest_comparison(self) -> Comparison | None:
         """The current comparison: the kept clusters (schema 3 on), else the comparison of
         the latest run that computed one (older stores), if any."""
