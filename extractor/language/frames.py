@@ -11,6 +11,11 @@ Shapes found, each with character spans into the article:
 - layout: a transcript's ``SMITH: ...`` and a quote signed ``“...” ― Jane Doe``
   (:mod:`.layout`);
 - ``X quoted Z as saying Y`` (the source is Z);
+- ``X said:`` at the end of a line, and the quotation that opens the next one;
+- what a small parser misreads: ``According to X, Y`` taken as one noun phrase (X ends at
+  its comma), a cue verb tagged as a noun that still has a subject and a reported clause,
+  and the reported clause hung off the cue as an adverbial (``X said after the vote he
+  would ...``);
 - a cue with no stated source: ``it was reported that Y`` (source ``None``: the outlet).
 
 A cue inside quotation marks is part of someone's quote, not a new attribution (PolNeAR's

@@ -8,9 +8,15 @@
   weighs more as a subject or a frame's source, less inside a quotation, and halves with
   every sentence between it and the pronoun; so "He said ..." continues the person the
   last sentences were about, not the last speaker of the article.
-- A definite description ("the source", "the ministry", "the officials") stands for the
-  nearest earlier mention with the same head noun that says more ("an anonymous military
-  source"), else the nearest earlier organisation whose name holds that noun.
+- A definite description ("the outlet", "the source", "the ministry") stands for the
+  nearest name it was written beside with every word of it ("the weekly outlet Harbor
+  Ledger", "Harbor Ledger, the weekly outlet,"), else the nearest earlier mention with the
+  same head noun that says more ("an anonymous military source"), else the nearest earlier
+  organisation whose name holds that noun; for one person by a role no earlier mention had
+  ("the president", "the anonymous person"), else the clearly most salient earlier person
+  of a compatible gender, as for a pronoun. Otherwise it stands as written.
+- A person may be named only by role ("an anonymous source", "the senator"): such a noun
+  phrase is a referent of "he"/"she" too, for the name it was resolved to if it had one.
 - Anything else is its own name, as written ("Western officials").
 
 Every candidate is a span of the article, so a speaker is grounded the way a quote is.
