@@ -8,7 +8,7 @@ import pytest
 
 from extractor.compare.clustering import cluster_facts, neighbour_pairs
 from extractor.compare.facts import Fact, make_fact
-from extractor.compare.linking import link_threshold, may_link, term_rarity
+from extractor.compare.linking import link_threshold, may_link, restates_count, term_rarity
 from extractor.compare.options import Evidence
 from extractor.language.quantities import parse_quantities
 from extractor.models import Claim, Stance
@@ -166,3 +166,18 @@ def test_two_claims_of_one_article_that_restate_one_count_may_join() -> None:
     facts[2] = fact("They are preparing 5,000 soldiers but did not move them.", "paris")
     groups = cluster_facts(facts, vectors, pairs, link=LINK, plain_link=PLAIN)
     assert groups == [[0, 1], [2]]
+
+
+def test_one_number_counting_two_things_restates_nothing() -> None:
+    def counted(quote: str, referent: str) -> Fact:
+        quantities = [q.model_copy(update={"referent": referent}) for q in parse_quantities(quote)]
+        claim = Claim(article_id="a", text=quote, quote=quote, quantities=quantities)
+        return make_fact(claim, source="a", published=None)
+
+    inflation = counted("Inflation rose to 5 percent in May.", "inflation")
+    prices = counted("Prices rose 5 percent in May, the bank said.", "inflation in May")
+    unemployment = counted("Unemployment fell to 5 percent in May.", "unemployment")
+    unknown = fact("Something was 5 percent in May.", "a")
+    assert restates_count(inflation, prices)
+    assert restates_count(inflation, unknown)  # what one counts is unknown: the value decides
+    assert not restates_count(inflation, unemployment)

@@ -673,3 +673,41 @@ def test_an_attribution_inside_a_quote_of_its_speaker_proposes_no_other_speaker(
     )
     sentence = sentence_of(nlp, text, "worrying")
     assert speaker_names(sentence) == ["Ruth Adler"]
+
+
+# -- cases a review found (each failed before its fix) ----------------------------------
+
+
+def test_a_role_description_is_not_someone_who_never_spoke(nlp: Any) -> None:
+    text = "Tom Hill was arrested on Monday. The judge said that he would stay in jail."
+    sentence = sentence_of(nlp, text, "stay in jail")
+    assert sentence.speakers[0].name == "The judge"
+
+
+def test_a_role_description_is_not_someone_given_another_role(nlp: Any) -> None:
+    text = (
+        "Tom Hill, an activist, said the plant was unsafe. "
+        "The president said that the plant would stay open."
+    )
+    sentence = sentence_of(nlp, text, "stay open")
+    assert sentence.speakers[0].name == "The president"
+
+
+def test_a_possessive_apostrophe_is_no_closing_quotation_mark(nlp: Any) -> None:
+    text = "‘Britain’s economy will grow,’ Rishi Sunak said."
+    frame = analyze(text, nlp).sentences[0].frame
+    assert frame is not None
+    assert not frame.content.text.startswith("‘")
+
+
+def test_according_to_split_at_its_comma_names_no_one_from_the_content(nlp: Any) -> None:
+    text = "According to conservative radio host Anna Berg, the plan reeks of “panic” and haste."
+    sentence = sentence_of(nlp, text, "reeks")
+    assert sentence.frame is not None and sentence.frame.source_extent is not None
+    assert sentence.frame.source_extent.end <= text.index(",")
+
+
+def test_a_coordinated_second_attribution_keeps_its_speaker(nlp: Any) -> None:
+    text = "Officials said the talks failed, while Russia said they had succeeded in a deal."
+    sentence = analyze(text, nlp).sentences[0]
+    assert "Russia" in speaker_names(sentence)

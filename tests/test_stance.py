@@ -192,6 +192,7 @@ def test_precedence_denied_over_unverified_over_reported() -> None:
         ("Unless the talks do not resume, the port will reopen on Monday.", False),
         ("If the talks fail, the union will not return to work.", True),
         ("The mayor did not say if the bridge would reopen.", True),
+        ("If the deal is signed the troops will not leave, officials said.", True),
     ],
 )
 def test_is_negated(sentence: str, negated: bool) -> None:
@@ -212,6 +213,7 @@ def test_any_text_gets_a_stance(text: str) -> None:
         ("The governor denied that the dam was unsafe.", False),
         ("The governor said the report was untrue, a claim that engineers deny.", False),
         ("The governor said the dam was safe.", False),
+        ("The report, which officials denied at first, is not true, the ministry said.", False),
     ],
 )
 def test_a_denial_by_another_party_of_what_was_claimed(sentence: str, other: bool) -> None:
@@ -245,3 +247,9 @@ def test_a_claim_is_no_denial_for_another_party_denying_it() -> None:
     assert claim.stance is Stance.reported
     [claim] = _extract_article(article, _Drafts(outlet)).claims
     assert claim.stance is Stance.denied  # the outlet's sentence holds a denial
+    # what is left is the speaker's own stance, not always "reported"
+    text = "Smith allegedly said the army fled, which Moscow denies."
+    article = Article(id="a2", source="t", text=text)
+    own = Draft(0, len(text), MatchKind.exact, "Smith", "The army fled.", cue="said")
+    [claim] = _extract_article(article, _Drafts(own)).claims
+    assert claim.stance is Stance.unverified

@@ -35,6 +35,8 @@ __all__ = [
 ]
 
 DEFAULT_EVIDENCE = Evidence()
+#: kinds of quantity that do not name what they count: a share ("5 percent")
+_UNNAMED_KINDS = frozenset({"%"})
 
 
 def _one_count(x: Amount, y: Amount, ratio: float) -> bool:
@@ -65,9 +67,21 @@ def count_extra(a: Fact, b: Fact, ratio: float, evidence: Evidence) -> float | N
 
 def restates_count(a: Fact, b: Fact) -> bool:
     """Some count of ``a`` is one of ``b``'s to the letter: the same kind and value ("nearly
-    10,000 soldiers" and "10,000 soldiers"). Within one article, that restates a fact, where
-    a shared name does not."""
-    return any(x.kind == y.kind and x.value == y.value for x in a.amounts for y in b.amounts)
+    10,000 soldiers" and "10,000 soldiers"). A count of a noun names what it counts; a
+    share or a sum of money does not, so for those the parse's referents must not differ
+    ("5 percent" inflation and "5 percent" unemployment restate nothing). Within one
+    article, that restates a fact, where a shared name does not."""
+    return any(
+        x.kind == y.kind
+        and x.value == y.value
+        and (
+            not (x.money or x.kind in _UNNAMED_KINDS)
+            or x.same_referent(y)
+            or not (x.referent and y.referent)
+        )
+        for x in a.amounts
+        for y in b.amounts
+    )
 
 
 def _same_referent(a: Fact, b: Fact, ratio: float) -> bool:

@@ -21,7 +21,7 @@ from collections.abc import Generator, Iterable, Mapping
 from ..errors import Cancelled, ConfigError, ExtractorError
 from ..ingest.articles import read_articles
 from ..language.quantities import parse_quantities
-from ..language.stance import denied_by_another, detect_stance
+from ..language.stance import denied_by_another, detect_stance, without_denial_of_claim
 from ..llm.backends import Completion, CompletionBackend, CompletionRequest, make_backend
 from ..llm.base import Scores, Wrapper, scorer
 from ..llm.cache import CachedBackend, ResponseCache
@@ -95,7 +95,7 @@ def _stance(quote: str, draft: Draft) -> Stance:
     if draft.denial:
         return Stance.denied
     if draft.cue and stance is Stance.denied and denied_by_another(quote):
-        return Stance.reported
+        stance = detect_stance(without_denial_of_claim(quote))  # the speaker's own words
     if draft.cue and stance is Stance.asserted:
         return Stance.reported
     return stance

@@ -318,7 +318,7 @@ def analyze(text: str, nlp: Any, sentences: Sequence[Sentence] | None = None) ->
         candidates: list[Speaker] = []
         secondary: list[Secondary] = []
         for frame in own:
-            if frame is not own[0] and _nested(frame, own[0]):
+            if frame is not own[0] and _nested(frame, own[0], text):
                 continue  # "X said it was worrying that Y was supporting Z": X's words
             base = by_cue.get((frame.cue, frame.source), frame)
             found = speakers.get(base, (AUTHOR_SPEAKER,))
@@ -360,10 +360,18 @@ def analyze(text: str, nlp: Any, sentences: Sequence[Sentence] | None = None) ->
 _MIN_SECONDARY_WORDS = 4
 
 
-def _nested(frame: Frame, main: Frame) -> bool:
+#: a clause break before a second attribution: "X said ..., while Y said ..."
+_CLAUSE_BREAK = re.compile(r";|,\s*(?:while|but|whereas|and|although|though)\b", re.IGNORECASE)
+
+
+def _nested(frame: Frame, main: Frame, text: str) -> bool:
     """``frame``'s cue lies inside what ``main`` attributes: part of the main speaker's
-    words, so its source is no candidate for who speaks."""
-    return main.content.start <= frame.cue.start < main.content.end
+    words, so its source is no candidate for who speaks; unless a clause break stands
+    between the two cues (the parser hung a coordinated attribution inside the first:
+    "Officials said the talks failed, while Russia said they had succeeded")."""
+    if not main.content.start <= frame.cue.start < main.content.end:
+        return False
+    return _CLAUSE_BREAK.search(text, main.cue.end, frame.cue.start) is None
 
 
 def _stands_apart(frame: Frame, own: Sequence[Frame], taken: Sequence[Secondary]) -> bool:

@@ -142,7 +142,8 @@ def _balanced(text: str, lo: int, hi: int) -> tuple[int, int]:
     """``text[lo:hi]`` widened by the trimmed quotation mark its inside still needs: the
     source of ``"Ledger" sources said`` is ``"Ledger" sources``, not ``Ledger" sources``."""
     inner = text[lo:hi]
-    for opening, closing in (('"', '"'), ("“", "”"), ("‘", "’")):
+    # double marks only: a single closing mark is also an apostrophe ("Britain’s")
+    for opening, closing in (('"', '"'), ("“", "”")):
         if opening == closing:
             unmatched = inner.count(opening) % 2 == 1
             opens = unmatched and inner.find(opening) > 0 and inner[0] != opening

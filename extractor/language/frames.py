@@ -277,9 +277,11 @@ def _according_frame(
     if said_by.lemma_.lower() in NOUN_CUES:  # "according to a statement from X": X
         said_by = noun_owner(said_by) or said_by
     named = source_tokens(said_by)
+    whole = extent(said_by, offset)
     if not rest:
         # "According to X, Y.", parsed as one noun phrase: the source ends at its comma
         named, rest = _split_at_comma(according, said_by)
+        whole = token_span(doc, named, offset)
     content_span = token_span(doc, contiguous(rest), offset)
     cue_span = token_span(doc, [according, to[0]], offset)
     source = token_span(doc, named, offset)
@@ -292,7 +294,7 @@ def _according_frame(
         source=source,
         cue_lemma="according to",
         source_head=said_by.i,
-        source_extent=extent(said_by, offset),
+        source_extent=whole,
     )
 
 

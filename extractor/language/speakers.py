@@ -209,7 +209,11 @@ class People:
         # and the shorter names of the same person ("Ms. Berg" tells it of "Anna Berg")
         whole = set(_name_words(full[0].text)) if full else set(_name_words(mention.text))
         for word in whole:
-            names |= {k for k in self._by_word.get(word, ()) if set(k.split()) <= whole}
+            names |= {
+                k
+                for k in self._by_word.get(word, ())
+                if set(k.split()) <= whole and self._only_fuller(k) == " ".join(sorted(whole))
+            }
         votes: Counter[str] = Counter()
         for person in names:
             votes.update(self._genders.get(person, Counter()))
@@ -217,6 +221,15 @@ class People:
             return mention.gender
         (first, count), *rest = votes.most_common(2)
         return first if not rest or count > 2 * rest[0][1] else ""
+
+    def _only_fuller(self, key: str) -> str:
+        """The one fullest name that holds every word of ``key`` (as sorted words), or ""
+        when there are several or none: "berg" stands for "anna berg" only if no other
+        Berg, and no Berg named by surname alone, could be meant."""
+        words = key.split()
+        keys = set.intersection(*(self._by_word.get(w, set()) for w in words))
+        fullest = [k for k in keys if not any(set(k.split()) < set(o.split()) for o in keys)]
+        return " ".join(sorted(fullest[0].split())) if len(fullest) == 1 else ""
 
     def full_names(self, source: Mention) -> list[Mention]:
         """PERSON mentions that contain every name word of ``source``, fullest first: per
@@ -395,7 +408,14 @@ def _description(
     if _APPOSITION.match(text[source.end : source.end + _ROLE_REACH]):
         return ()  # "the mayor, a Vance ally, said": someone described, not referred back to
     gender = _role_gender(lemma)
-    pool = [m for m in reversed(recent) if _person_like(m, gender, everywhere)]
+    # only someone who spoke can be referred back to as the speaker by role ("Lopez
+    # claimed ... The Ukrainian president claimed"; not "Hill was arrested. The judge
+    # said"), and not someone the article gave another role ("Hill, an activist,")
+    pool = [
+        m
+        for m in reversed(recent)
+        if m.speaker and _person_like(m, gender, everywhere) and not _other_role(m, lemma, text)
+    ]
     ranked = _most_salient(pool, source.sentence, recent, everywhere, text)
     if not ranked or (len(ranked) > 1 and ranked[0][1] < _CLEAR_LEAD * ranked[1][1]):
         return ()
@@ -443,6 +463,14 @@ def _roles(mention: Mention, text: str) -> list[tuple[str, frozenset[str]]]:
         words = [_singular(w) for w in _words(apposition.group(1))]
         roles.append((words[-1], frozenset(words)))
     return roles
+
+
+def _other_role(mention: Mention, lemma: str, text: str) -> bool:
+    """The article gave the person ``mention`` names a role other than ``lemma``."""
+    return any(
+        noun in _PERSON_NOUNS and noun != lemma
+        for noun, _ in _roles(mention.antecedent or mention, text)
+    )
 
 
 def _has_role(mention: Mention, description: Mention, text: str) -> bool:

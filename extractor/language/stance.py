@@ -29,7 +29,7 @@ import re
 
 from ..models import Stance
 
-__all__ = ["denied_by_another", "detect_stance", "is_negated"]
+__all__ = ["denied_by_another", "detect_stance", "is_negated", "without_denial_of_claim"]
 
 _FOLD = str.maketrans({"’": "'", "ʼ": "'", "‘": "'", "“": '"', "”": '"', "„": '"'})
 
@@ -73,11 +73,17 @@ _REPORTED = re.compile(
 #: denies", ", which Z has denied"
 _DENIAL_OF_CLAIM = re.compile(
     r"(?:\b(?:a|the)\s+(?:claim|assertion|charge|allegation|accusation|report|account)s?"
-    r"\s+(?:that|which)|,\s*which)\s+[^.;,]{1,60}?\bden(?:y|ies|ied)\b[^.;]*",
+    r"\s+(?:that|which)|,\s*which)\s+[^.;,]{1,60}?\bden(?:y|ies|ied)\b[^.;,—–]*",
     re.IGNORECASE,
 )
-#: a conditional clause set off by a comma or semicolon: "if that wasn't enough, ..."
-_CONDITIONAL = re.compile(r"\b(?:if|unless|whether)\b[^,;.:!?]*[,;]", re.IGNORECASE)
+#: a short conditional clause that opens the sentence (after "and", "but" at most) and a
+#: comma closes: "And if that wasn't enough, ..." (a longer one may hold the main clause
+#: too, when the writer put no comma after it: "If the deal is signed the troops will not
+#: leave, officials said")
+_CONDITIONAL = re.compile(
+    r"^\W*(?:(?:and|but|or|so)\s+)?(?:if|unless|whether)\b(?:\s+[^\s,;.:!?]+){1,7}\s*,",
+    re.IGNORECASE,
+)
 _NEGATION = re.compile(
     r"\b(?:is|are|was|were|has|have|had|do|does|did|will|would|can|could|should|may|might|must)"
     r"\s+(?:\w+\s+)?not\b(?!\s+only\b)"
@@ -107,7 +113,13 @@ def denied_by_another(sentence: str) -> bool:
     folded = sentence.translate(_FOLD)
     if _DENIED.search(folded) is None:
         return False
-    return _DENIED.search(_DENIAL_OF_CLAIM.sub(" ", folded)) is None
+    return _DENIED.search(without_denial_of_claim(folded)) is None
+
+
+def without_denial_of_claim(sentence: str) -> str:
+    """``sentence`` without the clauses in which another party denies what it reports
+    (see :func:`denied_by_another`): what is left is the speaker's own."""
+    return _DENIAL_OF_CLAIM.sub(" ", sentence.translate(_FOLD))
 
 
 def is_negated(sentence: str) -> bool:
