@@ -8,7 +8,13 @@ import pytest
 
 from extractor.compare.clustering import cluster_facts, neighbour_pairs
 from extractor.compare.facts import Fact, make_fact
-from extractor.compare.linking import link_threshold, may_link, restates_count, term_rarity
+from extractor.compare.linking import (
+    link_threshold,
+    may_link,
+    restates_count,
+    significant_digits,
+    term_rarity,
+)
 from extractor.compare.options import Evidence
 from extractor.language.quantities import parse_quantities
 from extractor.models import Claim, Stance
@@ -181,3 +187,28 @@ def test_one_number_counting_two_things_restates_nothing() -> None:
     assert restates_count(inflation, prices)
     assert restates_count(inflation, unknown)  # what one counts is unknown: the value decides
     assert not restates_count(inflation, unemployment)
+
+
+def test_one_specific_number_of_things_named_differently_is_one_count() -> None:
+    """Counts of "23 pirates" and of "23 piracy suspects": the unit classes know no such
+    synonym, and a shared 23 is rarely chance; a claim of a different number stays apart."""
+    pirates = fact("The navy captured 23 pirates in the Gulf of Aden.")
+    suspects = fact("Commandos seized 23 piracy suspects in the Gulf of Aden.", source="b")
+    other = fact("Commandos seized 31 piracy suspects in the Gulf of Aden.", source="c")
+    assert pirates.kinds != suspects.kinds
+    assert threshold(pirates, suspects) is not None
+    assert threshold(pirates, other) is None
+    # the rule can be turned off: then only counts of one kind are one count
+    assert threshold(pirates, suspects, evidence=Evidence(specific_digits=None)) is None
+
+
+def test_a_round_number_or_a_share_of_two_different_things_is_two_counts() -> None:
+    """10,000 soldiers and 10,000 containers coincide by roundness; 23 percent is a share."""
+    soldiers = fact("Officials said 10,000 soldiers were moved to the border.")
+    containers = fact("Officials said 10,000 containers were moved to the border.", source="b")
+    assert threshold(soldiers, containers) is None
+    share = fact("Officials said 23 percent of the pirates were moved to the border.")
+    pirates = fact("Officials said 23 pirates were moved to the border.", source="b")
+    assert threshold(share, pirates) is None
+    assert significant_digits(23) == 2 and significant_digits(10_000) == 1
+    assert significant_digits(1_500) == 2 and significant_digits(2.5) == 3

@@ -337,3 +337,23 @@ def test_term_counts_kept_by_increments_match_a_full_recount(tmp_path: Path) -> 
     assert total == len(FIRST) + len(LATER)
     # a sentence's first word is no name (unless an acronym): "Tessel ..." opens two of them
     assert counts == {"norla": 3, "estav": 1, "valmo": 1}
+
+
+def test_a_new_claim_finds_a_cluster_by_a_specific_number_it_names_differently(
+    store: Store,
+) -> None:
+    """The new claim names no key term and counts "piracy suspects" where the stored one
+    counts "pirates": only its specific number (23) files it where a full comparison would
+    put it."""
+    pirates = "Commandos captured 23 pirates off the coast after a chase, Indian officials said."
+    _save(store, [("Wire A", 1, pirates), *FIRST[1:]])
+    update_comparison(store, embedder=HashingEmbedder())
+    suspects = "commandos captured 23 piracy suspects off the coast after a long chase."
+    (new,) = _save(store, [("Wire B", 2, suspects)])
+    update = update_comparison(store, embedder=HashingEmbedder())
+    assert update.work.mode == "incremental"
+    stored = _groups(store.stored_clusters())
+    joined = next(group for group in stored if new.id in group)
+    assert len(joined) == 2
+    full = compare(store.claims(), articles=store.articles(), embedder=HashingEmbedder())
+    assert joined in _groups(full.clusters)

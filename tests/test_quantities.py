@@ -180,6 +180,8 @@ CASES: list[tuple[str, float, float, float | None, str | None, str | None]] = [
     ("about $1 million in aid", 1e6, 9e5, 1.1e6, "USD", "about"),
     ("a US$5bn loan", 5e9, 5e9, 5e9, "USD", None),
     ("1 million dollars", 1e6, 1e6, 1e6, "USD", None),
+    ("a million dollars damage done", 1e6, 1e6, 1e6, "USD", None),
+    ("2 million euros worth of art", 2e6, 2e6, 2e6, "EUR", None),
     # hedges
     ("around 500 people", 500, 450, 550, "people", "around"),
     ("approximately 500 people", 500, 450, 550, "people", "approximately"),

@@ -34,6 +34,7 @@ from ..models import content_hash
 from .clustering import may_link
 from .embeddings import Embedder
 from .facts import Fact
+from .linking import significant_digits
 from .options import CompareOptions
 
 __all__ = [
@@ -81,23 +82,36 @@ def _bucket(value: float, ratio: float) -> int:
     return math.floor(math.log(max(abs(value), 1e-9)) / math.log(max(ratio, 1.0001)))
 
 
-def blocking_keys(fact: Fact, ratio: float) -> set[str]:
-    """The keys a cluster holding ``fact`` is filed under: its terms and its counts."""
-    keys = {f"t:{term}" for term in fact.terms}
+def _specific_keys(fact: Fact, digits: int | None) -> set[str]:
+    """Keys of the specific numbers ``fact`` states (see :func:`~.linking.significant_digits`):
+    one count whatever it names, so a key across kinds."""
+    if digits is None:
+        return set()
+    return {
+        f"v:{amount.value:g}"
+        for amount in fact.amounts
+        if not amount.money and significant_digits(amount.value) >= digits
+    }
+
+
+def blocking_keys(fact: Fact, ratio: float, digits: int | None = None) -> set[str]:
+    """The keys a cluster holding ``fact`` is filed under: its terms, its counts and, with
+    ``digits`` (``Evidence.specific_digits``), its specific numbers."""
+    keys = {f"t:{term}" for term in fact.terms} | _specific_keys(fact, digits)
     for amount in fact.amounts:
         keys.add(f"n:{amount.kind}:{_bucket(amount.value, ratio)}")
     return keys
 
 
-def query_keys(fact: Fact, ratio: float) -> set[str]:
+def query_keys(fact: Fact, ratio: float, digits: int | None = None) -> set[str]:
     """The keys under which a new ``fact`` finds the clusters it could join.
 
     A claim that names key terms can only link to a claim sharing one (or, with a count,
     to a claim naming none: that one is filed under its count); a claim naming none looks
-    by its counts. Adjacent magnitude buckets are asked, since comparable values may
-    straddle a boundary.
+    by its counts, and by its specific numbers (``digits`` as in :func:`blocking_keys`).
+    Adjacent magnitude buckets are asked, since comparable values may straddle a boundary.
     """
-    keys = {f"t:{term}" for term in fact.terms}
+    keys = {f"t:{term}" for term in fact.terms} | _specific_keys(fact, digits)
     for amount in fact.amounts:
         bucket = _bucket(amount.value, ratio)
         keys.update(f"n:{amount.kind}:{b}" for b in (bucket - 1, bucket, bucket + 1))
@@ -163,9 +177,9 @@ def linked(
     )
 
 
-def keys_of(facts: Iterable[Fact], ratio: float) -> set[str]:
+def keys_of(facts: Iterable[Fact], ratio: float, digits: int | None = None) -> set[str]:
     """All the blocking keys of a cluster's ``facts``."""
     keys: set[str] = set()
     for fact in facts:
-        keys |= blocking_keys(fact, ratio)
+        keys |= blocking_keys(fact, ratio, digits)
     return keys

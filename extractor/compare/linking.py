@@ -4,7 +4,8 @@
 nothing may join them. It reads what the claims give beyond their wording:
 
 * **counts** -- two claims whose counts can be one count (the same kind within a ratio;
-  sums of money in any currencies) link at ``link``; counts of which no two can be one
+  sums of money in any currencies; one specific number of differently named things,
+  "23 pirates" and "23 piracy suspects") link at ``link``; counts of which no two can be one
   never link (10,000 troops and 1,500 special forces); a count on one side only links at
   a higher cosine, if at all (:class:`~.options.Evidence`);
 * **time** -- disjoint years or event weekdays never link;
@@ -31,6 +32,7 @@ __all__ = [
     "link_threshold",
     "may_link",
     "restates_count",
+    "significant_digits",
     "term_rarity",
 ]
 
@@ -39,18 +41,36 @@ DEFAULT_EVIDENCE = Evidence()
 _UNNAMED_KINDS = frozenset({"%"})
 
 
-def _one_count(x: Amount, y: Amount, ratio: float) -> bool:
-    """Plausibly one count: comparable, or sums of money within ``ratio`` whatever their
-    currencies (a conversion: "85 million euros ($108 million)")."""
+def significant_digits(value: float) -> int:
+    """How specific a stated number is: 23 and 1,500 have two significant digits, 10,000
+    and 5 one; a fraction counts as specific (3)."""
+    if value != int(value):
+        return 3
+    return len(str(abs(int(value))).rstrip("0"))
+
+
+def _one_count(x: Amount, y: Amount, ratio: float, evidence: Evidence) -> bool:
+    """Plausibly one count: comparable; sums of money within ``ratio`` whatever their
+    currencies (a conversion: "85 million euros ($108 million)"); or one specific number
+    of things named differently ("23 pirates", "23 piracy suspects", "23 of the raiders":
+    the unit classes cannot know every synonym, and a shared 23 rarely is chance)."""
     if x.money and y.money:
         small, large = sorted((abs(x.value), abs(y.value)))
         return large <= ratio * small
-    return x.comparable(y, ratio)
+    if x.comparable(y, ratio):
+        return True
+    digits = evidence.specific_digits
+    return (
+        digits is not None
+        and x.value == y.value
+        and not (x.money or y.money or x.kind in _UNNAMED_KINDS or y.kind in _UNNAMED_KINDS)
+        and significant_digits(x.value) >= digits
+    )
 
 
-def _same_count(a: Fact, b: Fact, ratio: float) -> bool:
+def _same_count(a: Fact, b: Fact, ratio: float, evidence: Evidence) -> bool:
     """Both give counts and some two of them are one count."""
-    return any(_one_count(x, y, ratio) for x in a.amounts for y in b.amounts)
+    return any(_one_count(x, y, ratio, evidence) for x in a.amounts for y in b.amounts)
 
 
 def count_extra(a: Fact, b: Fact, ratio: float, evidence: Evidence) -> float | None:
@@ -58,7 +78,7 @@ def count_extra(a: Fact, b: Fact, ratio: float, evidence: Evidence) -> float | N
     for counts of which no two can be one (10,000 troops and 1,500 special forces, two
     million euros and 85 million euros), ``evidence.one_sided_counts`` when one claim
     gives counts and the other none."""
-    if not (a.amounts or b.amounts) or _same_count(a, b, ratio):
+    if not (a.amounts or b.amounts) or _same_count(a, b, ratio, evidence):
         return 0.0
     if a.amounts and b.amounts:
         return None

@@ -45,6 +45,10 @@ class Evidence:
     #: ... and only when they share a key term at least this rare (a name that places
     #: them in one incident, not one every claim of the news topic gives)
     one_sided_rarity: float = 0.3
+    #: two counts of one value with at least this many significant digits are one count
+    #: whatever they name ("23 pirates", "23 piracy suspects"; 10,000 troops and 10,000
+    #: containers, one digit, stay apart); ``None``: only counts of one kind
+    specific_digits: int | None = 2
 
 
 @dataclass(frozen=True, slots=True)

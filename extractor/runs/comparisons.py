@@ -82,12 +82,15 @@ def _vectors(
     return matrix, computed
 
 
-def _keys(clusters: Sequence[Cluster], facts: Sequence[Fact], ratio: float) -> dict[str, set[str]]:
+def _keys(
+    clusters: Sequence[Cluster], facts: Sequence[Fact], options: CompareOptions
+) -> dict[str, set[str]]:
     by_claim = {f.claim.id: f for f in facts}
     return {
         c.id: keys_of(
             (by_claim[i] for m in c.members for i in (m.claim_id, *m.duplicates) if i in by_claim),
-            ratio,
+            options.magnitude_ratio,
+            options.evidence.specific_digits,
         )
         for c in clusters
     }
@@ -118,7 +121,7 @@ def _full(
     terms, counted = _kept_terms(after, by_claim)
     store.save_clusters(
         fingerprint, config, run_id=run_id, replace=None, clusters=after,
-        keys=_keys(after, facts, options.magnitude_ratio), embedder=embedder_label(embedder),
+        keys=_keys(after, facts, options), embedder=embedder_label(embedder),
         vectors=computed, terms=terms, counted=counted,
     )  # fmt: skip
     work = CompareWork(
@@ -186,7 +189,7 @@ def _neighbourhood(
     The stored claims read on the way are added to ``known`` (claim id -> fact).
     """
     ratio = options.magnitude_ratio
-    wanted = [query_keys(fact, ratio) for fact in facts]
+    wanted = [query_keys(fact, ratio, options.evidence.specific_digits) for fact in facts]
     counts = store.key_counts(fingerprint, set().union(*wanted))
     chosen = [_rarest(keys, counts) for keys in wanted]
     by_key = store.clusters_by_key(fingerprint, set().union(*chosen))
@@ -271,7 +274,6 @@ def _increment(
     run_id: int | None,
 ) -> ComparisonUpdate:
     """Re-cluster the new claims with the clusters they touch (see the module docstring)."""
-    ratio = options.magnitude_ratio
     new_facts = claim_facts(new, store.article_meta({c.article_id for c in new}))
     new_vectors, computed = _vectors(store, embedder, new_facts)
     label = embedder_label(embedder)
@@ -299,7 +301,7 @@ def _increment(
     terms = {t: added[t] - dropped[t] for t in added.keys() | dropped.keys()}
     store.save_clusters(
         fingerprint, {}, run_id=run_id, replace=replaced, clusters=after,
-        keys=_keys(after, facts, ratio), embedder=label, vectors={**computed, **recomputed},
+        keys=_keys(after, facts, options), embedder=label, vectors={**computed, **recomputed},
         terms=terms, counted=counted - uncounted,
     )  # fmt: skip
     work = CompareWork(

@@ -75,6 +75,8 @@ def unit_after(t: Tokens, k: int, num: Num) -> tuple[str | None, int, int | None
             break
         words.append(tok)
         j += 1
+        if tok.low in _CURRENCY_WORDS:
+            break  # "a million dollars damage": the sum ends at its currency
     kept = [w.low for w in ([w for w in words if not w.text[0].isupper()] or words)][-3:]
     if not kept:
         return None, k, None
