@@ -212,3 +212,33 @@ def test_a_round_number_or_a_share_of_two_different_things_is_two_counts() -> No
     assert threshold(share, pirates) is None
     assert significant_digits(23) == 2 and significant_digits(10_000) == 1
     assert significant_digits(1_500) == 2 and significant_digits(2.5) == 3
+
+
+def test_a_merge_two_wordy_claims_failed_is_tried_again_for_one_count() -> None:
+    """Two plain claims (0.72) propose joining two groups first and fail on a cross pair at
+    0.33, under their floor (0.35); the two claims giving 10,000 and 12,000 soldiers then
+    propose it at their own, lower floor (0.30), and it holds."""
+    facts = [
+        fact("Officials said troops from Pentland were sent to Norland.", "a"),
+        fact("Officials said 10,000 soldiers from Pentland were sent to Norland.", "b"),
+        fact("Analysts said the Pentland force reached Norland.", "c"),
+        fact("Analysts said 12,000 soldiers from Pentland reached Norland.", "d"),
+    ]
+    gram = np.array(
+        [
+            [1.0, 0.75, 0.72, 0.5],
+            [0.75, 1.0, 0.33, 0.6],
+            [0.72, 0.33, 1.0, 0.74],
+            [0.5, 0.6, 0.74, 1.0],
+        ]
+    )
+    vectors = np.linalg.cholesky(gram).astype(np.float32)
+    pairs = neighbour_pairs(vectors, k=3, floor=0.0)
+    rarity = {"pentl": 1.0, "norla": 1.0}
+    groups = cluster_facts(facts, vectors, pairs, link=LINK, plain_link=PLAIN, rarity=rarity)
+    assert groups == [[0, 1, 2, 3]]
+    # with no count to propose it, the failed merge is not tried again
+    facts[3] = fact("Analysts said soldiers from Pentland reached Norland.", "d")
+    facts[1] = fact("Officials said soldiers from Pentland were sent to Norland.", "b")
+    groups = cluster_facts(facts, vectors, pairs, link=LINK, plain_link=PLAIN, rarity=rarity)
+    assert groups == [[0, 1], [2, 3]]

@@ -90,10 +90,26 @@ def fact_amounts(quote: str) -> tuple[Amount, ...]:
         ("at least 10,000 troops", "12,000 troops", True),  # unbounded above
         ("more than 10,000 troops", "9,000 troops", False),
         ("nearly 10,000 troops", "8,000 troops", False),  # nearly = [0.9v, v]
+        ("thousands of troops", "12,000 troops", True),  # a vague plural reaches upwards
+        ("thousands of troops", "1,000 troops", False),  # ... but not below its start
+        ("8-13 ships", "15 ships", False),  # a range is no vague plural
     ],
 )
 def test_hedged_intervals(left: str, right: str, compatible: bool) -> None:
     assert amounts_compatible(fact_amounts(left), fact_amounts(right)) is compatible
+
+
+def test_a_range_or_vague_plural_is_one_count_with_a_number_near_its_nearer_end() -> None:
+    """2,000 and 10,000 are five times apart, but "thousands" names up to 9,999."""
+    (thousands,) = fact_amounts("thousands of troops")
+    (nearly,) = fact_amounts("nearly 10,000 troops")
+    (many,) = fact_amounts("as many as 50,000 troops")
+    assert thousands.vague and thousands.stated == (2_000, 9_999)
+    assert nearly.stated == (10_000, 10_000)  # a hedge bounds what is true, not what is said
+    assert thousands.comparable(nearly, 3.0) and nearly.comparable(thousands, 3.0)
+    assert not thousands.comparable(many, 3.0)  # 50,000 is five times 9,999
+    (ships,) = fact_amounts("8-13 ships")
+    assert not ships.vague and ships.comparable(fact_amounts("30 ships")[0], 3.0)
 
 
 def test_quantity_kinds_fold_synonyms_and_keep_subtypes() -> None:

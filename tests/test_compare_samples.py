@@ -306,6 +306,12 @@ def test_extracted_deployment_sizes_are_one_discrepancy_across_outlets(
     assert len(set(cluster.sources)) >= 3
     # "they didn't move them" is in it as an affirmation of the 10,000, not a denial
     assert any("didn’t move them" in m.quote for m in cluster.members)
+    # Zelensky's "thousands of soldiers" is the same count, vaguer: in it, and no second
+    # discrepancy gathers the claims that say "thousands"
+    assert any("sending thousands of soldiers" in m.quote for m in cluster.members)
+    assert [c.relation for c in extracted.clusters].count(Relation.numeric_discrepancy) == 1
+    # the discrepancy it names is 12,000 against 10,000, not "thousands" against 10,000
+    assert "12 thousand soldiers" in cluster.explanation
 
 
 def test_extracted_special_forces_agree(extracted: Comparison) -> None:

@@ -295,8 +295,9 @@ class _Groups:
     Two groups merge only if every pair across them (a spread sample of at most
     ``_SAMPLE`` members per side for large groups) gives the same count (or none, or a
     count on one side only at a higher cosine) and has a cosine of at least ``floor``.
-    Growing a group only makes that harder, so a failed pair of groups is remembered and
-    never tried again.
+    Growing a group only makes that harder, so a failed pair of groups is remembered with
+    its floor, and tried again only at a lower floor proposed by a pair that gives one count
+    (the floor comes from the pair that proposes the merge, and a count lowers it).
     """
 
     _SAMPLE = 48
@@ -314,7 +315,8 @@ class _Groups:
         self.evidence = evidence
         self.parent = list(range(len(facts)))
         self.members: dict[int, list[int]] = {}
-        self.failed: set[tuple[int, int]] = set()
+        #: (root, root) -> the lowest floor at which merging the two groups failed
+        self.failed: dict[tuple[int, int], float] = {}
 
     def find(self, i: int) -> int:
         root = i
@@ -344,16 +346,21 @@ class _Groups:
                     return False
         return True
 
-    def try_merge(self, a: int, b: int, floor: float) -> None:
-        """Merge the groups rooted at ``a`` and ``b`` if they stay coherent."""
+    def try_merge(self, a: int, b: int, floor: float, counted: bool = False) -> None:
+        """Merge the groups rooted at ``a`` and ``b`` if they stay coherent (``counted``:
+        the pair proposing it gives one count, the strongest link there is).
+
+        A failed merge is tried again only when such a pair proposes it at a lower floor:
+        two claims giving 11,000 and 12,000 troops may bring together what two wordier
+        claims of the same groups could not."""
         key = (a, b) if a < b else (b, a)
-        if key in self.failed:
+        if key in self.failed and not (counted and floor < self.failed[key]):
             return
         left = _spread(self.members.get(a, [a]), self._SAMPLE)
         right = _spread(self.members.get(b, [b]), self._SAMPLE)
         sims = self.vectors[left] @ self.vectors[right].T
         if float(sims.min()) < floor or not self._coherent(left, right, sims, floor):
-            self.failed.add(key)
+            self.failed[key] = floor
             return
         keep, gone = key
         self.members[keep] = self.members.get(keep, [keep]) + self.members.pop(gone, [gone])
@@ -395,7 +402,8 @@ def cluster_facts(
             continue
         a, b = groups.find(i), groups.find(j)
         if a != b:
-            groups.try_merge(a, b, threshold - margin)
+            counted = bool(facts[i].amounts and facts[j].amounts)
+            groups.try_merge(a, b, threshold - margin, counted)
     members: dict[int, list[int]] = {}
     for i in range(len(facts)):
         members.setdefault(groups.find(i), []).append(i)

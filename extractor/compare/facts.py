@@ -57,6 +57,9 @@ class Amount:
     referent: frozenset[str] = frozenset()
     #: a sum of money (the language layer writes currencies as ISO codes: "EUR", "USD")
     money: bool = False
+    #: a vague plural ("thousands", "dozens"): its upper end is where the wording stops
+    #: naming, not a limit -- "thousands of troops" does not deny 12,000
+    vague: bool = False
 
     def same_referent(self, other: Amount) -> bool:
         """Both referents known and sharing a word: "troops sent to Russia" and "soldiers
@@ -64,18 +67,38 @@ class Amount:
         return bool(self.referent & other.referent)
 
     def overlaps(self, other: Amount) -> bool:
-        """Whether the two intervals share at least one value."""
+        """Whether the two intervals share at least one value (a vague plural's reaches
+        upwards without end: "thousands" conflicts with 500, not with 12,000)."""
         slack = 1e-9 * max(1.0, abs(self.lower), abs(other.lower))
-        return self.lower <= other.upper + slack and other.lower <= self.upper + slack
+        upper = math.inf if self.vague else self.upper
+        other_upper = math.inf if other.vague else other.upper
+        return self.lower <= other_upper + slack and other.lower <= upper + slack
+
+    @property
+    def stated(self) -> tuple[float, float]:
+        """What the wording names: the span of a range or a vague plural ("8-13",
+        "thousands": 2,000 to 9,999), else the number itself (a hedge bounds what is true,
+        not what was said: "as many as 10,000" names 10,000)."""
+        if self.value == self.lower < self.upper < math.inf:
+            return (self.lower, self.upper)
+        return (self.value, self.value)
+
+    def near(self, other: Amount, ratio: float) -> bool:
+        """What the two wordings name lies within ``ratio`` of each other (any kinds)."""
+        low, high = sorted((self.stated, other.stated))
+        if low[1] >= high[0]:
+            return True  # the spans overlap
+        small, large = sorted((abs(low[1]), abs(high[0])))
+        return large <= ratio * small
 
     def comparable(self, other: Amount, ratio: float) -> bool:
         """Same kind and stated values within ``ratio`` of each other: plausibly one count.
 
         10,000 and 12,000 troops are one count reported differently; six and 115,000
-        soldiers are two different counts.
+        soldiers are two different counts. A range or a vague plural is compared by its
+        nearest end: "thousands of soldiers" and "nearly 10,000 soldiers" can be one count.
         """
-        small, large = sorted((abs(self.value), abs(other.value)))
-        return self.kind == other.kind and large <= ratio * small
+        return self.kind == other.kind and self.near(other, ratio)
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +242,14 @@ def _amount(quantity: Quantity, share: _WordSets) -> Amount | None:
     lower, upper = quantity.lower, quantity.upper
     if lower is None and upper is None:
         lower = upper = quantity.value
+    # a vague plural states its lower end and a finite upper one, worded by itself
+    # ("thousands"); a range says "between" or nothing, a hedge moves the value off its end
+    vague = (
+        quantity.qualifier not in (None, "between")
+        and lower == quantity.value
+        and upper is not None
+        and quantity.value < upper
+    )
     return Amount(
         kind=kind,
         value=quantity.value,
@@ -227,6 +258,7 @@ def _amount(quantity: Quantity, share: _WordSets) -> Amount | None:
         raw=quantity.raw,
         referent=_referent(quantity, share),
         money=bool(_CURRENCY_CODE.fullmatch(quantity.unit or "")),
+        vague=vague,
     )
 
 

@@ -55,8 +55,7 @@ def _one_count(x: Amount, y: Amount, ratio: float, evidence: Evidence) -> bool:
     of things named differently ("23 pirates", "23 piracy suspects", "23 of the raiders":
     the unit classes cannot know every synonym, and a shared 23 rarely is chance)."""
     if x.money and y.money:
-        small, large = sorted((abs(x.value), abs(y.value)))
-        return large <= ratio * small
+        return x.near(y, ratio)
     if x.comparable(y, ratio):
         return True
     digits = evidence.specific_digits
