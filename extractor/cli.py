@@ -121,7 +121,7 @@ def _compare(args: argparse.Namespace) -> int:
     if args.articles:
         articles.update(load_articles_metadata(args.articles))
     judge = None
-    if settings.judge:
+    if settings.use_judge:
         sources = {key: article.source for key, article in articles.items()}
         judge = CompletionJudge.from_settings(settings, sources=sources)
     try:
@@ -252,7 +252,7 @@ def _eval(args: argparse.Namespace) -> int:
     comparison = load_comparison(args.comparison) if args.comparison else None
     if comparison is None and args.compare:
         judge = None
-        if settings.judge:
+        if settings.use_judge:
             sources = {article.id: article.source for article in articles}
             judge = CompletionJudge.from_settings(settings, sources=sources)
         try:

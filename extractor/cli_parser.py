@@ -65,7 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--judge",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="ask the model about clusters code cannot decide (default: on)",
+        help="ask the model about clusters code cannot decide (default: on for a served "
+        "model, off for the embedded one)",
     )
     for name in ("backend", "base_url", "model", "model_path"):
         options = SETTINGS_FLAGS[name]
@@ -141,7 +142,8 @@ def _add_eval(commands: Any) -> None:
         "--judge",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="let the model decide unsure clusters when comparing (default: on)",
+        help="let the model decide unsure clusters when comparing (default: on for a "
+        "served model, off for the embedded one)",
     )
     ev.add_argument("--json", dest="json_out", help="write the EvalReport JSON here")
     for name, options in SETTINGS_FLAGS.items():

@@ -175,3 +175,43 @@ def test_an_output_that_is_a_directory_is_exit_2(
     err = capsys.readouterr().err
     assert code == 2, err
     assert f"cannot write {tmp_path / 'claims.jsonl'}: Is a directory" in err
+
+
+def test_the_judge_is_asked_by_default_only_of_a_served_model(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On the gold set the embedded model's verdicts undid right decisions of code's (README):
+    unset, the judge is on for a served model and off for the embedded one."""
+    from extractor import Settings
+
+    for name in ("EXTRACTOR_JUDGE", "EXTRACTOR_BASE_URL", "EXTRACTOR_BACKEND"):
+        monkeypatch.delenv(name, raising=False)
+    assert not Settings().use_judge
+    assert Settings(base_url="http://127.0.0.1:1/v1").use_judge
+    assert Settings(judge=True).use_judge
+    assert not Settings(base_url="http://127.0.0.1:1/v1", judge=False).use_judge
+    monkeypatch.setenv("EXTRACTOR_JUDGE", "true")
+    assert Settings().use_judge
+
+
+def test_compare_on_the_embedded_model_makes_no_judge(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from extractor.compare.judge import CompletionJudge
+    from extractor.models import Article, ArticleResult
+
+    for name in ("EXTRACTOR_JUDGE", "EXTRACTOR_BASE_URL", "EXTRACTOR_BACKEND"):
+        monkeypatch.delenv(name, raising=False)
+
+    def refuse(*args: object, **kwargs: object) -> CompletionJudge:
+        raise AssertionError("a judge was made")
+
+    monkeypatch.setattr(CompletionJudge, "from_settings", refuse)
+    article = Article.from_text("Officials said 20 ships left the port.", source="Wire")
+    claim = Claim(article_id=article.id, text=article.text, quote=article.text)
+    results = tmp_path / "results.jsonl"
+    results.write_text(ArticleResult(article=article, claims=[claim]).model_dump_json() + "\n")
+    out = tmp_path / "comparison.json"
+    assert main(["compare", str(results), "-o", str(out), "--no-table"]) == 0
+    with pytest.raises(AssertionError, match="a judge was made"):
+        main(["compare", str(results), "-o", str(out), "--no-table", "--judge"])

@@ -125,7 +125,7 @@ def _compare(
 ) -> tuple[ComparisonUpdate, Usage]:
     """Bring the store's clusters up to date, and what the judge spent on it."""
     judge, label = None, None
-    if job.settings.judge:
+    if job.settings.use_judge:
         # a back end made here is the judge's to close; a passed one stays its owner's
         meta = store.article_meta()
         judge = CompletionJudge(
