@@ -20,7 +20,7 @@ import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
 
-from ..language import ArticleAnalysis, analyze
+from ..language import ArticleAnalysis, Speaker, analyze
 from ..language import load_pipeline as load_nlp
 from ..language.segment import split_sentences
 from ..llm.cache import ChatCache, ResponseCache
@@ -358,11 +358,16 @@ class ArticleStrategy:
         return list(ctx["kept"].values()), rejected
 
 
+def _named(speakers: Sequence[Speaker]) -> list[str]:
+    """The names of ``speakers`` that are not the outlet itself."""
+    return [s.name for s in speakers if not s.is_author]
+
+
 def _speakers_of(analysis: ArticleAnalysis) -> Callable[[int, int], list[str]]:
     """The named speakers the language layer found for a span (validation's hint)."""
 
     def speakers_of(start: int, end: int) -> list[str]:
-        return [s.name for s in analysis.at(start, end).speakers if not s.is_author]
+        return _named(analysis.at(start, end).speakers)
 
     return speakers_of
 
@@ -372,18 +377,18 @@ def _sentence_speakers(
 ) -> list[tuple[str, list[str]]]:
     """Each sentence inside ``[start, end)`` with its own named candidate speakers."""
     return [
-        (sentence.text, [s.name for s in sentence.speakers if not s.is_author])
+        (sentence.text, _named(sentence.speakers))
         for sentence in analysis.sentences
         if start <= sentence.start and sentence.end <= end
     ]
 
 
 def _chunk_speakers(analysis: ArticleAnalysis, start: int, end: int) -> list[str]:
-    """The named speakers of the sentences that begin in ``[start, end)``, in order."""
+    """The named speakers of the sentences that begin in ``[start, end)``, in order (a
+    sentence the chunk cuts still offers its speakers to the chunk's schema)."""
     return [
-        speaker.name
+        name
         for sentence in analysis.sentences
         if start <= sentence.start < end
-        for speaker in sentence.speakers
-        if not speaker.is_author
+        for name in _named(sentence.speakers)
     ]
