@@ -335,6 +335,12 @@ class Cluster(_Model):
     members: list[ClusterMember]
     sources: list[str]
     decided_by: Literal["code", "model"] = "code"
+    checked: bool = Field(
+        default=True,
+        description="False when neither code's rules nor a model could decide the relation "
+        "(no numbers, no stance cue, loosely similar wording, no judge or an unreadable "
+        "answer): the claims are grouped and the relation is code's tentative guess.",
+    )
 
 
 class Comparison(_Model):
@@ -380,6 +386,10 @@ class FactChange(_Model):
     )
     previous_relation: Relation | None = Field(
         default=None, description="The cluster's relation after the previous run, if it existed."
+    )
+    checked: bool = Field(
+        default=True,
+        description="The cluster's: False when its relation is code's tentative guess.",
     )
 
 

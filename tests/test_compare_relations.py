@@ -27,7 +27,7 @@ from extractor.errors import InputError, PromptError
 from extractor.language.quantities import parse_quantities
 from extractor.language.stance import detect_stance
 from extractor.llm.prompts import render_prompt
-from extractor.models import Article, Claim, Quantity, Relation, Stance, content_hash
+from extractor.models import Article, Claim, Comparison, Quantity, Relation, Stance, content_hash
 
 from .layers import forbidden_imports
 
@@ -563,6 +563,11 @@ def test_render_table_shows_members_side_by_side() -> None:
         "12,000 troops",
     ):
         assert expected in out
+    assert "(unchecked)" not in out
+    loose = comparison.clusters[0].model_copy(update={"relation": Relation.agree, "checked": False})
+    console = Console(width=200, record=True)
+    console.print(render_table(Comparison(clusters=[loose])))
+    assert "agree (unchecked)" in console.export_text()
 
 
 # -- blocking and clustering ---------------------------------------------------------------

@@ -18,6 +18,7 @@ from extractor.io.export import (
     read_claims_export,
     read_comparison_export,
     write_claims,
+    write_comparison,
 )
 from extractor.language.quantities import parse_quantities
 from extractor.language.stance import detect_stance
@@ -118,3 +119,19 @@ def test_export_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     argv = ["export", "--store", str(tmp_path / "empty.sqlite"), "--format", "parquet"]
     assert main(argv) == 2
     assert "stdout" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("format", FORMATS)
+def test_an_unchecked_cluster_stays_unchecked_in_every_format(
+    store: Path, tmp_path: Path, format: str
+) -> None:
+    with Store(store, readonly=True) as opened:
+        comparison = opened.latest_comparison()
+    assert comparison is not None
+    first = comparison.clusters[0].model_copy(update={"checked": False})
+    comparison = comparison.model_copy(update={"clusters": [first, *comparison.clusters[1:]]})
+    out = tmp_path / f"comparison.{format}"
+    write_comparison(comparison, out, format)  # type: ignore[arg-type]
+    back = read_comparison_export(out, format)  # type: ignore[arg-type]
+    assert [c.checked for c in back.clusters] == [c.checked for c in comparison.clusters]
+    assert back.clusters[0].checked is False

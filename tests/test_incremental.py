@@ -357,3 +357,35 @@ def test_a_new_claim_finds_a_cluster_by_a_specific_number_it_names_differently(
     assert len(joined) == 2
     full = compare(store.claims(), articles=store.articles(), embedder=HashingEmbedder())
     assert joined in _groups(full.clusters)
+
+
+def test_a_new_fact_code_could_not_check_says_so() -> None:
+    """A cluster whose relation is code's guess is told as a new fact marked unchecked, in
+    the run's changes and in their text."""
+    from extractor.io.changes import format_changes
+    from extractor.models import Cluster, ClusterMember, Stance
+
+    members = [
+        ClusterMember(
+            claim_id=f"c{n}",
+            article_id=f"a{n}",
+            source=s,
+            speaker="author",
+            stance=Stance.asserted,
+            text=t,
+            quote=t,
+        )  # fmt: skip
+        for n, (s, t) in enumerate(
+            [("Wire A", "The envoys left Norland."), ("Wire B", "Norland's guests went home.")]
+        )
+    ]
+    loose = Cluster(
+        id="loose", relation=Relation.agree, explanation="similar (unchecked: similarity 0.5)",
+        members=members, sources=["Wire A", "Wire B"], checked=False,
+    )  # fmt: skip
+    changes = find_changes([], [loose], {"c0", "c1"}, run_id=1)
+    (told,) = changes.new_facts
+    assert not told.checked
+    assert "agree (unchecked), cluster loose" in format_changes([changes])
+    checked = loose.model_copy(update={"checked": True})
+    assert find_changes([], [checked], {"c0", "c1"}).new_facts[0].checked

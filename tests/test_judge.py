@@ -163,3 +163,27 @@ def test_a_judge_closes_the_back_end_it_made_and_leaves_a_passed_one() -> None:
     judge.close()
     judge.close()
     assert (made.closed, passed.closed) == (1, 0)
+
+
+def test_a_cluster_is_unchecked_only_while_nothing_decided_its_relation() -> None:
+    """Code unsure and no judge (or one that abstains): unchecked; the judge's readable
+    verdict or code's own numbers: checked."""
+    (alone,) = compare(grey_pair(), articles=[BABEL, INDEPENDENT], embedder=GREY).clusters
+    assert alone.relation is Relation.agree and not alone.checked
+    abstained = CompletionJudge(Scripted(" perhaps"))
+    (left,) = compare(
+        grey_pair(), articles=[BABEL, INDEPENDENT], embedder=GREY, judge=abstained
+    ).clusters
+    assert not left.checked
+    agreed = CompletionJudge(Scripted(" agree\nReason: both say the fighting stopped."))
+    (judged,) = compare(
+        grey_pair(), articles=[BABEL, INDEPENDENT], embedder=GREY, judge=agreed
+    ).clusters
+    assert judged.checked and judged.decided_by == "model"
+    numbers = [
+        claim(BABEL, "Pyongyang sent 12,000 troops to Russia.", "NIS"),
+        claim(INDEPENDENT, "Pyongyang sent 10,000 troops to Russia."),
+    ]
+    (counted,) = compare(numbers, articles=[BABEL, INDEPENDENT], embedder=GREY).clusters
+    assert counted.relation is Relation.numeric_discrepancy and counted.checked
+    assert "(unchecked)" not in str(counted.explanation)

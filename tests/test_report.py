@@ -523,3 +523,24 @@ def test_the_timeline_needs_nothing_the_policy_blocks() -> None:
     page = _page(html)
     assert len(page.scripts) == 1 and "'unsafe-inline'" not in page.csp
     assert " style=" not in html
+
+
+def test_an_unchecked_fact_is_marked_and_comes_after_the_decided_ones() -> None:
+    loose = _deployment().model_copy(
+        update={"id": "loose", "relation": Relation.agree, "checked": False}
+    )
+    comparison = Comparison(clusters=[_single(), loose, _deployment()])
+    html = render_report(sample_articles(), [], comparison)
+    facts = re.findall(
+        r'<article class="fact" id="[^"]+" data-relation="([^"]+)" data-checked="([^"]+)"', html
+    )
+    assert facts == [
+        (Relation.numeric_discrepancy.value, "true"),
+        (Relation.agree.value, "false"),
+        (Relation.single_source.value, "true"),
+    ]
+    assert html.count("unchecked: grouped by similar wording") == 1
+    assert 'class="checked-filter" data-checked="true"' in html
+    # with every relation decided, there is nothing to filter out
+    decided = render_report(sample_articles(), [], Comparison(clusters=[_deployment()]))
+    assert 'class="checked-filter"' not in decided

@@ -259,3 +259,20 @@ def test_filtering_facts_by_source_hides_the_others(load: Loader) -> None:
         assert all(outlet in s for s in sources)
     page.locator('button.source-filter[data-source=""]').click()
     assert page.locator("article.fact:visible").count() == len(comparison.clusters)
+
+
+def test_decided_only_hides_the_unchecked_facts_and_rows(load: Loader) -> None:
+    comparison = sample_comparison()
+    first = comparison.clusters[0].model_copy(update={"checked": False})
+    comparison = comparison.model_copy(update={"clusters": [first, *comparison.clusters[1:]]})
+    page = load(_sample_html(comparison)).page
+    facts = page.locator("article.fact")
+    assert page.locator("article.fact:visible").count() == len(comparison.clusters)
+    page.locator('button.checked-filter[data-checked="true"]').click()
+    visible = page.locator("article.fact:visible").evaluate_all(
+        "fs => fs.map(f => f.dataset.checked)"
+    )
+    assert visible == ["true"] * (len(comparison.clusters) - 1)
+    assert page.locator("tr.cluster:visible").count() == len(comparison.clusters) - 1
+    page.locator('button.checked-filter[data-checked=""]').click()
+    assert facts.locator("xpath=self::*[not(@hidden)]").count() == len(comparison.clusters)

@@ -49,7 +49,7 @@ __all__ = [
 ]
 
 #: bump when the comparison's code changes what it decides: stored clusters are recomputed
-COMPARE_VERSION = 1
+COMPARE_VERSION = 2
 
 
 def embedder_label(embedder: Embedder) -> str:

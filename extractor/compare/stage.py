@@ -152,6 +152,7 @@ def _cluster(
         members=[_member(g) for g in ordered],
         sources=sources,
         decided_by=decided_by,
+        checked=decision.certain or decided_by == "model",
     )
     return _share_fields(cluster)
 

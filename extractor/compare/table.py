@@ -31,6 +31,7 @@ def render_table(comparison: Comparison, *, single_source: bool = True) -> Table
         if not single_source and cluster.relation is Relation.single_source:
             continue
         relation = cluster.relation.value + (" (model)" if cluster.decided_by == "model" else "")
+        relation += "" if cluster.checked else " (unchecked)"
         last = len(cluster.members) - 1
         for n, member in enumerate(cluster.members):
             dups = f" (+{len(member.duplicates)} dup.)" if member.duplicates else ""

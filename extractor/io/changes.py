@@ -28,6 +28,7 @@ def _claim(claim: ChangedClaim) -> str:
 
 def _fact(label: str, change: FactChange) -> list[str]:
     was = f" (was {change.previous_relation.value})" if change.previous_relation else ""
+    was += "" if change.checked else " (unchecked)"
     head = f"  {label}: {change.relation.value}{was}, cluster {change.cluster_id}"
     return [head, f"    {change.explanation}", *(_claim(c) for c in change.claims)]
 

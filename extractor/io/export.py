@@ -64,6 +64,7 @@ CLUSTER_COLUMNS: dict[str, Kind] = {
     "relation": "str",
     "explanation": "str",
     "decided_by": "str",
+    "checked": "json",
     "sources": "json",
 }
 MEMBER_FIELDS: dict[str, Kind] = {
@@ -97,6 +98,7 @@ def _member_rows(comparison: Comparison) -> Iterator[dict[str, Any]]:
             "relation": cluster.relation.value,
             "explanation": cluster.explanation,
             "decided_by": cluster.decided_by,
+            "checked": cluster.checked,
             "sources": list(cluster.sources),
         }
         tail = {
@@ -269,6 +271,7 @@ def read_comparison_export(path: str | os.PathLike[str], format: Format) -> Comp
                 relation=row["relation"],
                 explanation=row["explanation"] or "",
                 decided_by=row["decided_by"],
+                checked=row.get("checked") is not False,  # an older export has no column
                 sources=row["sources"] or [],
                 members=[],
             )

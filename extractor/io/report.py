@@ -23,7 +23,9 @@ Each fact (a cluster; those with two or more sources first) shows its sources si
 side -- outlet, date, speaker, numbers, quote -- with its relation and the reason, and an
 SVG timeline of its numbers by publication date (a point per number, a bar for a hedged
 number's range), built here as escaped markup: no script, no style attribute. The page's
-script filters the facts by relation and by source, and the table by relation.
+script filters the facts by relation, by source and (when some are unchecked: grouped
+by similar wording, their relation code's guess) to those whose relation was decided;
+the table by relation and decided-or-all.
 
 A scheduled run's report opens with what changed since the previous run: new
 discrepancies, superseded denials, numbers revised by the same source, new facts (each
@@ -253,11 +255,14 @@ class _FactView:
 
 
 def _facts(comparison: Comparison | None) -> list[_FactView]:
-    """Each fact, those with two or more sources first (otherwise in comparison order)."""
+    """Each fact, those with two or more sources first, those whose relation was decided
+    before the unchecked ones (otherwise in comparison order)."""
     if comparison is None:
         return []
     numbered = [(f"f-{n}", c) for n, c in enumerate(comparison.clusters, 1)]
-    ordered = sorted(numbered, key=lambda item: len(set(_sources(item[1]))) < 2)
+    ordered = sorted(
+        numbered, key=lambda item: (len(set(_sources(item[1]))) < 2, not item[1].checked)
+    )
     return [_FactView(anchor, cluster, timeline(cluster)) for anchor, cluster in ordered]
 
 

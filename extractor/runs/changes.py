@@ -83,6 +83,7 @@ def _change(
         kind=kind, cluster_id=cluster.id, relation=cluster.relation,
         explanation=cluster.explanation, claims=cited,
         previous_relation=previous.relation if previous is not None else None,
+        checked=cluster.checked,
     )  # fmt: skip
 
 

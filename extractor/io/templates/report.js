@@ -67,17 +67,19 @@
     }
   });
 
-  // Filters: one relation and one source at a time; a fact shows when it matches both.
-  const shown = { relation: "all", source: "" };
+  // Filters: one relation, one source and decided-or-all at a time; a fact shows when it
+  // matches all three.
+  const shown = { relation: "all", source: "", checked: "" };
+  const unwanted = (item) =>
+    (shown.relation !== "all" && item.dataset.relation !== shown.relation) ||
+    (shown.checked !== "" && item.dataset.checked !== shown.checked);
   function apply() {
     for (const fact of document.querySelectorAll("article.fact")) {
       const sources = [...fact.querySelectorAll(".fact-member")].map((m) => m.dataset.source);
-      fact.hidden =
-        (shown.relation !== "all" && fact.dataset.relation !== shown.relation) ||
-        (shown.source !== "" && !sources.includes(shown.source));
+      fact.hidden = unwanted(fact) || (shown.source !== "" && !sources.includes(shown.source));
     }
     for (const row of document.querySelectorAll("tr.cluster")) {
-      row.hidden = shown.relation !== "all" && row.dataset.relation !== shown.relation;
+      row.hidden = unwanted(row);
     }
   }
   function group(selector, key) {
@@ -92,5 +94,6 @@
   }
   group("button.filter", "relation");
   group("button.source-filter", "source");
+  group("button.checked-filter", "checked");
   document.documentElement.dataset.ready = "true";
 })();
