@@ -114,8 +114,8 @@ class Settings(BaseSettings):
         default=None,
         description="Ask the model about clusters code cannot decide (no numbers, no stance "
         "cue); off: the code's tentative decision stands, marked as unchecked. Unset: on for "
-        "a served model (base_url), off for the embedded one, whose verdicts on the gold set "
-        "were wrong more often than code's (README, Compare across sources).",
+        "the openai back end (a served model), off for the embedded one, whose verdicts on "
+        "the gold set were wrong more often than code's (README, Compare across sources).",
     )
 
     # -- validation and retries ---------------------------------------------------------------

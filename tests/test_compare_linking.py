@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from extractor.compare.clustering import cluster_facts, neighbour_pairs
+from extractor.compare.clustering import _Groups, cluster_facts, neighbour_pairs
 from extractor.compare.facts import Fact, make_fact
 from extractor.compare.linking import (
     link_threshold,
@@ -242,3 +242,44 @@ def test_a_merge_two_wordy_claims_failed_is_tried_again_for_one_count() -> None:
     facts[1] = fact("Officials said soldiers from Pentland were sent to Norland.", "b")
     groups = cluster_facts(facts, vectors, pairs, link=LINK, plain_link=PLAIN, rarity=rarity)
     assert groups == [[0, 1], [2, 3]]
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        # the parser's own values for vague words, spans of time, years, a range's start
+        ("Dozens of protesters were arrested in Valmora.", "Dozens of drones hit Valmora."),
+        ("Within 24 hours the Valmora border was shut.", "24 people were killed in Valmora."),
+        (
+            "Turnout fell in the 2022 elections in Valmora.",
+            "Crowds grew in the 2022 protests in Valmora.",
+        ),
+        ("Police in Valmora held 12-15 pirates.", "Police in Valmora held 12 suspects."),
+        ("About 23 pirates were held in Valmora.", "23 suspects were held in Valmora."),
+    ],
+)
+def test_only_an_exact_number_of_things_is_specific(left: str, right: str) -> None:
+    a, b = fact(left, "a"), fact(right, "b")
+    assert a.amounts and b.amounts and a.kinds != b.kinds
+    assert threshold(a, b) is None
+    assert significant_digits(float("inf")) == 0 and significant_digits(float("nan")) == 0
+
+
+def test_a_failed_merge_is_tried_again_once_and_only_for_one_count() -> None:
+    """The rule itself: after a failure at 0.45, a plain pair at 0.30 does not retry; a pair
+    giving one count at 0.30 does, once."""
+    facts = [fact("Officials said troops left.", "a"), fact("Analysts said soldiers left.", "b")]
+    vectors = _unit([[1.0, 0.0], [0.6, 0.8]])  # cosine 0.6
+    groups = _Groups(facts, vectors, 3.0, Evidence())
+    groups.try_merge(0, 1, 0.65)
+    assert groups.find(1) == 1 and groups.failed == {(0, 1): 0.65}
+    groups.try_merge(0, 1, 0.3)  # not counted: the failure stands
+    assert groups.find(1) == 1
+    groups.try_merge(0, 1, 0.62, counted=True)  # tried again, fails again
+    assert groups.find(1) == 1 and (0, 1) in groups.retried
+    groups.try_merge(0, 1, 0.3, counted=True)  # once only
+    assert groups.find(1) == 1
+    fresh = _Groups(facts, vectors, 3.0, Evidence())
+    fresh.try_merge(0, 1, 0.65)
+    fresh.try_merge(0, 1, 0.3, counted=True)
+    assert fresh.find(1) == 0

@@ -20,7 +20,14 @@ from rich.console import Console
 
 from extractor.compare import compare, load_articles_metadata, render_table
 from extractor.compare.clustering import cluster_facts, neighbour_pairs
-from extractor.compare.facts import Amount, Fact, amounts_compatible, make_fact, quantity_kind
+from extractor.compare.facts import (
+    Amount,
+    Fact,
+    amount_conflict,
+    amounts_compatible,
+    make_fact,
+    quantity_kind,
+)
 from extractor.compare.judge import parse_judgement
 from extractor.compare.rules import decide
 from extractor.errors import InputError, PromptError
@@ -90,13 +97,26 @@ def fact_amounts(quote: str) -> tuple[Amount, ...]:
         ("at least 10,000 troops", "12,000 troops", True),  # unbounded above
         ("more than 10,000 troops", "9,000 troops", False),
         ("nearly 10,000 troops", "8,000 troops", False),  # nearly = [0.9v, v]
-        ("thousands of troops", "12,000 troops", True),  # a vague plural reaches upwards
-        ("thousands of troops", "1,000 troops", False),  # ... but not below its start
         ("8-13 ships", "15 ships", False),  # a range is no vague plural
     ],
 )
 def test_hedged_intervals(left: str, right: str, compatible: bool) -> None:
     assert amounts_compatible(fact_amounts(left), fact_amounts(right)) is compatible
+
+
+def test_a_vague_plural_conflicts_in_a_discrepancy_only_below_where_it_starts() -> None:
+    """ "thousands" does not deny 12,000, but does deny 1,000; two vague plurals keep their
+    ends ("hundreds" and "thousands" differ); duplicates are judged on the strict spans."""
+    (thousands,) = fact_amounts("thousands of troops")
+    (hundreds,) = fact_amounts("hundreds of troops")
+    (twelve,) = fact_amounts("12,000 troops")
+    (one,) = fact_amounts("1,000 troops")
+    assert amount_conflict([thousands], [twelve], 3.0, open_vague=True) is None
+    assert amount_conflict([thousands], [twelve], 3.0) is not None  # strict, as dedup reads
+    assert amount_conflict([thousands], [one], 3.0, open_vague=True) is not None
+    assert amount_conflict([hundreds], [thousands], 3.0, open_vague=True) is not None
+    (about,) = fact_amounts("about 8-13 ships")
+    assert not about.vague and not one.vague and thousands.vague
 
 
 def test_a_range_or_vague_plural_is_one_count_with_a_number_near_its_nearer_end() -> None:

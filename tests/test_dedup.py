@@ -245,9 +245,9 @@ def test_one_sentence_syndicated_by_a_thousand_outlets_is_not_a_million_checks(
         counts["compatible"] += 1
         return compatible(a, b)
 
-    def counted_conflict(*args: Any) -> Any:
+    def counted_conflict(*args: Any, **kwargs: Any) -> Any:
         counts["conflict"] += 1
-        return conflict(*args)
+        return conflict(*args, **kwargs)
 
     monkeypatch.setattr(dedup_module, "_compatible", counted_compatible)
     monkeypatch.setattr(rules, "amount_conflict", counted_conflict)
@@ -354,3 +354,24 @@ def test_deduplicate_in_steps_numbers_claims_by_their_groups() -> None:
     assert len(groups) < len(facts)
     for number, group in enumerate(groups):
         assert all(numbers[i] == number for i in group.indices)
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        "50,000 people were killed in the quake in Norland, officials said.",
+        "Hundreds of people were killed in the quake in Norland, officials said.",
+    ],
+)
+def test_a_vague_plural_and_another_number_are_not_one_claim(other: str) -> None:
+    """ "thousands" does not deny 12,000 in a discrepancy, but as duplicates the wording's
+    own ends count: "thousands" is not 50,000, nor "hundreds"."""
+    vague = "Thousands of people were killed in the quake in Norland, officials said."
+    articles = [Article(id="a", source="A", text=""), Article(id="b", source="B", text="")]
+    claims = [
+        Claim(article_id="a", text=vague, quote=vague, speaker="author"),
+        Claim(article_id="b", text=other, quote=other, speaker="author"),
+    ]
+    comparison = compare(claims, articles=articles, embedder=HashingEmbedder())
+    assert comparison.duplicates == 0
+    assert Relation.agree not in [c.relation for c in comparison.clusters]

@@ -135,3 +135,30 @@ def test_an_unchecked_cluster_stays_unchecked_in_every_format(
     back = read_comparison_export(out, format)  # type: ignore[arg-type]
     assert [c.checked for c in back.clusters] == [c.checked for c in comparison.clusters]
     assert back.clusters[0].checked is False
+
+
+@pytest.mark.parametrize("format", ["csv", "parquet"])
+def test_an_export_written_before_the_checked_column_still_reads(
+    store: Path, tmp_path: Path, format: str
+) -> None:
+    with Store(store, readonly=True) as opened:
+        comparison = opened.latest_comparison()
+    assert comparison is not None
+    out = tmp_path / f"comparison.{format}"
+    write_comparison(comparison, out, format)  # type: ignore[arg-type]
+    if format == "csv":
+        with out.open(encoding="utf-8", newline="") as stream:
+            rows = list(csv.DictReader(stream))
+        names = [name for name in rows[0] if name != "checked"]
+        with out.open("w", encoding="utf-8", newline="") as stream:
+            writer = csv.DictWriter(stream, fieldnames=names, extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(rows)
+    else:
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(out)
+        pq.write_table(table.drop_columns(["checked"]), out)
+    back = read_comparison_export(out, format)  # type: ignore[arg-type]
+    assert [c.id for c in back.clusters] == [c.id for c in comparison.clusters]
+    assert all(c.checked for c in back.clusters)

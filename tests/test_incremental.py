@@ -389,3 +389,32 @@ def test_a_new_fact_code_could_not_check_says_so() -> None:
     assert "agree (unchecked), cluster loose" in format_changes([changes])
     checked = loose.model_copy(update={"checked": True})
     assert find_changes([], [checked], {"c0", "c1"}).new_facts[0].checked
+
+
+@pytest.mark.parametrize(
+    ("stored", "new"),
+    [
+        # a vague plural is filed under every magnitude it spans
+        (
+            "Officials in Pentland said nearly 10,000 soldiers were sent to the border.",
+            "officials said thousands of soldiers were sent to the border.",
+        ),
+        # a sum of money is one count in any currency
+        (
+            "Thieves took jewels worth 2 million euros from the Vendome store, Paris police said.",
+            "thieves took jewels worth $2.6 million from the store, police said.",
+        ),
+    ],
+)
+def test_a_new_claim_naming_nothing_finds_the_cluster_its_count_belongs_to(
+    store: Store, stored: str, new: str
+) -> None:
+    first = _save(store, [("Wire A", 1, stored), *FIRST[1:]])
+    update_comparison(store, embedder=HashingEmbedder())
+    (added,) = _save(store, [("Wire B", 2, new)])
+    update = update_comparison(store, embedder=HashingEmbedder())
+    assert update.work.mode == "incremental"
+    joined = next(group for group in _groups(store.stored_clusters()) if added.id in group)
+    full = compare(store.claims(), articles=store.articles(), embedder=HashingEmbedder())
+    assert joined in _groups(full.clusters)
+    assert first[0].id in joined

@@ -296,8 +296,8 @@ class _Groups:
     ``_SAMPLE`` members per side for large groups) gives the same count (or none, or a
     count on one side only at a higher cosine) and has a cosine of at least ``floor``.
     Growing a group only makes that harder, so a failed pair of groups is remembered with
-    its floor, and tried again only at a lower floor proposed by a pair that gives one count
-    (the floor comes from the pair that proposes the merge, and a count lowers it).
+    its floor, and tried again (once) only at a lower floor proposed by a pair that gives one
+    count (the floor comes from the pair that proposes the merge, and a count lowers it).
     """
 
     _SAMPLE = 48
@@ -315,8 +315,10 @@ class _Groups:
         self.evidence = evidence
         self.parent = list(range(len(facts)))
         self.members: dict[int, list[int]] = {}
-        #: (root, root) -> the lowest floor at which merging the two groups failed
+        #: (root, root) -> the floor at which merging the two groups failed; and the pairs
+        #: of groups tried again already (once at most: each try costs a block of cosines)
         self.failed: dict[tuple[int, int], float] = {}
+        self.retried: set[tuple[int, int]] = set()
 
     def find(self, i: int) -> int:
         root = i
@@ -350,12 +352,14 @@ class _Groups:
         """Merge the groups rooted at ``a`` and ``b`` if they stay coherent (``counted``:
         the pair proposing it gives one count, the strongest link there is).
 
-        A failed merge is tried again only when such a pair proposes it at a lower floor:
+        A failed merge is tried again, once, when such a pair proposes it at a lower floor:
         two claims giving 11,000 and 12,000 troops may bring together what two wordier
         claims of the same groups could not."""
         key = (a, b) if a < b else (b, a)
-        if key in self.failed and not (counted and floor < self.failed[key]):
-            return
+        if key in self.failed:
+            if not counted or floor >= self.failed[key] or key in self.retried:
+                return
+            self.retried.add(key)
         left = _spread(self.members.get(a, [a]), self._SAMPLE)
         right = _spread(self.members.get(b, [b]), self._SAMPLE)
         sims = self.vectors[left] @ self.vectors[right].T

@@ -19,6 +19,7 @@ from datetime import date
 from enum import IntEnum
 
 from ..language.propositions import strip_dateline
+from ..language.quantities import HEDGE_PHRASES
 from ..language.stance import detect_stance, is_negated
 from ..models import Claim, Quantity, Stance
 
@@ -61,17 +62,26 @@ class Amount:
     #: naming, not a limit -- "thousands of troops" does not deny 12,000
     vague: bool = False
 
+    @property
+    def exact(self) -> bool:
+        """One number, stated as it is: no hedge, range or vague plural ("23 pirates")."""
+        return self.lower == self.value == self.upper
+
     def same_referent(self, other: Amount) -> bool:
         """Both referents known and sharing a word: "troops sent to Russia" and "soldiers
         sent to Russia". Support for a link, never a veto: wordings of one count differ."""
         return bool(self.referent & other.referent)
 
-    def overlaps(self, other: Amount) -> bool:
-        """Whether the two intervals share at least one value (a vague plural's reaches
-        upwards without end: "thousands" conflicts with 500, not with 12,000)."""
+    def overlaps(self, other: Amount, *, open_vague: bool = False) -> bool:
+        """Whether the two intervals share at least one value. With ``open_vague``, a vague
+        plural set against a number that is not one reaches upwards without end:
+        "thousands" conflicts with 1,000, not with 12,000 (two vague plurals keep their
+        ends: "hundreds" and "thousands" do not overlap)."""
         slack = 1e-9 * max(1.0, abs(self.lower), abs(other.lower))
-        upper = math.inf if self.vague else self.upper
-        other_upper = math.inf if other.vague else other.upper
+        upper, other_upper = self.upper, other.upper
+        if open_vague and self.vague != other.vague:
+            upper = math.inf if self.vague else upper
+            other_upper = math.inf if other.vague else other_upper
         return self.lower <= other_upper + slack and other.lower <= upper + slack
 
     @property
@@ -242,10 +252,11 @@ def _amount(quantity: Quantity, share: _WordSets) -> Amount | None:
     lower, upper = quantity.lower, quantity.upper
     if lower is None and upper is None:
         lower = upper = quantity.value
-    # a vague plural states its lower end and a finite upper one, worded by itself
-    # ("thousands"); a range says "between" or nothing, a hedge moves the value off its end
+    # a vague plural names a span by its wording alone ("thousands"): its qualifier is that
+    # wording, where a range says "between" or nothing and a hedge names itself
     vague = (
         quantity.qualifier not in (None, "between")
+        and quantity.qualifier not in HEDGE_PHRASES
         and lower == quantity.value
         and upper is not None
         and quantity.value < upper
@@ -275,15 +286,20 @@ def amounts_compatible(
 
 
 def amount_conflict(
-    a: Sequence[Amount], b: Sequence[Amount], ratio: float | None = None
+    a: Sequence[Amount],
+    b: Sequence[Amount],
+    ratio: float | None = None,
+    *,
+    open_vague: bool = False,
 ) -> tuple[Amount, Amount] | None:
-    """The first pair (from ``a``, from ``b``) of one count with no overlapping partner."""
+    """The first pair (from ``a``, from ``b``) of one count with no overlapping partner
+    (``open_vague``: see :meth:`Amount.overlaps`)."""
     for left, right, flip in ((a, b, False), (b, a, True)):
         for x in left:
             same = [
                 y for y in right if y.kind == x.kind and (ratio is None or x.comparable(y, ratio))
             ]
-            if same and not any(x.overlaps(y) for y in same):
+            if same and not any(x.overlaps(y, open_vague=open_vague) for y in same):
                 return (same[0], x) if flip else (x, same[0])
     return None
 

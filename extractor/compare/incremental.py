@@ -33,8 +33,8 @@ from numpy.typing import NDArray
 from ..models import content_hash
 from .clustering import may_link
 from .embeddings import Embedder
-from .facts import Fact
-from .linking import significant_digits
+from .facts import Amount, Fact
+from .linking import specific
 from .options import CompareOptions
 
 __all__ = [
@@ -83,23 +83,32 @@ def _bucket(value: float, ratio: float) -> int:
 
 
 def _specific_keys(fact: Fact, digits: int | None) -> set[str]:
-    """Keys of the specific numbers ``fact`` states (see :func:`~.linking.significant_digits`):
-    one count whatever it names, so a key across kinds."""
+    """Keys of the specific numbers ``fact`` states (:func:`~.linking.specific`): one count
+    whatever it names, so a key across kinds."""
     if digits is None:
         return set()
-    return {
-        f"v:{amount.value:g}"
-        for amount in fact.amounts
-        if not amount.money and significant_digits(amount.value) >= digits
-    }
+    return {f"v:{amount.value:g}" for amount in fact.amounts if specific(amount, digits)}
+
+
+def _buckets(amount: Amount, ratio: float) -> range:
+    """The magnitude buckets of what ``amount``'s wording names: a range or a vague plural
+    spans several ("thousands": 2,000 to 9,999)."""
+    low, high = amount.stated
+    return range(_bucket(low, ratio), _bucket(high, ratio) + 1)
+
+
+def _count_key(amount: Amount) -> str:
+    """A count's key prefix: its kind, or one for every sum of money (any two currencies
+    within the ratio may be one count, "85 million euros ($108 million)")."""
+    return "n:money" if amount.money else f"n:{amount.kind}"
 
 
 def blocking_keys(fact: Fact, ratio: float, digits: int | None = None) -> set[str]:
-    """The keys a cluster holding ``fact`` is filed under: its terms, its counts and, with
-    ``digits`` (``Evidence.specific_digits``), its specific numbers."""
+    """The keys a cluster holding ``fact`` is filed under: its terms, its counts (kind and
+    magnitude) and, with ``digits`` (``Evidence.specific_digits``), its specific numbers."""
     keys = {f"t:{term}" for term in fact.terms} | _specific_keys(fact, digits)
     for amount in fact.amounts:
-        keys.add(f"n:{amount.kind}:{_bucket(amount.value, ratio)}")
+        keys.update(f"{_count_key(amount)}:{b}" for b in _buckets(amount, ratio))
     return keys
 
 
@@ -113,8 +122,8 @@ def query_keys(fact: Fact, ratio: float, digits: int | None = None) -> set[str]:
     """
     keys = {f"t:{term}" for term in fact.terms} | _specific_keys(fact, digits)
     for amount in fact.amounts:
-        bucket = _bucket(amount.value, ratio)
-        keys.update(f"n:{amount.kind}:{b}" for b in (bucket - 1, bucket, bucket + 1))
+        near = _buckets(amount, ratio)
+        keys.update(f"{_count_key(amount)}:{b}" for b in range(near.start - 1, near.stop + 1))
     return keys
 
 

@@ -33,6 +33,7 @@ __all__ = [
     "may_link",
     "restates_count",
     "significant_digits",
+    "specific",
     "term_rarity",
 ]
 
@@ -43,10 +44,33 @@ _UNNAMED_KINDS = frozenset({"%"})
 
 def significant_digits(value: float) -> int:
     """How specific a stated number is: 23 and 1,500 have two significant digits, 10,000
-    and 5 one; a fraction counts as specific (3)."""
+    and 5 one; a fraction counts as specific (3); infinity or NaN as none (0)."""
+    if not math.isfinite(value):
+        return 0
     if value != int(value):
         return 3
     return len(str(abs(int(value))).rstrip("0"))
+
+
+#: counts of time: "24 hours" and "24 people" share a number by chance
+_TIME_KINDS = frozenset(
+    "second minute hour day night week weekend month year decade century".split()
+)
+
+
+def specific(amount: Amount, digits: int) -> bool:
+    """A number that names one count by itself: exact (no hedge, range or vague plural, whose
+    values the parser supplies), with at least ``digits`` significant digits, not a span of
+    time, not a year ("the 2022 elections") and no share or sum of money."""
+    value = amount.value
+    return (
+        amount.exact
+        and not amount.money
+        and amount.kind not in _UNNAMED_KINDS
+        and amount.kind not in _TIME_KINDS
+        and not (1800 <= value <= 2100 and str(int(value)) in amount.raw)
+        and significant_digits(value) >= digits
+    )
 
 
 def _one_count(x: Amount, y: Amount, ratio: float, evidence: Evidence) -> bool:
@@ -62,8 +86,8 @@ def _one_count(x: Amount, y: Amount, ratio: float, evidence: Evidence) -> bool:
     return (
         digits is not None
         and x.value == y.value
-        and not (x.money or y.money or x.kind in _UNNAMED_KINDS or y.kind in _UNNAMED_KINDS)
-        and significant_digits(x.value) >= digits
+        and specific(x, digits)
+        and specific(y, digits)
     )
 
 

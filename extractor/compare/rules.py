@@ -256,7 +256,7 @@ def _discrepancy(facts: Sequence[Fact], ratio: float) -> Decision | None:
     for u, left in enumerate(sets):
         for right in sets[u + 1 :]:
             a, b = facts[next(iter(left.values()))], facts[next(iter(right.values()))]
-            pair = amount_conflict(a.amounts, b.amounts, ratio)
+            pair = amount_conflict(a.amounts, b.amounts, ratio, open_vague=True)
             if pair is None:
                 continue
             found = [
@@ -268,7 +268,7 @@ def _discrepancy(facts: Sequence[Fact], ratio: float) -> Decision | None:
             if not found:
                 continue
             a, b = (facts[k] for k in sorted(min(found)))  # the earlier claim first
-            pair = amount_conflict(a.amounts, b.amounts, ratio) or pair
+            pair = amount_conflict(a.amounts, b.amounts, ratio, open_vague=True) or pair
             first = f"{_cite(a)}: {pair[0].raw}"
             second = f"{_cite(b)}: {pair[1].raw}"
             others = [e for e in _listing(facts, pair[0].kind) if e not in (first, second)]

@@ -230,11 +230,11 @@ def _read_rows(
         ]
     rows = []
     for row in raw:
-        rows.append(
+        rows.append(  # a column an older export lacks reads as missing
             {
                 name: json.loads(row[name])
-                if kind == "json" and row[name] is not None
-                else row[name]
+                if kind == "json" and row.get(name) is not None
+                else row.get(name)
                 for name, kind in columns.items()
             }
         )

@@ -54,6 +54,7 @@ years or identifiers (:mod:`.exclusions`), and adds the hedge and its interval
 
 from __future__ import annotations
 
+from .hedges import HEDGE_PHRASES
 from .reader import parse_quantities
 
-__all__ = ["parse_quantities"]
+__all__ = ["HEDGE_PHRASES", "parse_quantities"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .tokens import Tokens
 
-__all__ = ["bounds", "hedge_after", "hedge_before"]
+__all__ = ["HEDGE_PHRASES", "bounds", "hedge_after", "hedge_before"]
 
 _HEDGE_WORDS = {
     "approx": "about|around|approximately|roughly|some|an estimated|estimated|circa|approx",
@@ -24,6 +24,10 @@ _HEDGES = sorted(
     key=lambda hedge: -len(hedge[0]),
 )
 _TRAILING_HEDGES = {("or", "more"): "lower", ("or", "so"): "approx"}
+#: every hedge as a quantity's ``qualifier`` writes it ("as many as", "or more")
+HEDGE_PHRASES = frozenset(
+    [" ".join(words) for words, _ in _HEDGES] + [" ".join(words) for words in _TRAILING_HEDGES]
+)
 
 
 def hedge_before(t: Tokens, first: int) -> tuple[str, int] | None:
