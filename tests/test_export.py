@@ -22,7 +22,15 @@ from extractor.io.export import (
 )
 from extractor.language.quantities import parse_quantities
 from extractor.language.stance import detect_stance
-from extractor.models import Article, ArticleResult, Claim, ClusterMember, MatchKind, Stance
+from extractor.models import (
+    Article,
+    ArticleResult,
+    Claim,
+    ClusterMember,
+    Comparison,
+    MatchKind,
+    Stance,
+)
 from extractor.runs.store import Store
 from extractor.settings import Settings
 
@@ -121,13 +129,18 @@ def test_export_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert "stdout" in capsys.readouterr().err
 
 
+def _stored_comparison(store: Path) -> Comparison:
+    with Store(store, readonly=True) as opened:
+        comparison = opened.latest_comparison()
+    assert comparison is not None
+    return comparison
+
+
 @pytest.mark.parametrize("format", FORMATS)
 def test_an_unchecked_cluster_stays_unchecked_in_every_format(
     store: Path, tmp_path: Path, format: str
 ) -> None:
-    with Store(store, readonly=True) as opened:
-        comparison = opened.latest_comparison()
-    assert comparison is not None
+    comparison = _stored_comparison(store)
     first = comparison.clusters[0].model_copy(update={"checked": False})
     comparison = comparison.model_copy(update={"clusters": [first, *comparison.clusters[1:]]})
     out = tmp_path / f"comparison.{format}"
@@ -141,9 +154,7 @@ def test_an_unchecked_cluster_stays_unchecked_in_every_format(
 def test_an_export_written_before_the_checked_column_still_reads(
     store: Path, tmp_path: Path, format: str
 ) -> None:
-    with Store(store, readonly=True) as opened:
-        comparison = opened.latest_comparison()
-    assert comparison is not None
+    comparison = _stored_comparison(store)
     out = tmp_path / f"comparison.{format}"
     write_comparison(comparison, out, format)  # type: ignore[arg-type]
     if format == "csv":
