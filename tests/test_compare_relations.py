@@ -764,3 +764,12 @@ def test_entities_of_the_quote_count_when_the_proposition_leaves_them_out() -> N
     ]
     (cluster,) = compare(claims, articles=[BABEL, BREITBART], embedder=FixedSimilarity()).clusters
     assert cluster.relation is Relation.agree and len(cluster.sources) == 2
+
+
+def test_a_negation_is_read_in_the_clause_of_the_numbers_after_while_not_across_a_list() -> None:
+    def negated(quote: str) -> bool:
+        c = Claim(article_id="a", text=quote, quote=quote, quantities=parse_quantities(quote))
+        return make_fact(c, source="s", published=None).negated
+
+    assert not negated("Pentland sent 10,000 soldiers, while Tessel did not confirm it.")
+    assert negated("Officials said 10,000 soldiers, tanks, and shells were not sent.")

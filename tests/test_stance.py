@@ -253,3 +253,18 @@ def test_a_claim_is_no_denial_for_another_party_denying_it() -> None:
     own = Draft(0, len(text), MatchKind.exact, "Smith", "The army fled.", cue="said")
     [claim] = _extract_article(article, _Drafts(own)).claims
     assert claim.stance is Stance.unverified
+
+
+def test_clause_breaks_are_one_pattern_for_attribution_and_comparison() -> None:
+    from extractor.language.clauses import clauses
+
+    assert clauses("They prepared 10,000 soldiers, but they did not move them.") == [
+        "They prepared 10,000 soldiers",
+        "they did not move them.",
+    ]
+    assert len(clauses("Talks failed; officials left — and no one spoke.")) == 3
+    assert len(clauses("Officials said the talks failed, while Russia said they worked.")) == 2
+    # a list's last item is no clause of its own
+    assert clauses("10,000 soldiers, tanks, and shells were not sent.") == [
+        "10,000 soldiers, tanks, and shells were not sent."
+    ]

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
 
+from ..language.clauses import clauses
 from ..language.propositions import strip_dateline
 from ..language.quantities import HEDGE_PHRASES
 from ..language.stance import detect_stance, is_negated
@@ -371,12 +372,6 @@ def key_text(claim: Claim) -> str:
     return strip_dateline(claim.proposition or claim.quote)
 
 
-#: where a coordinated clause begins: "10,000 soldiers[, but] they didn't move them"
-_CLAUSE_BREAK = re.compile(
-    r"\s*;\s*|\s+[—–]\s+|,?\s+\b(?:but|yet|whereas|although|though)\b\s+", re.IGNORECASE
-)
-
-
 def _scope(quote: str, quantities: Sequence[Quantity]) -> str | None:
     """The clauses of the claim's sentence that state its numbers, when others do not.
 
@@ -386,11 +381,11 @@ def _scope(quote: str, quantities: Sequence[Quantity]) -> str | None:
     """
     if not quantities:
         return None
-    clauses = [c for c in _CLAUSE_BREAK.split(quote) if c.strip()]
-    if len(clauses) < 2:
+    pieces = clauses(quote)
+    if len(pieces) < 2:
         return None
-    holding = [c for c in clauses if any(q.raw in c for q in quantities)]
-    return " ".join(holding) if 0 < len(holding) < len(clauses) else None
+    holding = [c for c in pieces if any(q.raw in c for q in quantities)]
+    return " ".join(holding) if 0 < len(holding) < len(pieces) else None
 
 
 def make_fact(

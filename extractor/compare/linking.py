@@ -83,12 +83,7 @@ def _one_count(x: Amount, y: Amount, ratio: float, evidence: Evidence) -> bool:
     if x.comparable(y, ratio):
         return True
     digits = evidence.specific_digits
-    return (
-        digits is not None
-        and x.value == y.value
-        and specific(x, digits)
-        and specific(y, digits)
-    )
+    return digits is not None and x.value == y.value and specific(x, digits) and specific(y, digits)
 
 
 def _same_count(a: Fact, b: Fact, ratio: float, evidence: Evidence) -> bool:

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from .clauses import CLAUSE_BREAK
 from .frame_parts import quoted_span
 from .frames import Frame, find_frames, quote_regions
 from .mentions import AUTHOR_SPEAKER, Block, find_mentions, resolve_frames
@@ -360,10 +361,6 @@ def analyze(text: str, nlp: Any, sentences: Sequence[Sentence] | None = None) ->
 _MIN_SECONDARY_WORDS = 4
 
 
-#: a clause break before a second attribution: "X said ..., while Y said ..."
-_CLAUSE_BREAK = re.compile(r";|,\s*(?:while|but|whereas|and|although|though)\b", re.IGNORECASE)
-
-
 def _nested(frame: Frame, main: Frame, text: str) -> bool:
     """``frame``'s cue lies inside what ``main`` attributes: part of the main speaker's
     words, so its source is no candidate for who speaks; unless a clause break stands
@@ -371,7 +368,7 @@ def _nested(frame: Frame, main: Frame, text: str) -> bool:
     "Officials said the talks failed, while Russia said they had succeeded")."""
     if not main.content.start <= frame.cue.start < main.content.end:
         return False
-    return _CLAUSE_BREAK.search(text, main.cue.end, frame.cue.start) is None
+    return CLAUSE_BREAK.search(text, main.cue.end, frame.cue.start) is None
 
 
 def _stands_apart(frame: Frame, own: Sequence[Frame], taken: Sequence[Secondary]) -> bool:
