@@ -212,6 +212,7 @@ def test_a_round_number_or_a_share_of_two_different_things_is_two_counts() -> No
     assert threshold(share, pirates) is None
     assert significant_digits(23) == 2 and significant_digits(10_000) == 1
     assert significant_digits(1_500) == 2 and significant_digits(2.5) == 3
+    assert significant_digits(float("inf")) == 0 and significant_digits(float("nan")) == 0
 
 
 def test_a_merge_two_wordy_claims_failed_is_tried_again_for_one_count() -> None:
@@ -262,7 +263,6 @@ def test_only_an_exact_number_of_things_is_specific(left: str, right: str) -> No
     a, b = fact(left, "a"), fact(right, "b")
     assert a.amounts and b.amounts and a.kinds != b.kinds
     assert threshold(a, b) is None
-    assert significant_digits(float("inf")) == 0 and significant_digits(float("nan")) == 0
 
 
 def test_a_failed_merge_is_tried_again_once_and_only_for_one_count() -> None:

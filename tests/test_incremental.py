@@ -418,3 +418,19 @@ def test_a_new_claim_naming_nothing_finds_the_cluster_its_count_belongs_to(
     full = compare(store.claims(), articles=store.articles(), embedder=HashingEmbedder())
     assert joined in _groups(full.clusters)
     assert first[0].id in joined
+
+
+def test_count_keys_stay_few_from_zero_and_exist_below_it() -> None:
+    from extractor.compare.facts import make_fact
+    from extractor.compare.incremental import blocking_keys, query_keys
+    from extractor.models import Quantity
+
+    def counted(value: float, lower: float, upper: float) -> object:
+        q = Quantity(raw="r", value=value, lower=lower, upper=upper, unit="degrees")
+        claim = Claim(article_id="a", text="t", quote="t", quantities=[q])
+        return make_fact(claim, source="s", published=None)
+
+    from_zero = blocking_keys(counted(0, 0, 5), 3.0)  # type: ignore[arg-type]
+    assert 0 < len(from_zero) <= 8
+    below = blocking_keys(counted(-10, -10, -2), 3.0)  # type: ignore[arg-type]
+    assert below and below & query_keys(counted(-5, -5, -5), 3.0)  # type: ignore[arg-type]

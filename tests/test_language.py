@@ -711,3 +711,28 @@ def test_a_coordinated_second_attribution_keeps_its_speaker(nlp: Any) -> None:
     text = "Officials said the talks failed, while Russia said they had succeeded in a deal."
     sentence = analyze(text, nlp).sentences[0]
     assert "Russia" in speaker_names(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "second"),
+    [
+        (
+            "Kyiv said 20 drones were shot down, and Moscow said all of them hit their targets.",
+            True,
+        ),
+        ("Officials said Moscow has yet to say whether 500 troops were sent.", False),
+        (
+            "The minister said 5,000 troops — a figure Kyiv said was inflated — had been deployed.",
+            False,
+        ),
+    ],
+)
+def test_a_second_speaker_inside_the_first_ones_words_needs_a_comma_and_conjunction(
+    nlp: Any, sentence: str, second: bool
+) -> None:
+    """ ", and Moscow said" coordinates a second attribution; "has yet to say" and an aside
+    between dashes stay inside the first speaker's words."""
+    (analysed,) = analyze(sentence, nlp).sentences
+    names = [speaker.name for speaker in analysed.speakers]
+    other = next(n for n in ("Moscow", "Kyiv") if n in sentence and not sentence.startswith(n))
+    assert (other in names) is second

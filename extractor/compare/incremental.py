@@ -49,7 +49,7 @@ __all__ = [
 ]
 
 #: bump when the comparison's code changes what it decides: stored clusters are recomputed
-COMPARE_VERSION = 2
+COMPARE_VERSION = 3
 
 
 def embedder_label(embedder: Embedder) -> str:
@@ -77,9 +77,13 @@ def comparison_config(
     return content_hash(text, length=24), config
 
 
+#: the smallest magnitude a count is filed under
+_SMALLEST = 1e-2
+
+
 def _bucket(value: float, ratio: float) -> int:
     """Magnitude bucket of width ``ratio``: comparable values are in adjacent buckets."""
-    return math.floor(math.log(max(abs(value), 1e-9)) / math.log(max(ratio, 1.0001)))
+    return math.floor(math.log(max(abs(value), _SMALLEST)) / math.log(max(ratio, 1.0001)))
 
 
 def _specific_keys(fact: Fact, digits: int | None) -> set[str]:
@@ -94,7 +98,11 @@ def _buckets(amount: Amount, ratio: float) -> range:
     """The magnitude buckets of what ``amount``'s wording names: a range or a vague plural
     spans several ("thousands": 2,000 to 9,999)."""
     low, high = amount.stated
-    return range(_bucket(low, ratio), _bucket(high, ratio) + 1)
+    small, large = sorted((abs(low), abs(high)))
+    if low < 0 < high:
+        small = 0.0  # a span across zero reaches the smallest magnitudes
+    # below a hundredth every magnitude is one bucket: a span from 0 files a few keys
+    return range(_bucket(max(small, _SMALLEST), ratio), _bucket(max(large, _SMALLEST), ratio) + 1)
 
 
 def _count_key(amount: Amount) -> str:

@@ -245,10 +245,10 @@ def _discrepancy(facts: Sequence[Fact], ratio: float) -> Decision | None:
     of numbers are compared (each with its first claims of two outlets): a sentence
     syndicated by 1,000 outlets is one set, not 10^6 pairs.
     """
-    by_numbers: dict[tuple[tuple[str, float, float, float], ...], dict[str, int]] = {}
+    by_numbers: dict[tuple[tuple[str, float, float, float, bool], ...], dict[str, int]] = {}
     for n, fact in enumerate(facts):
         if fact.amounts:
-            key = tuple((a.kind, a.value, a.lower, a.upper) for a in fact.amounts)
+            key = tuple((a.kind, a.value, a.lower, a.upper, a.vague) for a in fact.amounts)
             firsts = by_numbers.setdefault(key, {})
             if len(firsts) < 2:
                 firsts.setdefault(fact.source, n)

@@ -84,6 +84,9 @@ COMPARISON_FIELDS: dict[str, Kind] = {
     "comparison_model": "str",
 }
 MEMBER_COLUMNS: dict[str, Kind] = CLUSTER_COLUMNS | MEMBER_FIELDS | COMPARISON_FIELDS
+#: columns added after the first exports were written: an older export lacks them, and
+#: reads them as missing (the model's default); any other missing column is an error
+_ADDED_COLUMNS = frozenset({"checked"})
 
 
 def _claim_rows(claims: Iterable[Claim]) -> Iterator[dict[str, Any]]:
@@ -230,11 +233,13 @@ def _read_rows(
         ]
     rows = []
     for row in raw:
-        rows.append(  # a column an older export lacks reads as missing
+        for name in _ADDED_COLUMNS & columns.keys():
+            row.setdefault(name, None)  # an export written before the column was added
+        rows.append(
             {
                 name: json.loads(row[name])
-                if kind == "json" and row.get(name) is not None
-                else row.get(name)
+                if kind == "json" and row[name] is not None
+                else row[name]
                 for name, kind in columns.items()
             }
         )

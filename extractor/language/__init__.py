@@ -4,8 +4,8 @@ Takes an article's text. Gives, with character offsets into that text:
 
 - sentences, and the candidate sentences worth asking about (:mod:`.segment`);
 - numbers with their units, hedges and intervals (:mod:`.quantities`), and a sentence's
-  stance: asserted, denied, hedged or unconfirmed (:mod:`.stance`), read per clause where
-  a sentence has several (:mod:`.clauses`);
+  stance: asserted, denied, hedged or unconfirmed (:mod:`.stance`), and where a sentence's
+  coordinated clause begins (:mod:`.clauses`);
 - a parse (tokens, entities, dependencies) from a spaCy pipeline (:mod:`.nlp`);
 - **attribution frames**, PARC / PolNeAR style: source, cue and content spans, for direct
   quotes, indirect speech, "according to X", "quoted X as saying" and quotes attributed

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .clauses import CLAUSE_BREAK
+from .clauses import ATTRIBUTION_BREAK
 from .frame_parts import quoted_span
 from .frames import Frame, find_frames, quote_regions
 from .mentions import AUTHOR_SPEAKER, Block, find_mentions, resolve_frames
@@ -368,7 +368,7 @@ def _nested(frame: Frame, main: Frame, text: str) -> bool:
     "Officials said the talks failed, while Russia said they had succeeded")."""
     if not main.content.start <= frame.cue.start < main.content.end:
         return False
-    return CLAUSE_BREAK.search(text, main.cue.end, frame.cue.start) is None
+    return ATTRIBUTION_BREAK.search(text, main.cue.end, frame.cue.start) is None
 
 
 def _stands_apart(frame: Frame, own: Sequence[Frame], taken: Sequence[Secondary]) -> bool:
