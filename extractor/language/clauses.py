@@ -6,7 +6,7 @@ they did not move"``): :func:`clauses`, at :data:`CLAUSE_BREAK`. The attribution
 whether a second attribution inside the first speaker's words stands after a break of its
 own (``"Officials said the talks failed[, while] Russia said ..."``): that needs the
 stricter :data:`ATTRIBUTION_BREAK`, since a bare "yet" or "though", or a dash around an
-aside, leaves the second speaker inside the first's words ("Officials said Moscow has yet
+aside, leaves the second speaker inside the first's words ("Officials said Norland has yet
 to say ...").
 """
 
@@ -25,7 +25,7 @@ CLAUSE_BREAK = re.compile(
 )
 
 #: a break before a second, coordinated attribution: ``;`` or a comma and a conjunction
-#: (``, and``, ``, while``, ``, but``, ...); "Kyiv said 20 drones fell, and Moscow said ..."
+#: (``, and``, ``, while``, ``, but``, ...); "Norland said 20 drones fell, and Pentland said ..."
 ATTRIBUTION_BREAK = re.compile(r";|,\s*(?:while|but|whereas|and|although|though)\b", re.IGNORECASE)
 
 
