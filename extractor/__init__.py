@@ -11,7 +11,10 @@ The library is the product; the ``extractor`` command is a thin layer over it::
 
 from __future__ import annotations
 
-from .compare import CompareOptions, CompletionJudge, compare, load_articles_metadata
+import sys as _sys
+
+from .compare import CompareOptions, CompletionJudge, load_articles_metadata
+from .compare import compare as _compare_function
 from .errors import (
     BackendError,
     BudgetExceeded,
@@ -56,6 +59,12 @@ from .runs.store import Store
 from .settings import Settings
 
 __version__ = "0.1.0"
+
+from .package_function import PackageFunction as _PackageFunction
+
+#: the comparison function, through which ``extractor.compare``'s modules stay importable
+#: (``import extractor.compare.embeddings``)
+compare = _PackageFunction(_compare_function, _sys.modules[f"{__name__}.compare"])
 
 __all__ = [
     "EvalReport",
