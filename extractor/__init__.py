@@ -52,6 +52,7 @@ from .models import (
     Timings,
     Usage,
 )
+from .package_function import PackageFunction as _PackageFunction
 from .runs.export import export
 from .runs.jobs import Job, load_job
 from .runs.scheduled import JobResult, plan_job, run_job
@@ -59,8 +60,6 @@ from .runs.store import Store
 from .settings import Settings
 
 __version__ = "0.1.0"
-
-from .package_function import PackageFunction as _PackageFunction
 
 #: the comparison function, through which ``extractor.compare``'s modules stay importable
 #: (``import extractor.compare.embeddings``)

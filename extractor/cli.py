@@ -7,7 +7,7 @@ import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ from .io.jsonl import read_claims, read_results
 from .io.output import Output, WriteFailed, write_file
 from .io.progress import count_articles, summary_line, with_progress
 from .io.report import load_comparison, render_report
-from .models import ArticleResult, RunSummary
+from .models import Article, ArticleResult, Claim, Comparison, RunSummary
 from .runs.interrupts import (
     EXIT_LOCKED,
     EXIT_OK,
@@ -107,6 +107,18 @@ def _extract(args: argparse.Namespace) -> int:
     return EXIT_OK if summary.failed == 0 and summary.skipped == 0 else EXIT_PARTIAL
 
 
+def _compare_judged(
+    claims: Sequence[Claim], settings: Settings, articles: Iterable[Article]
+) -> Comparison:
+    """Compare ``claims``, with the judge the settings ask for (closed afterwards)."""
+    by_id = {article.id: article for article in articles}
+    if not settings.use_judge:
+        return compare(claims, settings, articles=by_id)
+    sources = {key: article.source for key, article in by_id.items()}
+    with CompletionJudge.from_settings(settings, sources=sources) as judge:
+        return compare(claims, settings, articles=by_id, judge=judge)
+
+
 def _compare(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if not args.claims and not args.store:
@@ -120,15 +132,7 @@ def _compare(args: argparse.Namespace) -> int:
                 found.claims.extend(store.claims())
     if args.articles:
         articles.update(load_articles_metadata(args.articles))
-    judge = None
-    if settings.use_judge:
-        sources = {key: article.source for key, article in articles.items()}
-        judge = CompletionJudge.from_settings(settings, sources=sources)
-    try:
-        comparison = compare(found.claims, settings, articles=articles, judge=judge)
-    finally:
-        if judge is not None:
-            judge.close()
+    comparison = _compare_judged(found.claims, settings, articles.values())
     if args.output:
         write_file(args.output, comparison.model_dump_json(indent=2) + "\n")
     show_table = args.table if args.table is not None else sys.stdout.isatty() or not args.output
@@ -251,15 +255,7 @@ def _eval(args: argparse.Namespace) -> int:
                 print(f"extractor: {error.origin or '?'}: {error.message}", file=sys.stderr)
     comparison = load_comparison(args.comparison) if args.comparison else None
     if comparison is None and args.compare:
-        judge = None
-        if settings.use_judge:
-            sources = {article.id: article.source for article in articles}
-            judge = CompletionJudge.from_settings(settings, sources=sources)
-        try:
-            comparison = compare(claims, settings, articles=articles, judge=judge)
-        finally:
-            if judge is not None:
-                judge.close()
+        comparison = _compare_judged(claims, settings, articles)
     aliases = load_aliases(args.aliases) if args.aliases else None
     report = evaluate(gold, claims, comparison, aliases=aliases)
     if args.json_out:
