@@ -44,6 +44,11 @@ What is printed, per path (the scoring lives in ``benchmarks/polnear.py``):
   does not mark ``asserted`` (it tells reported speech from the article's own voice), and
   the share where the tool's ``denied`` agrees with the gold cue (deny, reject, dispute,
   refute: ``polnear.is_denial``);
+- **content** and **quote**, on the found attributions: how well the claim states what
+  was said, as the word F1 of its proposition against the gold Content text
+  (``polnear.word_f1``; case folded, word order not judged), and the same for its whole
+  quote, the baseline: a proposition that is the content clause beats the sentence
+  around it, one cut short or one that is the wrong clause falls below it;
 - the same split into **direct** (at least half of the content's letters inside quotation
   marks) and **indirect** attributions;
 - recall and precision **per publisher**;
@@ -142,7 +147,10 @@ def predicted(text: str, claims: Sequence[Claim]) -> list[Predicted]:
         else:
             pieces = ((claim.start, claim.end),)
             grounded = text[claim.start : claim.end] == claim.quote
-        out.append(Predicted(pieces, claim.speaker, speaker_span(claim), grounded, stance))
+        proposition = getattr(claim, "proposition", None)
+        out.append(
+            Predicted(pieces, claim.speaker, speaker_span(claim), grounded, stance, proposition)
+        )
     return out
 
 
@@ -163,6 +171,7 @@ def run_code(doc: Document, settings: Settings) -> tuple[list[Predicted], float]
             None
             if d.speaker_start is None or d.speaker_end is None
             else (d.speaker_start, d.speaker_end),
+            proposition=d.proposition,
         )  # fmt: skip
         for d in drafts
     ]
@@ -208,7 +217,8 @@ def print_tables(
     readings = ["strict", "lenient"] + (["span"] if spans else [])
     head = f"{'path':<8}{'gold':>6}{'claims':>7}{'found':>6}{'R':>7}{'P':>7}{'F1':>7}"
     head += "".join(f"{'src_' + r:>12}" for r in readings)
-    head += f"{'voice':>7}{'stance':>7}{'discard':>8}{'grounded':>9}{'s/art':>8}{'failed':>7}"
+    head += f"{'voice':>7}{'stance':>7}{'content':>8}{'quote':>7}"
+    head += f"{'discard':>8}{'grounded':>9}{'s/art':>8}{'failed':>7}"
     print(f"\nPolNeAR dev, {articles} articles, attribution (content span, one to one)")
     print(head)
     for path in paths:
@@ -222,6 +232,7 @@ def print_tables(
             row += fmt(None, 7) + fmt(None, 7)
         else:
             row += fmt(t.accuracy("reported"), 7) + fmt(t.accuracy("stance_right"), 7)
+        row += fmt(t.content_f1(), 8) + fmt(t.content_f1("quote_content"), 7)
         row += f"{t.in_discard:>8}{'-' if grounded is None else f'{grounded:.1%}':>9}"
         row += f"{mean:>8.1f}{failed[path]:>7}"
         print(row)
@@ -230,10 +241,11 @@ def print_tables(
         print(f"time frames/model: {ratio:.2f}x")
     print_errors(paths, tallies)
 
-    print("\nby kind (source accuracy on the found ones)")
+    print("\nby kind (source accuracy and content word F1 on the found ones)")
     print(
         f"{'path':<8}{'kind':<10}{'gold':>6}{'found':>6}{'R':>7}"
         + "".join(f"{'src_' + r:>12}" for r in readings)
+        + f"{'content':>8}{'quote':>7}"
     )
     for path in paths:
         for kind in ("direct", "indirect"):
@@ -241,6 +253,8 @@ def print_tables(
             print(
                 f"{path:<8}{kind:<10}{k.gold:>6}{k.found:>6}{fmt(k.recall, 7)}"
                 + "".join(fmt(k.accuracy(r), 12) for r in readings)
+                + fmt(k.content_f1(), 8)
+                + fmt(k.content_f1("quote_content"), 7)
             )
 
     print("\nby publisher (R, P)")

@@ -14,6 +14,7 @@ room is written in the docstring of each function:
 - :func:`match` -- gold Content spans to predicted quotes, one to one.
 - :func:`judge_source` -- strict, lenient and span source accuracy of one matched pair.
 - :func:`is_denial` -- a denying cue; the tool's stance is scored against it.
+- :func:`word_f1` -- how well a claim's proposition states the gold content, in words.
 - :func:`score` -- one document's figures, to add up with :class:`Tally`.
 - :func:`agreement` -- annotator against annotator, the realistic ceiling.
 """
@@ -23,6 +24,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -151,6 +153,8 @@ class Predicted:
     speaker_span: tuple[int, int] | None = None
     grounded: bool = True  #: its offsets index its quote in the article text
     stance: str | None = None  #: asserted, reported, denied, unverified (None: not given)
+    #: what the claim says was said (its proposition); None when the tool gives none
+    proposition: str | None = None
 
 
 def parse_ann(content: str) -> Annotation:
@@ -627,6 +631,9 @@ class GoldRecord:
     speaker: str | None = None  #: the matched claim's speaker (None: not found)
     denial: bool = False  #: the gold cue denies (see :func:`is_denial`)
     stance: str | None = None  #: the matched claim's stance
+    #: word F1 of the claim's proposition, and of its whole quote, against the gold content
+    content: float | None = None
+    quote_content: float | None = None
 
     def as_dict(self) -> dict[str, object]:
         """For JSON: what was compared and how it was judged."""
@@ -635,6 +642,8 @@ class GoldRecord:
             out |= {"source": self.source, "speaker": self.speaker}
             out |= {k: getattr(self.verdict, k) for k in ("strict", "lenient", "span")}
             out |= {"denial": self.denial, "stance": self.stance}
+        if self.content is not None:
+            out |= {"content": self.content, "quote_content": self.quote_content}
         return out
 
 
@@ -674,6 +683,34 @@ def _mostly_inside(claim: Pieces, spans: Sequence[TextSpan]) -> bool:
     return length > 0 and any(overlap(claim, s.pieces) * 2 >= length for s in spans)
 
 
+_WORD = re.compile(r"\w+")
+
+
+def words_of(text: str) -> Counter[str]:
+    """The words of ``text``, case folded, with their counts."""
+    return Counter(w.casefold() for w in _WORD.findall(text))
+
+
+def word_f1(predicted: str, gold: str) -> float:
+    """F1 of the words of ``predicted`` against those of ``gold`` (bags, counts kept).
+
+    How much of what was said a proposition states, and how little else: the whole
+    sentence around a short content scores its precision low, a proposition cut short
+    its recall. Word order and the words' form are not judged.
+    """
+    ours, theirs = words_of(predicted), words_of(gold)
+    common = sum((ours & theirs).values())
+    if not common:
+        return 0.0
+    precision, recall = common / sum(ours.values()), common / sum(theirs.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def piece_text(text: str, pieces: Pieces) -> str:
+    """The text of discontinuous ``pieces``, joined by a space."""
+    return " ".join(text[start:end] for start, end in pieces)
+
+
 def score(text: str, annotation: Annotation, claims: Sequence[Predicted]) -> DocScore:
     """Match ``claims`` to the attributions of ``annotation`` and judge their speakers.
 
@@ -688,6 +725,11 @@ def score(text: str, annotation: Annotation, claims: Sequence[Predicted]) -> Doc
     records = []
     for i, attribution in enumerate(gold):
         j = pairs.get(i)
+        content = quote_content = None
+        if j is not None and claims[j].proposition is not None:
+            said = piece_text(text, attribution.content)
+            content = word_f1(claims[j].proposition or "", said)
+            quote_content = word_f1(piece_text(text, claims[j].pieces), said)
         verdict = (
             None
             if j is None
@@ -703,6 +745,8 @@ def score(text: str, annotation: Annotation, claims: Sequence[Predicted]) -> Doc
                 speaker=None if j is None else claims[j].speaker,
                 denial=attribution.cue is not None and is_denial(attribution.cue.text),
                 stance=None if j is None else claims[j].stance,
+                content=content,
+                quote_content=quote_content,
             )
         )
     matched = set(pairs.values())
@@ -766,6 +810,11 @@ class Tally:
     reported: int = 0  #: found ones the tool marks as someone else's (stance not asserted)
     stance_right: int = 0  #: found ones where the tool's denied / not denied is the gold's
     denials: int = 0  #: found ones whose gold cue denies
+    #: found ones with a proposition, and the sums of their word F1 against the gold
+    #: content (:func:`word_f1`): of the proposition, and of the whole quote
+    stated: int = 0
+    content: float = 0.0
+    quote_content: float = 0.0
     #: found ones whose speaker is wrong (lenient), by :func:`source_error`
     errors: dict[str, int] = field(default_factory=dict)
     kinds: dict[str, Tally] = field(default_factory=dict)
@@ -791,6 +840,10 @@ class Tally:
                     error = source_error(record)
                     if error is not None:
                         tally.errors[error] = tally.errors.get(error, 0) + 1
+                if record.content is not None and record.quote_content is not None:
+                    tally.stated += 1
+                    tally.content += record.content
+                    tally.quote_content += record.quote_content
 
     @property
     def recall(self) -> float | None:
@@ -809,6 +862,12 @@ class Tally:
         """A share of the found attributions: source accuracy (``strict``, ``lenient``,
         ``span``), ``reported`` (told from the article's own voice) or ``stance_right``."""
         return _ratio(getattr(self, reading), self.found)
+
+    def content_f1(self, of: str = "content") -> float | None:
+        """Mean word F1 against the gold content, on the found attributions with a
+        proposition: of the proposition (``content``) or of the whole quote
+        (``quote_content``, the baseline a proposition must beat)."""
+        return _ratio(getattr(self, of), self.stated)
 
     @property
     def grounded_share(self) -> float | None:
@@ -832,6 +891,9 @@ class Tally:
             "voice": self.accuracy("reported"),
             "stance": self.accuracy("stance_right"),
             "denials": self.denials,
+            "stated": self.stated,
+            "content": self.content_f1(),
+            "quote_content": self.content_f1("quote_content"),
             "source_errors": {k: self.errors.get(k, 0) for k in SOURCE_ERRORS},
         }
         if self.kinds:

@@ -385,6 +385,41 @@ def test_stance_is_scored_against_denying_cues() -> None:
     assert not pn.is_denial("said Friday")
 
 
+def test_word_f1_scores_a_proposition_against_what_was_said() -> None:
+    assert pn.word_f1("The bill would pass.", "the bill would pass") == 1.0
+    assert pn.word_f1("Taxes rose.", "the bill would pass") == 0.0
+    # half of the words stated, nothing else: precision 1, recall 1/2
+    assert pn.word_f1("the bill", "the bill would pass") == pytest.approx(2 / 3)
+    # the whole sentence around it: recall 1, precision 4/8
+    sentence = "Senator Jane Roe said the bill would pass."
+    assert pn.word_f1(sentence, "the bill would pass") == pytest.approx(2 / 3)
+    assert pn.word_f1("the the", "the") == pytest.approx(2 / 3)  # counts are kept
+
+
+def test_propositions_are_scored_beside_their_quotes() -> None:
+    annotation = pn.parse_ann(sample_ann())
+    claims = [
+        pn.Predicted(
+            (find("Senator Jane Roe said the bill would pass."),),
+            "Jane Roe",
+            proposition="The bill would pass.",
+        ),
+        pn.Predicted((find('"It is a good bill," she added.'),), "Jane Roe"),  # none given
+    ]
+    doc = pn.score(TEXT, annotation, claims)
+    e1, e2, _ = doc.records
+    assert (e1.content, e1.quote_content) == (1.0, pytest.approx(2 / 3))
+    assert e2.found and e2.content is None and "content" not in e2.as_dict()
+    tally = pn.Tally()
+    tally.add(doc)
+    assert tally.stated == 1
+    assert tally.content_f1() == 1.0
+    assert tally.content_f1("quote_content") == pytest.approx(2 / 3)
+    assert tally.kinds["indirect"].content_f1() == 1.0
+    assert tally.kinds["direct"].content_f1() is None
+    assert tally.figures()["content"] == 1.0
+
+
 def test_claims_inside_discuss_spans_are_not_counted() -> None:
     discuss = pn.TextSpan("T1", "Discuss", (find("Read the rest here."),), "Read the rest here.")
     annotation = pn.Annotation((), (), (), (discuss,))

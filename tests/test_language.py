@@ -14,6 +14,7 @@ import pytest
 
 from extractor.language import AUTHOR, analyze, check_faithful, load_pipeline
 from extractor.language.frames import quote_regions
+from extractor.language.propositions import finish
 
 from .conftest import ROOT
 from .layers import forbidden_imports
@@ -736,3 +737,104 @@ def test_a_second_speaker_inside_the_first_ones_words_needs_a_comma_and_conjunct
     names = [speaker.name for speaker in analysed.speakers]
     other = next(n for n in ("Moscow", "Kyiv") if n in sentence and not sentence.startswith(n))
     assert (other in names) is second
+
+
+# -- propositions that state all of what was said -------------------------------------------
+
+
+def test_a_quote_of_several_sentences_is_all_of_the_proposition(nlp: Any) -> None:
+    # the parser takes the last sentence of the quote for the content; the content is
+    # the whole quotation, however short that last sentence is beside it
+    text = "“The levy on river barges does not hold. It is wrong,” said Ann Cole, an engineer."
+    sentence = analyze(text, nlp).sentences[0]
+    assert sentence.frame is not None
+    assert sentence.frame.content.text == "The levy on river barges does not hold. It is wrong"
+    assert sentence.proposition == "The levy on river barges does not hold. It is wrong."
+
+
+def test_a_quote_that_runs_on_to_the_next_paragraph_is_whole_in_its_own(nlp: Any) -> None:
+    # a quotation of several paragraphs closes only at the last one: in this paragraph,
+    # it runs to the line's end
+    text = (
+        "Ann Cole said: “The levy on river barges does not hold. It is wrong.\n\n"
+        "“We will take it to court,” she added."
+    )
+    sentence = sentence_of(nlp, text, "levy")
+    assert sentence.frame is not None
+    assert sentence.proposition == "The levy on river barges does not hold. It is wrong."
+
+
+def test_a_quote_its_cue_splits_is_one_proposition(nlp: Any) -> None:
+    text = (
+        '"What worries us is not just the flooding," Ann Cole told reporters on Monday, '
+        '"but the dam that nobody has inspected for ten years."'
+    )
+    sentence = analyze(text, nlp).sentences[0]
+    assert sentence.speakers[0].name == "Ann Cole"
+    assert sentence.frame is not None and sentence.frame.continued is not None
+    assert sentence.frame.content.text == "What worries us is not just the flooding"
+    assert sentence.frame.continued.text == "but the dam that nobody has inspected for ten years."
+    assert sentence.proposition == (
+        "What worries us is not just the flooding, but the dam that nobody has inspected "
+        "for ten years."
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"The dam will hold," she said. "The levy will not."',  # two sentences
+        '"The dam is fine," she said of the "repair" plan.',  # no comma before the second mark
+    ],
+)
+def test_two_quotes_around_a_cue_are_not_always_one(nlp: Any, text: str) -> None:
+    frames = [f for f in analyze(text, nlp).frames if f.cue.text == "said"]
+    assert frames and all(f.continued is None for f in frames)
+
+
+@pytest.mark.parametrize(
+    ("text", "proposition"),
+    [
+        (  # what the cue says of its object is part of what was said
+            'The council issued a statement calling the test "a clear violation" of the treaty.',
+            'The test "a clear violation" of the treaty.',
+        ),
+        (
+            "The union criticized the mayor for cutting the budget.",
+            "The mayor for cutting the budget.",
+        ),
+        (
+            "The senator accused the agency of hiding the report.",
+            "The agency of hiding the report.",
+        ),
+        (  # a time adjunct is not
+            "The senator praised the governor on Monday.",
+            "The governor.",
+        ),
+    ],
+)
+def test_an_object_content_keeps_what_is_said_of_it(nlp: Any, text: str, proposition: str) -> None:
+    assert analyze(text, nlp).sentences[0].proposition == proposition
+
+
+def test_a_subject_the_parser_took_for_the_cues_object_goes_back_to_its_clause(
+    nlp: Any,
+) -> None:
+    text = "Kessler seemed to think the outreach to farmers was somewhat phony."
+    assert analyze(text, nlp).sentences[0].proposition == (
+        "The outreach to farmers was somewhat phony."
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "proposition"),
+    [
+        ("reports of troops as “fake news”", "Reports of troops as “fake news”."),
+        ("that it was “a disaster", "It was “a disaster”."),  # the parse left out the mark
+        ('"We will win,"', "We will win."),
+        ("nobody “has the guts to say it.", "Nobody “has the guts to say it.”"),
+        ("the agency’s plans", "The agency’s plans."),
+    ],
+)
+def test_a_proposition_closes_the_quotation_it_opens(content: str, proposition: str) -> None:
+    assert finish(content) == proposition

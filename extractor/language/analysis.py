@@ -18,7 +18,7 @@ from .clauses import ATTRIBUTION_BREAK
 from .frame_parts import quoted_span
 from .frames import Frame, find_frames, quote_regions
 from .mentions import AUTHOR_SPEAKER, Block, find_mentions, resolve_frames
-from .propositions import finish, proposition_text, referent_of, strip_dateline
+from .propositions import finish, join_quote, proposition_text, referent_of, strip_dateline
 from .segment import Sentence, split_sentences
 from .speakers import Speaker
 
@@ -282,7 +282,10 @@ def _proposition(sentence: Sentence, frame: Frame | None, speaker: Speaker, bloc
         if suffix is not None and token.tag_ in ("PRP", "PRP$"):
             at = blocks.offset_of(token)
             replacements[(at, at + len(token.text))] = speaker.name + suffix
-    return proposition_text(frame.content.text, replacements, frame.content.start)
+    said = proposition_text(frame.content.text, replacements, frame.content.start)
+    if frame.continued is None:
+        return said
+    return join_quote(said, frame.continued.text)
 
 
 def _pronouns_for(speaker: Speaker, blocks: _Index) -> dict[str, str]:

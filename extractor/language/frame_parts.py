@@ -26,6 +26,7 @@ __all__ = [
     "quote_regions",
     "quoted_span",
     "source_tokens",
+    "split_quote",
     "token_span",
     "whole_quote",
 ]
@@ -70,6 +71,8 @@ class Frame:
     source_head: int | None = None
     #: the source with its appositions ("the head of X, Jane Doe"), to find a name in it
     source_extent: TextSpan | None = None
+    #: the rest of a quotation the cue splits: “Y,” X said, “[and Z]”
+    continued: TextSpan | None = None
 
 
 def quote_regions(text: str) -> list[tuple[int, int]]:
@@ -244,6 +247,8 @@ def contiguous(tokens: list[Any]) -> list[Any]:
 QUOTE_MARKS = "\"'“”‘’«» "
 #: those, and the punctuation a parse leaves at a quote's edges
 _QUOTE_EDGES = QUOTE_MARKS + "„‟\n\t,;:"
+#: the most characters between the two parts of a quotation its cue splits
+_SPLIT_GAP = 80
 
 
 def quoted_span(text: str, start: int, end: int, edges: str = QUOTE_MARKS) -> TextSpan:
@@ -273,9 +278,49 @@ def whole_quote(
     if lo < offset or hi > offset + len(text):
         return content
     inner = quoted_span(text, lo - offset, hi - offset, _QUOTE_EDGES)
-    if not inner.text or (content.end - content.start) * 3 < len(inner.text):
-        return content  # a few words in scare quotes are not the content's quotation
+    if not inner.text:
+        return content
     return TextSpan(inner.start + offset, inner.end + offset, inner.text)
+
+
+def split_quote(
+    regions: Sequence[tuple[int, int]], content: TextSpan, cue: TextSpan, text: str, offset: int
+) -> tuple[TextSpan, TextSpan | None]:
+    """The two parts of a quotation that the cue's clause splits, “Y,” X said, “and Z”:
+    ``(first, rest)``; ``(content, None)`` when ``content`` is no such part.
+
+    Both parts are quotations of one line (``text``, the parsed stretch at article
+    offset ``offset``); between them stand only the cue's clause and a comma or a colon
+    before the second mark, no full stop and no other quotation, and the first part does
+    not end a sentence (“Y.” X said. “Z.” is two sentences).
+    """
+    i = bisect_right(regions, (content.start, _LAST)) - 1
+    if i < 0 or not regions[i][0] <= content.start < content.end <= regions[i][1]:
+        return content, None
+    if regions[i][1] <= cue.start:
+        first_i = i
+    elif regions[i][0] >= cue.end:
+        first_i = i - 1
+    else:
+        return content, None
+    if first_i < 0 or first_i + 1 >= len(regions):
+        return content, None
+    (lo1, hi1), (lo2, hi2) = regions[first_i], regions[first_i + 1]
+    if lo1 < offset or hi2 > offset + len(text) or not hi1 <= cue.start < cue.end <= lo2:
+        return content, None
+    gap = text[hi1 - offset : lo2 - offset]
+    if len(gap) > _SPLIT_GAP or "\n" in gap or any(c in gap for c in ".!?"):
+        return content, None
+    if not gap.rstrip().endswith((",", ":")):
+        return content, None
+    first = quoted_span(text, lo1 - offset, hi1 - offset, _QUOTE_EDGES)
+    rest = quoted_span(text, lo2 - offset, hi2 - offset, _QUOTE_EDGES)
+    if not first.text or not rest.text or first.text.endswith((".", "!", "?")):
+        return content, None
+    return (
+        TextSpan(first.start + offset, first.end + offset, first.text),
+        TextSpan(rest.start + offset, rest.end + offset, rest.text),
+    )
 
 
 def content_kind(regions: Sequence[tuple[int, int]], content: TextSpan) -> FrameKind:

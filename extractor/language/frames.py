@@ -51,6 +51,7 @@ from .frame_parts import (
     quote_regions,
     quoted_span,
     source_tokens,
+    split_quote,
     token_span,
     whole_quote,
 )
@@ -67,6 +68,10 @@ _SINGLE_QUOTES = frozenset({"'", "‘", "’", "`"})
 _VERBS = frozenset({"VERB", "AUX"})
 #: verbs that report speech only with their particle: "pointed out that ...", "spelled out"
 _PHRASAL = {"point": "out", "spell": "out"}
+#: dependencies of a clause's subject
+_SUBJECTS = frozenset({"nsubj", "nsubjpass", "expl", "csubj"})
+#: prepositions that say what a cue says of its object ("blamed X for Y", "accused X of Y")
+_OBJECT_PREPOSITIONS = frozenset({"for", "of", "as"})
 #: the most characters between a line that ends ``X said:`` and the quotation it opens
 _COLON_GAP = 4
 
@@ -114,6 +119,7 @@ def _content_tokens(cue: Any) -> list[Any]:
         clauses = [c for c in cue.children if c.dep_ == "xcomp"]
     if not clauses and lemma in OBJECT_CONTENT:
         clauses = [c for c in cue.children if c.dep_ == "dobj"]
+        clauses += _object_complements(cue, clauses)
     if clauses and lemma in NEEDS_THAT:
         clauses = [
             c for c in clauses if any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)
@@ -121,7 +127,7 @@ def _content_tokens(cue: Any) -> list[Any]:
     if not clauses and lemma not in NEEDS_THAT:
         clauses = [c for c in cue.children if _reported_clause(cue, c)]
     if clauses:
-        return [t for c in clauses for t in c.subtree]
+        return [t for c in clauses for t in (*_misparsed_subject(cue, c), *c.subtree)]
     if lemma in NEEDS_THAT:
         return []
     reverse = cue.dep_ == "ccomp" and cue.i > cue.head.i
@@ -130,6 +136,39 @@ def _content_tokens(cue: Any) -> list[Any]:
         own = {t.i for t in cue.subtree}
         return [t for t in cue.head.subtree if t.i not in own]
     return _quote_after(cue) or _quote_before(cue)
+
+
+def _misparsed_subject(cue: Any, clause: Any) -> list[Any]:
+    """The subject a parser hung off the cue as its object, right before a reported clause
+    that has none ("thinks [the plan]obj [was flawed]"): it belongs to the clause."""
+    if clause.dep_ != "ccomp" or any(c.dep_ in _SUBJECTS for c in clause.children):
+        return []
+    first = min(t.i for t in clause.subtree)
+    objects = [c for c in cue.children if c.dep_ == "dobj" and cue.i < c.i < first]
+    if not objects:
+        return []
+    start = min(t.i for t in objects[0].subtree)
+    # the object and what the parser also hung off the cue up to the clause
+    # ("[the outreach]obj [to voters]prep [was phony]")
+    between = [t for c in cue.children if start <= c.i < first for t in c.subtree]
+    indices = sorted(t.i for t in between)
+    if indices != list(range(start, first)):
+        return []
+    return sorted(between, key=lambda t: t.i)
+
+
+def _object_complements(cue: Any, objects: Sequence[Any]) -> list[Any]:
+    """What the cue says of its object, after it: "called the test [a violation]",
+    "accused X [of lying]", "praised X [for its work]", "described X [as unfit]"."""
+    if not objects:
+        return []
+    last = max(o.i for o in objects)
+    return [
+        c
+        for c in cue.children
+        if c.i > last
+        and (c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ in _OBJECT_PREPOSITIONS))
+    ]
 
 
 def _reported_clause(cue: Any, clause: Any) -> bool:
@@ -237,6 +276,7 @@ def _verb_frame(
             return None
     else:
         content_span = whole_quote(regions, content_span, cue_span, doc.text, offset)
+    content_span, continued = split_quote(regions, content_span, cue_span, doc.text, offset)
     if not has_subject and cue.tag_ in ("VBN",) and cue.dep_ in ("amod", "acl"):
         return None  # "the so-called reported figure": an adjective, not an attribution
     source = None
@@ -253,6 +293,7 @@ def _verb_frame(
         cue_lemma=lemma,
         source_head=source_tok.i if source_tok is not None and source is not None else None,
         source_extent=extent(source_tok, offset),
+        continued=continued,
     )
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["proposition_text", "referent_of", "strip_dateline"]
+__all__ = ["join_quote", "proposition_text", "referent_of", "strip_dateline"]
 
 #: "CITY, Country — ", "CITY (Agency) - ": upper-case place names, then a dash
 _DATELINE = re.compile(
@@ -35,15 +35,36 @@ def strip_dateline(text: str) -> str:
 
 
 def finish(text: str) -> str:
-    """One sentence: first letter upper-case, a final full stop."""
-    text = text.strip().strip("\"'“”‘’ ,;:").strip()
-    text = _LEADING_MARK.sub("", text)
+    """One sentence: first letter upper-case, a final full stop. Quotation marks at the
+    ends go, and a quotation opened inside is closed: "called it “fake news”" keeps its
+    last mark, "called it “fake news" gets one."""
+    core = text.strip().strip(_END_MARKS).strip()
+    for closing in _CLOSERS:
+        if _opened(core, closing):
+            core += closing
+            break
+    text = _LEADING_MARK.sub("", core)
     if not text:
         return text
     text = text[0].upper() + text[1:]
-    if text[-1] not in ".!?":
+    if text.rstrip("".join(_CLOSERS))[-1:] not in (".", "!", "?"):
         text += "."
     return text
+
+
+#: what :func:`finish` trims from a proposition's ends
+_END_MARKS = "\"'“”‘’ ,;:"
+#: a closing double mark -> its opening mark (a straight mark is both; single marks are
+#: left alone: "’" is also an apostrophe)
+_CLOSERS = {"”": "“", '"': '"'}
+
+
+def _opened(text: str, closing: str) -> bool:
+    """``text`` leaves a quotation open that ``closing`` would close."""
+    opening = _CLOSERS[closing]
+    if opening == closing:
+        return text.count(closing) % 2 == 1
+    return text.count(opening) > text.count(closing)
 
 
 def proposition_text(content: str, replacements: dict[tuple[int, int], str], offset: int) -> str:
@@ -59,6 +80,15 @@ def proposition_text(content: str, replacements: dict[tuple[int, int], str], off
         cursor = hi
     out.append(content[cursor:])
     return finish("".join(out))
+
+
+def join_quote(first: str, rest: str) -> str:
+    """One proposition of a quotation's two parts, “Y,” X said, “and Z”: ``first`` is the
+    first part's proposition (:func:`finish` ended it with a full stop), ``rest`` the
+    second part's text."""
+    head = first[:-1] if first.endswith(".") else first
+    joiner = " " if head.endswith(("—", "–", "…", "...", "-")) else ", "
+    return finish(head + joiner + rest)
 
 
 def _counted(number: Any) -> Any | None:
