@@ -105,6 +105,19 @@ def test_a_count_on_one_side_only_links_through_a_rare_name_at_the_plain_thresho
     assert threshold(counted, plain, evidence=Evidence(one_sided_counts=None)) is None
 
 
+def test_a_count_on_one_side_only_never_links_inside_one_article() -> None:
+    """A name rare among all the claims is no sign inside the one article that repeats it:
+    "Valmora sent 1,500 engineers" and that article's "Valmora sent its army abroad before"
+    are two facts."""
+    counted = fact("In March, Valmora sent 1,500 engineers to Pentland.", "a")
+    plain = fact("Years ago, Valmora sent its army abroad as technicians.", "a")
+    elsewhere = fact("Years ago, Valmora sent its army abroad as technicians.", "b")
+    assert counted.terms & plain.terms
+    rarity = dict.fromkeys(counted.terms | plain.terms, 1.0)
+    assert threshold(counted, plain, rarity=rarity) is None
+    assert threshold(counted, elsewhere, rarity=rarity) is not None
+
+
 def test_a_count_on_one_side_only_and_no_shared_name_never_link() -> None:
     counted = fact("Officials in Seoul said 10,000 troops were sent.")
     plain = fact("Officials in Kyiv said troops were sent.")

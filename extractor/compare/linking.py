@@ -7,7 +7,8 @@ nothing may join them. It reads what the claims give beyond their wording:
   sums of money in any currencies; one specific number of differently named things,
   "23 pirates" and "23 piracy suspects") link at ``link``; counts of which no two can be one
   never link (10,000 troops and 1,500 special forces); a count on one side only links at
-  a higher cosine, if at all (:class:`~.options.Evidence`);
+  a higher cosine through a rare shared name, if at all, and never within one article
+  (:class:`~.options.Evidence`);
 * **time** -- disjoint years or event weekdays never link;
 * **names** -- a shared key entity term lowers the threshold by its *rarity* among the
   claims compared (:func:`term_rarity`: sharing a name only two claims give says more
@@ -153,7 +154,7 @@ def link_threshold(
     ``evidence.no_shared_term`` when they share none. Never across conflicting counts or
     disjoint years and weekdays ("on Saturday" and "on Thursday": two events), and a count
     on one side only links only through a shared name of rarity at least
-    ``evidence.one_sided_rarity``.
+    ``evidence.one_sided_rarity``, and never between two claims of one article.
     """
     extra = count_extra(a, b, ratio, evidence)
     if extra is None or not a.same_time(b):
@@ -164,8 +165,13 @@ def link_threshold(
         threshold -= margin  # the parse says they count the same thing: trust it more
     shared = a.terms & b.terms
     weight = max(((rarity or {}).get(term, 1.0) for term in shared), default=0.0)
-    if bool(a.amounts) != bool(b.amounts) and weight < evidence.one_sided_rarity:
-        return None  # a count on one side only: only through a rare shared name
+    if bool(a.amounts) != bool(b.amounts) and (
+        weight < evidence.one_sided_rarity or a.claim.article_id == b.claim.article_id
+    ):
+        # a count on one side only: only through a rare shared name, and a name is no
+        # sign within one article, which repeats its own names (rare as they may be
+        # among all the claims)
+        return None
     if shared:
         if a.claim.article_id == b.claim.article_id:
             return threshold  # an article repeats its own names: no sign of one fact
