@@ -279,7 +279,7 @@ def test_clusters_match_the_samples_facts(claims: list[Claim], comparison: Compa
 # -- on the embedded model's own extractions ---------------------------------------------------
 
 #: ``extractor extract samples/ --results ...`` with the embedded gemma-3-270m, 2026-12-06
-#: (118 claims, ``make run``'s out/results.jsonl; re-record when the extraction prompts or
+#: (120 claims, ``make run``'s out/results.jsonl; re-record when the extraction prompts or
 #: the language layer change)
 RECORDED = Path(__file__).resolve().parent / "recorded" / "samples_extracted.jsonl"
 

@@ -838,3 +838,23 @@ def test_a_subject_the_parser_took_for_the_cues_object_goes_back_to_its_clause(
 )
 def test_a_proposition_closes_the_quotation_it_opens(content: str, proposition: str) -> None:
     assert finish(content) == proposition
+
+
+def test_a_finite_cue_makes_the_main_proposition_before_a_participle(nlp: Any) -> None:
+    # "calling it ..." says something of the object just confirmed: the sentence's claim
+    # is the confirmation, and "it" (the deployment) is no claim of its own
+    text = (
+        "The alliance's chief, Lena Ward, appeared to confirm the deployment, "
+        "calling it a “dangerous expansion of the war.”"
+    )
+    sentence = analyze(text, nlp).sentences[0]
+    assert sentence.frame is not None and sentence.frame.cue.text == "confirm"
+    assert sentence.proposition == "The deployment."
+    assert sentence.secondary == ()
+
+
+def test_a_participle_is_the_main_cue_when_it_is_the_only_one(nlp: Any) -> None:
+    text = "Lena Ward spoke at the rally in Tessel, saying that taxes would fall."
+    sentence = analyze(text, nlp).sentences[0]
+    assert sentence.frame is not None and sentence.frame.participle
+    assert sentence.proposition == "Taxes would fall."

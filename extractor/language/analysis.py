@@ -31,6 +31,8 @@ _CUE_AFTER_QUOTE = 60
 #: pronouns of reported speech that stand for its speaker: a person's, a group's
 _PERSON_PRONOUNS = {"he": "", "she": "", "his": "'s"}
 _GROUP_PRONOUNS = {"they": "", "their": "'s"}
+#: a content that opens with a pronoun object ("calling it a disaster")
+_PRONOUN_START = re.compile(r"(?:it|them|this|that|these|those)\b", re.IGNORECASE)
 _LINE = re.compile(r"[^\n]+")
 
 
@@ -173,8 +175,10 @@ def _sentence_frames(sentence: Sentence, index: _Frames) -> list[Frame]:
         own = [f for f in nearby if overlap(f) * 2 >= sentence.end - sentence.start]
     if own:
         # a frame that names its source before one that does not ("it was reported that
-        # the mayor said ..."), then the one whose content covers most of the sentence
-        return sorted(own, key=lambda f: (f.source is None, -overlap(f)))
+        # the mayor said ..."), a finite cue before a participle hung off a verb ("X
+        # confirmed the deployment, calling it ..."), then the one whose content covers
+        # most of the sentence
+        return sorted(own, key=lambda f: (f.source is None, f.participle, -overlap(f)))
     # a sentence of a quote that runs on: the frame of the quote it belongs to
     for lo, hi in index.regions_over(sentence.start, sentence.end):
         inside = max(0, min(sentence.end, hi) - max(sentence.start, lo))
@@ -378,5 +382,7 @@ def _stands_apart(frame: Frame, own: Sequence[Frame], taken: Sequence[Secondary]
     """A second attribution of a sentence with content of its own: a claim by itself."""
     if len(frame.content.text.split()) < _MIN_SECONDARY_WORDS:
         return False
+    if frame.participle and frame.thing and _PRONOUN_START.match(frame.content.text):
+        return False  # "confirmed the deployment, calling it ...": "it" is that object
     others = [own[0].content, *(s.frame.content for s in taken)]
     return all(frame.content.end <= o.start or o.end <= frame.content.start for o in others)

@@ -73,6 +73,12 @@ class Frame:
     source_extent: TextSpan | None = None
     #: the rest of a quotation the cue splits: “Y,” X said, “[and Z]”
     continued: TextSpan | None = None
+    #: the cue is a participle hung off another verb (", calling it ...", ", saying ..."):
+    #: it adds to that clause's statement rather than making the sentence's main one
+    participle: bool = False
+    #: the content is the cue's object, a thing, not a clause ("denied the report"): it
+    #: states nothing by itself
+    thing: bool = False
 
 
 def quote_regions(text: str) -> list[tuple[int, int]]:

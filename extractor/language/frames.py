@@ -294,7 +294,15 @@ def _verb_frame(
         source_head=source_tok.i if source_tok is not None and source is not None else None,
         source_extent=extent(source_tok, offset),
         continued=continued,
+        participle=cue.tag_ == "VBG" and cue.dep_ == "advcl" and cue.head.pos_ in _VERBS,
+        thing=_names_a_thing(cue, content_tokens),
     )
+
+
+def _names_a_thing(cue: Any, content: Sequence[Any]) -> bool:
+    """The content is the cue's object and what the cue says of it, no clause."""
+    tops = [t for t in content if t.head.i == cue.i]
+    return bool(tops) and all(t.dep_ in ("dobj", "oprd", "prep") for t in tops)
 
 
 def _negated(cue: Any) -> bool:
