@@ -761,7 +761,10 @@ def test_a_quote_that_runs_on_to_the_next_paragraph_is_whole_in_its_own(nlp: Any
     )
     sentence = sentence_of(nlp, text, "levy")
     assert sentence.frame is not None
-    assert sentence.proposition == "The levy on river barges does not hold. It is wrong."
+    assert sentence.frame.content.text == "The levy on river barges does not hold. It is wrong."
+    # each sentence of it states its own part
+    assert sentence.proposition == "The levy on river barges does not hold."
+    assert sentence_of(nlp, text, "It is wrong").proposition == "It is wrong."
 
 
 def test_a_quote_its_cue_splits_is_one_proposition(nlp: Any) -> None:
@@ -785,10 +788,13 @@ def test_a_quote_its_cue_splits_is_one_proposition(nlp: Any) -> None:
     [
         '"The dam will hold," she said. "The levy will not."',  # two sentences
         '"The dam is fine," she said of the "repair" plan.',  # no comma before the second mark
+        # a second part that opens a sentence, here another cue's quote
+        "“Nonsense,” she said of the claim, adding: “We will fight on.”",
+        "''That makes me rich'' -- and, when asked later, asserting, ''Of course, I pay.''",
     ],
 )
 def test_two_quotes_around_a_cue_are_not_always_one(nlp: Any, text: str) -> None:
-    frames = [f for f in analyze(text, nlp).frames if f.cue.text == "said"]
+    frames = analyze(text, nlp).frames
     assert frames and all(f.continued is None for f in frames)
 
 
@@ -811,6 +817,7 @@ def test_two_quotes_around_a_cue_are_not_always_one(nlp: Any, text: str) -> None
             "The senator praised the governor on Monday.",
             "The governor.",
         ),
+        ("He criticized the mayor for months before the vote.", "The mayor."),
     ],
 )
 def test_an_object_content_keeps_what_is_said_of_it(nlp: Any, text: str, proposition: str) -> None:
@@ -834,6 +841,13 @@ def test_a_subject_the_parser_took_for_the_cues_object_goes_back_to_its_clause(
         ('"We will win,"', "We will win."),
         ("nobody “has the guts to say it.", "Nobody “has the guts to say it.”"),
         ("the agency’s plans", "The agency’s plans."),
+        # a mark trimmed from the start that a mark inside closes comes back
+        (
+            '"Fake news" is what the mayor called the report',
+            '"Fake news" is what the mayor called the report.',
+        ),
+        ("Fraud” led the list", "“Fraud” led the list."),  # the content began inside a quote
+        ('take "more hours” before details emerge', 'Take "more hours” before details emerge.'),
     ],
 )
 def test_a_proposition_closes_the_quotation_it_opens(content: str, proposition: str) -> None:
@@ -858,3 +872,18 @@ def test_a_participle_is_the_main_cue_when_it_is_the_only_one(nlp: Any) -> None:
     sentence = analyze(text, nlp).sentences[0]
     assert sentence.frame is not None and sentence.frame.participle
     assert sentence.proposition == "Taxes would fall."
+
+
+def test_a_bare_object_is_not_the_main_proposition_before_a_clause(nlp: Any) -> None:
+    text = "The senator defended the bill, saying it was the best deal for working families."
+    sentence = analyze(text, nlp).sentences[0]
+    assert sentence.proposition == "It was the best deal for working families."
+
+
+def test_each_sentence_of_a_split_quotation_states_its_own_part(nlp: Any) -> None:
+    # the segmenter splits inside the two-apostrophe marks; the quotation's content is
+    # whole, but each claim states what its own sentence says
+    text = "''Rain. We lost the vote and we will not appeal the ruling. It is done,'' he said."
+    propositions = [s.proposition for s in analyze(text, nlp).sentences]
+    assert len(propositions) == len(set(propositions)) > 1
+    assert "We lost the vote and we will not appeal the ruling." in propositions

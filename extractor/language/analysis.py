@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .clauses import ATTRIBUTION_BREAK
-from .frame_parts import quoted_span
+from .frame_parts import TextSpan, quoted_span
 from .frames import Frame, find_frames, quote_regions
 from .mentions import AUTHOR_SPEAKER, Block, find_mentions, resolve_frames
 from .propositions import finish, join_quote, proposition_text, referent_of, strip_dateline
@@ -175,10 +175,11 @@ def _sentence_frames(sentence: Sentence, index: _Frames) -> list[Frame]:
         own = [f for f in nearby if overlap(f) * 2 >= sentence.end - sentence.start]
     if own:
         # a frame that names its source before one that does not ("it was reported that
-        # the mayor said ..."), a finite cue before a participle hung off a verb ("X
-        # confirmed the deployment, calling it ..."), then the one whose content covers
-        # most of the sentence
-        return sorted(own, key=lambda f: (f.source is None, f.participle, -overlap(f)))
+        # the mayor said ..."), a clause before a bare object ("defended the bill, saying
+        # it was ..."), a finite cue before a participle hung off a verb ("confirmed the
+        # deployment, calling it ..."), then the one whose content covers most of the
+        # sentence
+        return sorted(own, key=lambda f: (f.source is None, f.thing, f.participle, -overlap(f)))
     # a sentence of a quote that runs on: the frame of the quote it belongs to
     for lo, hi in index.regions_over(sentence.start, sentence.end):
         inside = max(0, min(sentence.end, hi) - max(sentence.start, lo))
@@ -279,6 +280,7 @@ class _Index:
 def _proposition(sentence: Sentence, frame: Frame | None, speaker: Speaker, blocks: _Index) -> str:
     if frame is None:
         return finish(strip_dateline(sentence.text))
+    frame = _within(frame, sentence)
     replacements: dict[tuple[int, int], str] = {}
     pronouns = _pronouns_for(speaker, blocks) if frame.kind == "indirect" else {}
     for token in blocks.tokens(frame.content.start, frame.content.end) if pronouns else ():
@@ -290,6 +292,21 @@ def _proposition(sentence: Sentence, frame: Frame | None, speaker: Speaker, bloc
     if frame.continued is None:
         return said
     return join_quote(said, frame.continued.text)
+
+
+def _within(frame: Frame, sentence: Sentence) -> Frame:
+    """The frame with only the content its sentence holds: a claim states what its own
+    quote says (a quotation of several sentences that the segmenter split gives each
+    sentence its own part, not the whole quotation each time)."""
+    content, continued = frame.content, frame.continued
+    if continued is not None and not sentence.start <= continued.start < sentence.end:
+        continued = None
+    if content.start < sentence.start or content.end > sentence.end:
+        lo, hi = max(content.start, sentence.start), min(content.end, sentence.end)
+        if lo < hi:
+            inner = quoted_span(sentence.text, lo - sentence.start, hi - sentence.start)
+            content = TextSpan(inner.start + sentence.start, inner.end + sentence.start, inner.text)
+    return replace(frame, content=content, continued=continued)
 
 
 def _pronouns_for(speaker: Speaker, blocks: _Index) -> dict[str, str]:

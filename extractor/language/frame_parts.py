@@ -297,8 +297,9 @@ def split_quote(
 
     Both parts are quotations of one line (``text``, the parsed stretch at article
     offset ``offset``); between them stand only the cue's clause and a comma or a colon
-    before the second mark, no full stop and no other quotation, and the first part does
-    not end a sentence (“Y.” X said. “Z.” is two sentences).
+    before the second mark, no full stop and no other quotation, the first part does not
+    end a sentence (“Y.” X said. “Z.” is two sentences) and the second goes on in lower
+    case (“Y,” X said, adding: “We ...” opens a sentence, and maybe another cue's quote).
     """
     i = bisect_right(regions, (content.start, _LAST)) - 1
     if i < 0 or not regions[i][0] <= content.start < content.end <= regions[i][1]:
@@ -323,6 +324,8 @@ def split_quote(
     rest = quoted_span(text, lo2 - offset, hi2 - offset, _QUOTE_EDGES)
     if not first.text or not rest.text or first.text.endswith((".", "!", "?")):
         return content, None
+    if not rest.text[0].islower():
+        return content, None  # “Y,” X said, adding: “We ...”: a new sentence, maybe another cue
     return (
         TextSpan(first.start + offset, first.end + offset, first.text),
         TextSpan(rest.start + offset, rest.end + offset, rest.text),

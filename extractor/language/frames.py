@@ -68,6 +68,10 @@ _SINGLE_QUOTES = frozenset({"'", "‘", "’", "`"})
 _VERBS = frozenset({"VERB", "AUX"})
 #: verbs that report speech only with their particle: "pointed out that ...", "spelled out"
 _PHRASAL = {"point": "out", "spell": "out"}
+#: entity types of a phrase that says when or how often, not what
+_TIME_ENTITIES = frozenset({"DATE", "TIME", "ORDINAL"})
+#: nouns that say when or how long ("for the third time", "for a while")
+_TIME_NOUNS = frozenset("time moment while hour day week month year decade".split())
 #: dependencies of a clause's subject
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "expl", "csubj"})
 #: prepositions that say what a cue says of its object ("blamed X for Y", "accused X of Y")
@@ -159,7 +163,8 @@ def _misparsed_subject(cue: Any, clause: Any) -> list[Any]:
 
 def _object_complements(cue: Any, objects: Sequence[Any]) -> list[Any]:
     """What the cue says of its object, after it: "called the test [a violation]",
-    "accused X [of lying]", "praised X [for its work]", "described X [as unfit]"."""
+    "accused X [of lying]", "praised X [for its work]", "described X [as unfit]"; not
+    when: "denied it [for the third time]", "criticized X [for months]"."""
     if not objects:
         return []
     last = max(o.i for o in objects)
@@ -168,6 +173,10 @@ def _object_complements(cue: Any, objects: Sequence[Any]) -> list[Any]:
         for c in cue.children
         if c.i > last
         and (c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ in _OBJECT_PREPOSITIONS))
+        and not any(
+            t.ent_type_ in _TIME_ENTITIES or (t.dep_ == "pobj" and t.lemma_.lower() in _TIME_NOUNS)
+            for t in c.subtree
+        )
     ]
 
 

@@ -36,35 +36,43 @@ def strip_dateline(text: str) -> str:
 
 def finish(text: str) -> str:
     """One sentence: first letter upper-case, a final full stop. Quotation marks at the
-    ends go, and a quotation opened inside is closed: "called it “fake news”" keeps its
-    last mark, "called it “fake news" gets one."""
-    core = text.strip().strip(_END_MARKS).strip()
-    for closing in _CLOSERS:
-        if _opened(core, closing):
-            core += closing
-            break
+    ends go, unless the text needs one of them: "called it “fake news”" keeps its last
+    mark, "“Fake news” is what he called it" its first, and a quotation opened inside and
+    never closed is closed ("called it “fake news" gets one)."""
+    stripped = text.strip()
+    core = stripped.strip(_END_MARKS).strip()
+    lead = stripped[: stripped.find(core)] if core else ""
+    core = _balanced(core, lead)
     text = _LEADING_MARK.sub("", core)
     if not text:
         return text
-    text = text[0].upper() + text[1:]
-    if text.rstrip("".join(_CLOSERS))[-1:] not in (".", "!", "?"):
+    first = 1 if text[0] in _DOUBLE_MARKS and len(text) > 1 else 0
+    text = text[:first] + text[first].upper() + text[first + 1 :]
+    if text.rstrip(_DOUBLE_MARKS)[-1:] not in (".", "!", "?"):
         text += "."
     return text
 
 
 #: what :func:`finish` trims from a proposition's ends
 _END_MARKS = "\"'“”‘’ ,;:"
-#: a closing double mark -> its opening mark (a straight mark is both; single marks are
-#: left alone: "’" is also an apostrophe)
-_CLOSERS = {"”": "“", '"': '"'}
+#: double quotation marks, whose pairs :func:`finish` keeps (single marks are left alone:
+#: "’" is also an apostrophe)
+_DOUBLE_MARKS = '“”"'
 
 
-def _opened(text: str, closing: str) -> bool:
-    """``text`` leaves a quotation open that ``closing`` would close."""
-    opening = _CLOSERS[closing]
-    if opening == closing:
-        return text.count(closing) % 2 == 1
-    return text.count(opening) > text.count(closing)
+def _balanced(core: str, lead: str) -> str:
+    """``core`` with the double mark it lacks: an odd number of marks (curly and straight
+    together, as typed text mixes them) gets back the mark trimmed from its start, else an
+    opening mark before a first mark that closes, else a closing mark at its end."""
+    marks = [c for c in core if c in _DOUBLE_MARKS]
+    if len(marks) % 2 == 0:
+        return core
+    trimmed = [c for c in lead if c in '“"']
+    if trimmed:
+        return trimmed[-1] + core
+    if marks[0] == "”":
+        return "“" + core
+    return core + ("”" if "“" in marks else '"')
 
 
 def proposition_text(content: str, replacements: dict[tuple[int, int], str], offset: int) -> str:
