@@ -53,3 +53,20 @@ def test_a_short_quote_with_a_named_speaker_is_a_claim() -> None:
     chosen = [sentence.text for _, sentence in select_attributed(analysis, min_score=0.35)]
     assert "“We will rebuild,” she said." in chosen  # short, but attributed
     assert "Will they?" not in chosen
+
+
+def test_a_claim_whose_proposition_is_only_an_object_states_its_sentence() -> None:
+    # "The report." states nothing a reader can check: the claim states the sentence,
+    # and the comparison still keys on the proposition
+    article = Article.from_text(
+        "Officials in Tessel said 300 workers would be sent to the docks on Monday. "
+        "The mayor of Valmora flatly denied the report about the docks.",
+        source="Wire",
+    )
+    server = FakeCompletionServer()
+    with serving(server) as url:
+        result = extract_article(article, settings(url, max_candidates=1))
+    assert result.ok, result.errors
+    [denial] = [c for c in result.claims if "denied" in c.quote]
+    assert denial.proposition == "The report about the docks."
+    assert denial.text == "The mayor of Valmora flatly denied the report about the docks."

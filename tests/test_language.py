@@ -767,6 +767,12 @@ def test_a_quote_that_runs_on_to_the_next_paragraph_is_whole_in_its_own(nlp: Any
     assert sentence_of(nlp, text, "It is wrong").proposition == "It is wrong."
 
 
+def test_a_title_between_the_parts_of_a_split_quote_is_no_full_stop(nlp: Any) -> None:
+    text = "“We will fight,” Mr. Brandt said, “and we will win.”"
+    sentence = analyze(text, nlp).sentences[0]
+    assert sentence.proposition == "We will fight, and we will win."
+
+
 def test_a_quote_its_cue_splits_is_one_proposition(nlp: Any) -> None:
     text = (
         '"What worries us is not just the flooding," Ann Cole told reporters on Monday, '

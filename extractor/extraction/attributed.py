@@ -313,7 +313,8 @@ def attributed_draft(
     *,
     checkworthy: float | None = None,
 ) -> Draft:
-    """The draft of a grounded quote: the restatement if it passed, else code's proposition.
+    """The draft of a grounded quote: the restatement if it passed, else code's proposition
+    (the sentence, when that is only the cue's object: :attr:`SentenceAnalysis.statement`).
 
     A refused restatement (``restatement`` None) is recorded in ``output.rejected`` with
     ``error``, the reason it was refused; with no ``output`` the model was not asked.
@@ -328,7 +329,7 @@ def attributed_draft(
             )
         )
     if text is None:
-        text = sentence.proposition or sentence.text
+        text = sentence.statement
     frame = sentence.frame
     return Draft(
         start=span.start,

@@ -72,6 +72,16 @@ class SentenceAnalysis:
     def frame(self) -> Frame | None:
         return self.frames[0] if self.frames else None
 
+    @property
+    def statement(self) -> str:
+        """What a reader is shown when no restatement is used: the proposition, or the
+        sentence when the proposition is only the cue's object ("The report." of "The
+        mayor denied the report"), which states nothing by itself."""
+        frame = self.frame
+        if frame is not None and frame.thing:
+            return finish(strip_dateline(self.text))
+        return self.proposition or self.text
+
     def referent_at(self, start: int, end: int) -> str | None:
         """The referent of the number that overlaps ``[start, end)``, if any."""
         for lo, hi, referent in self.referents:

@@ -253,6 +253,8 @@ def contiguous(tokens: list[Any]) -> list[Any]:
 QUOTE_MARKS = "\"'“”‘’«» "
 #: those, and the punctuation a parse leaves at a quote's edges
 _QUOTE_EDGES = QUOTE_MARKS + "„‟\n\t,;:"
+#: a title or an initial before a name: "Mr.", "Sen.", "J."
+_ABBREVIATION = re.compile(r"\b[A-Z][a-z]{0,3}\.(?= [A-Z])")
 #: the most characters between the two parts of a quotation its cue splits
 _SPLIT_GAP = 80
 
@@ -316,7 +318,8 @@ def split_quote(
     if lo1 < offset or hi2 > offset + len(text) or not hi1 <= cue.start < cue.end <= lo2:
         return content, None
     gap = text[hi1 - offset : lo2 - offset]
-    if len(gap) > _SPLIT_GAP or "\n" in gap or any(c in gap for c in ".!?"):
+    stops = _ABBREVIATION.sub("", gap)  # "Mr. Smith said", "J. Smith said": no full stop
+    if len(gap) > _SPLIT_GAP or "\n" in gap or any(c in stops for c in ".!?"):
         return content, None
     if not gap.rstrip().endswith((",", ":")):
         return content, None
