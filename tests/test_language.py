@@ -893,3 +893,16 @@ def test_each_sentence_of_a_split_quotation_states_its_own_part(nlp: Any) -> Non
     propositions = [s.proposition for s in analyze(text, nlp).sentences]
     assert len(propositions) == len(set(propositions)) > 1
     assert "We lost the vote and we will not appeal the ruling." in propositions
+
+
+@pytest.mark.parametrize(
+    ("text", "proposition"),
+    [
+        # a question asked is not its answer asserted: "whether" stays
+        ("The minister asked whether the dam would hold.", "Whether the dam would hold."),
+        ("Officials did not say whether 300 workers were sent.", "Whether 300 workers were sent."),
+        ("She said that the dam would hold.", "The dam would hold."),  # "that" goes
+    ],
+)
+def test_a_reported_question_keeps_whether(nlp: Any, text: str, proposition: str) -> None:
+    assert analyze(text, nlp).sentences[0].proposition == proposition

@@ -20,7 +20,9 @@ __all__ = ["join_quote", "proposition_text", "referent_of", "strip_dateline"]
 _DATELINE = re.compile(
     r"\A[A-Z][A-Z.'’\- ]{1,40}(?:,\s*[A-Z][\w.'’ -]{1,40})?\s*(?:\([^)]{1,40}\))?\s*[—–-]{1,2}\s+"
 )
-_LEADING_MARK = re.compile(r"\A(?:that|whether)\s+", re.IGNORECASE)
+#: a leading complementizer "that" (a leading "whether" stays: "asked whether X" does not
+#: state X)
+_LEADING_MARK = re.compile(r"\Athat\s+", re.IGNORECASE)
 #: nouns that stand for an amount of something else ("thousands of troops")
 _AMOUNT_NOUNS = frozenset(
     "thousand hundred million billion dozen number total group contingent batch".split()
