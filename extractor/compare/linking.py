@@ -165,16 +165,14 @@ def link_threshold(
         threshold -= margin  # the parse says they count the same thing: trust it more
     shared = a.terms & b.terms
     weight = max(((rarity or {}).get(term, 1.0) for term in shared), default=0.0)
-    if bool(a.amounts) != bool(b.amounts) and (
-        weight < evidence.one_sided_rarity or a.claim.article_id == b.claim.article_id
-    ):
-        # a count on one side only: only through a rare shared name, and a name is no
-        # sign within one article, which repeats its own names (rare as they may be
-        # among all the claims)
-        return None
+    # an article repeats its own names, however rare among all the claims: inside one,
+    # a shared name is no sign of one fact
+    same_article = a.claim.article_id == b.claim.article_id
+    if bool(a.amounts) != bool(b.amounts) and (weight < evidence.one_sided_rarity or same_article):
+        return None  # a count on one side only: only through a rare name of two articles
     if shared:
-        if a.claim.article_id == b.claim.article_id:
-            return threshold  # an article repeats its own names: no sign of one fact
+        if same_article:
+            return threshold
         return threshold - evidence.shared_term * weight
     if (a.terms and b.terms) or not same:
         if evidence.no_shared_term is None:

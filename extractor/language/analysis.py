@@ -79,7 +79,7 @@ class SentenceAnalysis:
         mayor denied the report"), which states nothing by itself."""
         frame = self.frame
         if frame is not None and frame.thing:
-            return finish(strip_dateline(self.text))
+            return _unattributed(self.text)
         return self.proposition or self.text
 
     def referent_at(self, start: int, end: int) -> str | None:
@@ -287,9 +287,14 @@ class _Index:
         return int(self.offsets[id(token.doc)] + token.idx)
 
 
+def _unattributed(text: str) -> str:
+    """A sentence's own statement: the sentence without a leading dateline, finished."""
+    return finish(strip_dateline(text))
+
+
 def _proposition(sentence: Sentence, frame: Frame | None, speaker: Speaker, blocks: _Index) -> str:
     if frame is None:
-        return finish(strip_dateline(sentence.text))
+        return _unattributed(sentence.text)
     frame = _within(frame, sentence)
     replacements: dict[tuple[int, int], str] = {}
     pronouns = _pronouns_for(speaker, blocks) if frame.kind == "indirect" else {}
