@@ -715,6 +715,60 @@ def test_a_coordinated_second_attribution_keeps_its_speaker(nlp: Any) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "first", "second"),
+    [
+        (
+            "Officials said the talks had failed over money, while Pentland said they had "
+            "ended with a deal on every point.",
+            "The talks had failed over money.",
+            "They had ended with a deal on every point.",
+        ),
+        (  # no comma: a contrasting "while" still ends the first speaker's words
+            "Aides claimed the army was forming a unit of 3,000 men while a Valmora officer "
+            "said the number was nowhere near that figure.",
+            "The army was forming a unit of 3,000 men.",
+            "The number was nowhere near that figure.",
+        ),
+    ],
+)
+def test_a_second_speaker_inside_the_first_ones_words_is_a_claim_apart(
+    nlp: Any, text: str, first: str, second: str
+) -> None:
+    sentence = analyze(text, nlp).sentences[0]
+    assert sentence.proposition == first
+    [other] = sentence.secondary
+    assert other.proposition == second
+    assert other.speaker.name != sentence.speakers[0].name
+    # the second speaker's stretch, to be read apart from the first one's stance
+    [(start, end)] = sentence.apart
+    assert text[start:end].endswith(other.frame.content.text)
+    assert first.rstrip(".") not in text[start:end]
+
+
+def test_a_description_names_an_earlier_mention_only_with_all_it_says(nlp: Any) -> None:
+    text = (
+        "The radio quoted a Valmora military source as saying no troops had arrived. "
+        "Sources on the Tessel side claimed a unit of 3,000 men was being formed, while "
+        "the Valmora source said the number was nowhere near that figure."
+    )
+    sentence = analyze(text, nlp).sentences[1]
+    assert speaker_names(sentence) == ["Sources on the Tessel side", "a Valmora military source"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Norland renewed its commitment to defend its allies in the region.",
+        "The rules give the chair the authority to call a meeting of the board.",
+    ],
+)
+def test_an_infinitive_that_says_what_a_noun_is_for_attributes_nothing(nlp: Any, text: str) -> None:
+    sentence = analyze(text, nlp).sentences[0]
+    assert sentence.frames == ()
+    assert sentence.proposition == text
+
+
+@pytest.mark.parametrize(
     ("sentence", "second"),
     [
         (

@@ -255,6 +255,28 @@ def test_a_claim_is_no_denial_for_another_party_denying_it() -> None:
     assert claim.stance is Stance.unverified
 
 
+def test_another_speakers_denial_in_the_sentence_is_not_the_speakers_stance() -> None:
+    from extractor.extraction.attributed import attributed_draft, secondary_drafts
+    from extractor.extraction.grounding import ground
+    from extractor.language import analyze, load_pipeline
+
+    text = (
+        "Aides claimed the army was forming a unit of 3,000 men while a Valmora officer "
+        "said the number was nowhere near that figure."
+    )
+    sentence = analyze(text, load_pipeline()).sentences[0]
+    span = ground(sentence.text, text, near=0)
+    assert span is not None
+    own = attributed_draft(
+        sentence, span, sentence.speakers[0], restatement=None, error="", answer=None,
+        output=None, checkworthy=1.0,
+    )  # fmt: skip
+    article = Article(id="a3", source="t", text=text)
+    claims = _extract_article(article, _Drafts(own, *secondary_drafts(sentence, 1.0))).claims
+    stances = {claim.speaker: claim.stance for claim in claims}
+    assert stances == {"Aides": Stance.reported, "a Valmora officer": Stance.denied}
+
+
 def test_clause_breaks_are_one_pattern_for_attribution_and_comparison() -> None:
     from extractor.language.clauses import clauses
 

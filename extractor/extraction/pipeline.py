@@ -88,9 +88,22 @@ def _quantities(quote: str, start: int, draft: Draft) -> list[Quantity]:
     return out
 
 
+def _own_words(quote: str, draft: Draft) -> str:
+    """``quote`` without the sentence's other attributions (:attr:`Draft.apart`): in
+    "X said the unit had 3,000 men, while Y said the number was nowhere near that", Y's
+    words deny, not X's."""
+    kept = list(quote)
+    for start, end in draft.apart:
+        lo, hi = max(0, start - draft.start), min(len(quote), end - draft.start)
+        kept[lo:hi] = " " * max(0, hi - lo)
+    return "".join(kept)
+
+
 def _stance(quote: str, draft: Draft) -> Stance:
-    """The quote's stance; a denying cue found by code makes it a denial, and a denial by
-    another party of what the speaker said ("X claimed Y, which Z denies") does not."""
+    """The quote's stance, read on its speaker's own words (:func:`_own_words`); a
+    denying cue found by code makes it a denial, and a denial by another party of what the
+    speaker said ("X claimed Y, which Z denies") does not."""
+    quote = _own_words(quote, draft)
     stance = detect_stance(quote)
     if draft.denial:
         return Stance.denied

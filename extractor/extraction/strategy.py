@@ -31,6 +31,9 @@ class Draft:
     denial: bool = False
     #: (start, end, referent) of the numbers in the quote, from the language layer
     referents: tuple[tuple[int, int, str], ...] = ()
+    #: stretches of the quote that are the sentence's other attributions, claims of their
+    #: own ("..., while [Russia said they had succeeded]"): the stance is read without them
+    apart: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass

@@ -82,6 +82,17 @@ class SentenceAnalysis:
             return _unattributed(self.text)
         return self.proposition or self.text
 
+    @property
+    def apart(self) -> tuple[tuple[int, int], ...]:
+        """Where the sentence's other attributions lie, each with its speaker and cue
+        (claims of their own): "..., while [Russia said they had succeeded]"."""
+        spans = []
+        for other in self.secondary:
+            frame = other.frame
+            parts = [frame.cue, frame.content, *([frame.source] if frame.source else [])]
+            spans.append((min(p.start for p in parts), max(p.end for p in parts)))
+        return tuple(spans)
+
     def referent_at(self, start: int, end: int) -> str | None:
         """The referent of the number that overlaps ``[start, end)``, if any."""
         for lo, hi, referent in self.referents:
@@ -309,6 +320,28 @@ def _proposition(sentence: Sentence, frame: Frame | None, speaker: Speaker, bloc
     return join_quote(said, frame.continued.text)
 
 
+def _before_another_speaker(frame: Frame, own: Sequence[Frame], text: str) -> Frame:
+    """``frame`` with its content ending at the break before another speaker's attribution
+    that the parser hung inside it: in "Officials said the talks failed, while Russia said
+    they had succeeded", the officials said only that the talks failed (the second
+    attribution is a claim of its own, see :func:`_stands_apart`)."""
+    content = frame.content
+    cut = content.end
+    for other in own:
+        if other is frame or other.source is None:
+            continue
+        said_at = min(other.cue.start, other.source.start)
+        if not content.start < said_at < content.end:
+            continue
+        breaks = list(ATTRIBUTION_BREAK.finditer(text, content.start, said_at))
+        if breaks:
+            cut = min(cut, breaks[-1].start())
+    kept = text[content.start : cut].rstrip()
+    if cut == content.end or not kept:
+        return frame
+    return replace(frame, content=TextSpan(content.start, content.start + len(kept), kept))
+
+
 def _within(frame: Frame, sentence: Sentence) -> Frame:
     """The frame with only the content its sentence holds: a claim states what its own
     quote says (a quotation of several sentences that the segmenter split gives each
@@ -355,6 +388,7 @@ def analyze(text: str, nlp: Any, sentences: Sequence[Sentence] | None = None) ->
     by_cue = {(f.cue, f.source): f for f in frames}
     for sentence in sentences:
         own = _sentence_frames(sentence, frame_index)
+        own = [_before_another_speaker(frame, own, text) for frame in own]
         candidates: list[Speaker] = []
         secondary: list[Secondary] = []
         for frame in own:

@@ -288,6 +288,8 @@ def _verb_frame(
     content_span, continued = split_quote(regions, content_span, cue_span, doc.text, offset)
     if not has_subject and cue.tag_ in ("VBN",) and cue.dep_ in ("amod", "acl"):
         return None  # "the so-called reported figure": an adjective, not an attribution
+    if _describes_a_noun(cue, has_subject, content_tokens):
+        return None
     source = None
     if source_tok is not None:
         source = token_span(doc, source_tokens(source_tok), offset)
@@ -305,6 +307,21 @@ def _verb_frame(
         continued=continued,
         participle=cue.tag_ == "VBG" and cue.dep_ == "advcl" and cue.head.pos_ in _VERBS,
         thing=_names_a_thing(cue, content_tokens),
+    )
+
+
+def _describes_a_noun(cue: Any, has_subject: bool, content: Sequence[Any]) -> bool:
+    """An infinitive that only says what a noun is for, with no one saying anything: "a
+    commitment [to defend its allies]", "the authority [to call a meeting]". Its object is
+    no proposition. A noun of saying is a frame ("a statement condemning X", "a call to
+    ban it"), and so is a clause content; a participle often names a document or a group
+    that speaks ("a letter opposing the bill"), and stays."""
+    return (
+        not has_subject
+        and cue.dep_ == "acl"
+        and cue.tag_ == "VB"
+        and cue.head.lemma_.lower() not in NOUN_CUES
+        and _names_a_thing(cue, content)
     )
 
 

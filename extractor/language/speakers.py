@@ -426,7 +426,8 @@ def _named_by_description(source: Mention, recent: list[Mention], text: str) -> 
     """ "The president", "the outlet": the nearest name that the noun stood right before
     ("President Jane Doe", "the weekly outlet Harbor Ledger") or was given in apposition
     (:func:`_has_role`); "the source": the nearest earlier mention with that head that says
-    more ("an anonymous customs source"); "the ministry": the nearest organisation whose name
+    more, and all the description says ("an anonymous customs source" for "the customs
+    source"); "the ministry": the nearest organisation whose name
     holds that noun. Empty when none is found."""
     lemma = source.head_lemma
     roled = [
@@ -436,10 +437,15 @@ def _named_by_description(source: Mention, recent: list[Mention], text: str) -> 
     ]
     if roled:
         return _unique([_as_speaker(m, "description") for m in roled])
+    # every word the description adds must be in the earlier mention: "the Russian
+    # source" is "a Russian military source", not "sources on the Ukrainian side"
+    wanted = {_singular(w) for w in _name_words(source.text) if w not in _QUANTIFIERS} - {lemma}
     richer = [
         m
         for m in reversed(recent)
-        if m.head_lemma == lemma and _content_words(m.text) > _content_words(source.text)
+        if m.head_lemma == lemma
+        and _content_words(m.text) > _content_words(source.text)
+        and wanted <= {_singular(w) for w in _words(m.text)}
     ]
     if richer:
         return _unique([_as_speaker(m, "description") for m in richer])
