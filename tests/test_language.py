@@ -756,6 +756,47 @@ def test_a_description_names_an_earlier_mention_only_with_all_it_says(nlp: Any) 
 
 
 @pytest.mark.parametrize(
+    ("text", "proposition"),
+    [
+        (
+            "The two leaders signed a treaty that observers believe could commit Norland to fight.",
+            "A treaty could commit Norland to fight.",
+        ),
+        (
+            "Police arrested a man who witnesses said had stabbed two people.",
+            "A man had stabbed two people.",
+        ),
+    ],
+)
+def test_a_relative_clause_cue_states_the_noun_it_hangs_off(
+    nlp: Any, text: str, proposition: str
+) -> None:
+    assert analyze(text, nlp).sentences[0].proposition == proposition
+
+
+@pytest.mark.parametrize(
+    ("text", "proposition"),
+    [
+        (  # another plural before what was said: "they" may be the recruits
+            "Videos of recruits drilling in Tessel appeared online, and local sources said "
+            "that they are being trained in three cities.",
+            "They are being trained in three cities.",
+        ),
+        (  # another person before what was said
+            "After meeting Anna Berg on Monday, Tom Hill said he would resign.",
+            "He would resign.",
+        ),
+        ("Officials said they had reached a deal.", "Officials had reached a deal."),
+        ("Tom Hill said he would resign.", "Tom Hill would resign."),
+    ],
+)
+def test_a_pronoun_is_the_speaker_only_with_no_rival_named_before(
+    nlp: Any, text: str, proposition: str
+) -> None:
+    assert analyze(text, nlp).sentences[0].proposition == proposition
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Norland renewed its commitment to defend its allies in the region.",

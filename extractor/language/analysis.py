@@ -309,11 +309,16 @@ def _proposition(sentence: Sentence, frame: Frame | None, speaker: Speaker, bloc
     frame = _within(frame, sentence)
     replacements: dict[tuple[int, int], str] = {}
     pronouns = _pronouns_for(speaker, blocks) if frame.kind == "indirect" else {}
+    if pronouns and _rival_before(sentence, frame, speaker, blocks, pronouns is _PERSON_PRONOUNS):
+        pronouns = {}
     for token in blocks.tokens(frame.content.start, frame.content.end) if pronouns else ():
         suffix = pronouns.get(token.lower_)
         if suffix is not None and token.tag_ in ("PRP", "PRP$"):
             at = blocks.offset_of(token)
             replacements[(at, at + len(token.text))] = speaker.name + suffix
+    subject = _relative_subject(frame, blocks)
+    if subject is not None:
+        replacements[(frame.content.start, frame.content.start)] = subject + " "
     said = proposition_text(frame.content.text, replacements, frame.content.start)
     if frame.continued is None:
         return said
@@ -342,6 +347,31 @@ def _before_another_speaker(frame: Frame, own: Sequence[Frame], text: str) -> Fr
     return replace(frame, content=TextSpan(content.start, content.start + len(kept), kept))
 
 
+def _relative_subject(frame: Frame, blocks: _Index) -> str | None:
+    """The noun phrase a relative clause's cue hangs off, when that is the subject of what
+    was said: "a treaty that observers believe [could commit the North to fight]" states
+    "A treaty could commit the North to fight." (the parser makes the relative pronoun the
+    subject of the reported clause, before the cue and so outside the content)."""
+    cue = next(iter(blocks.tokens(frame.cue.start, frame.cue.end)), None)
+    if cue is None or cue.dep_ != "relcl" or frame.content.start < frame.cue.end:
+        return None
+    relative = [
+        subject
+        for clause in cue.children
+        if clause.dep_ == "ccomp"
+        for subject in clause.children
+        if subject.dep_ in ("nsubj", "nsubjpass")
+        and subject.tag_ in ("WDT", "WP")
+        and subject.i < cue.i
+    ]
+    if not relative:
+        return None
+    noun = cue.head
+    first = min(t.i for t in cue.subtree)
+    words = noun.doc[noun.left_edge.i : first].text.rstrip(" ,")
+    return words or None
+
+
 def _within(frame: Frame, sentence: Sentence) -> Frame:
     """The frame with only the content its sentence holds: a claim states what its own
     quote says (a quotation of several sentences that the segmenter split gives each
@@ -355,6 +385,27 @@ def _within(frame: Frame, sentence: Sentence) -> Frame:
             inner = quoted_span(sentence.text, lo - sentence.start, hi - sentence.start)
             content = TextSpan(inner.start + sentence.start, inner.end + sentence.start, inner.text)
     return replace(frame, content=content, continued=continued)
+
+
+def _rival_before(
+    sentence: Sentence, frame: Frame, speaker: Speaker, blocks: _Index, person: bool
+) -> bool:
+    """Someone else the pronoun may stand for, named in the sentence before what was
+    said: another person for "he"/"she", another plural for "they" ("videos of the
+    recruits' training appeared, and sources said they are trained in three cities": the
+    recruits, not the sources). The pronoun then stays as written."""
+    own = [(speaker.start, speaker.end)]
+    if frame.source is not None:
+        own.append((frame.source.start, frame.source.end))
+    for token in blocks.tokens(sentence.start, frame.content.start):
+        at = blocks.offset_of(token)
+        if any(lo is not None and hi is not None and lo <= at < hi for lo, hi in own):
+            continue  # the speaker as named here or where it was resolved
+        if person and token.ent_type_ == "PERSON":
+            return True
+        if not person and token.tag_ in ("NNS", "NNPS"):
+            return True
+    return False
 
 
 def _pronouns_for(speaker: Speaker, blocks: _Index) -> dict[str, str]:
