@@ -33,7 +33,10 @@ For each: **P / R / F1** (a predicted pair is two claims in one cluster, duplica
 included) and **merged incidents**, the share of predicted pairs that join the two
 sub-topics, i.e. two different incidents put in one cluster (lower is better).
 
-Systems in the same run: ``extractor.compare``; *one cluster per topic*; *embeddings
+Systems in the same run: ``extractor.compare`` keying on each sentence (*compare*), and on
+the proposition the language layer gives it, each document analysed as ``extract``
+analyses an article (*compare, props*: the path extracted claims take); *one cluster per
+topic*; *embeddings
 alone* (the same embedder, pairs at or above compare's link threshold joined by
 union-find, no rules); and, as ceilings rather than systems, *gold incidents* (one
 cluster per sub-topic, read from the gold) and *gold main events* (one cluster per main
@@ -63,7 +66,8 @@ from spacy.tokens import Doc
 from extractor import CompareOptions, compare
 from extractor.compare.clustering import neighbour_pairs
 from extractor.compare.embeddings import Embedder, HashingEmbedder, default_embedder
-from extractor.language import load_pipeline
+from extractor.language import analyze, load_pipeline
+from extractor.language.segment import Sentence as Segment
 from extractor.models import Article, Claim
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,6 +91,8 @@ class Sentence:
     chains: frozenset[str]
     #: the chain of the sentence's main event (see the module docstring)
     main: str = ""
+    #: what the language layer says the sentence states (its document read as a whole)
+    proposition: str = ""
 
 
 @dataclass(slots=True)
@@ -161,6 +167,20 @@ def main_event(tokens: list[str], mentions: Sequence[dict[str, Any]], nlp: Any) 
     return str(best["coref_chain"])
 
 
+def _propositions(tokens: dict[tuple[str, int], list[str]], doc: str, nlp: Any) -> dict[int, str]:
+    """Each sentence of document ``doc`` (by sentence id) with what the language layer
+    reads it to state, the whole document analysed as ``extract`` analyses an article
+    (one sentence a line: the CoNLL sentences are the segmentation)."""
+    ids = sorted(i for d, i in tokens if d == doc)
+    lines = [detokenize(tokens[(doc, i)]) for i in ids]
+    text, spans, at = "\n".join(lines), [], 0
+    for line in lines:
+        spans.append(Segment(at, at + len(line), line))
+        at += len(line) + 1
+    analysis = analyze(text, nlp, spans)
+    return {i: s.proposition for i, s in zip(ids, analysis.sentences, strict=True)}
+
+
 def load_topic(data: Path, topic: str, selected: set[tuple[str, int]], nlp: Any) -> list[Sentence]:
     """The chain-anchored, annotated sentences of both sub-topics of ``topic``."""
     out: list[Sentence] = []
@@ -171,18 +191,32 @@ def load_topic(data: Path, topic: str, selected: set[tuple[str, int]], nlp: Any)
         by_sentence: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
         for mention in mentions:
             by_sentence[(mention["conll_doc_key"], int(mention["sent_id"]))].append(mention)
+        stated: dict[str, dict[int, str]] = {}
         for key in sorted(by_sentence, key=lambda k: (k[0], k[1])):
             if key in selected and key in tokens:
                 found = by_sentence[key]
                 chains = frozenset(str(m["coref_chain"]) for m in found)
                 main = main_event(tokens[key], found, nlp)
-                out.append(Sentence(key[0], subtopic, detokenize(tokens[key]), chains, main))
+                if key[0] not in stated:
+                    stated[key[0]] = _propositions(tokens, key[0], nlp)
+                text = detokenize(tokens[key])
+                proposition = stated[key[0]][key[1]]
+                out.append(Sentence(key[0], subtopic, text, chains, main, proposition))
     return out
 
 
-def _claims(sentences: Sequence[Sentence]) -> tuple[list[Claim], list[Article]]:
+def _claims(
+    sentences: Sequence[Sentence], *, propositions: bool = False
+) -> tuple[list[Claim], list[Article]]:
     claims = [
-        Claim(article_id=s.doc, text=s.text, quote=s.text, speaker="author") for s in sentences
+        Claim(
+            article_id=s.doc,
+            text=s.text,
+            quote=s.text,
+            speaker="author",
+            proposition=s.proposition if propositions else None,
+        )
+        for s in sentences
     ]
     docs = dict.fromkeys(s.doc for s in sentences)
     return claims, [Article(id=doc, source=doc, text="") for doc in docs]
@@ -208,10 +242,16 @@ def score(sentences: Sequence[Sentence], labels: Sequence[int], *, main: bool = 
 
 
 def by_compare(
-    sentences: Sequence[Sentence], embedder: Embedder, options: CompareOptions
+    sentences: Sequence[Sentence],
+    embedder: Embedder,
+    options: CompareOptions,
+    *,
+    propositions: bool = False,
 ) -> list[int]:
-    """Labels from ``extractor.compare`` (a duplicate takes its kept claim's cluster)."""
-    claims, articles = _claims(sentences)
+    """Labels from ``extractor.compare`` (a duplicate takes its kept claim's cluster); with
+    ``propositions``, the claims carry the language layer's proposition, as extracted
+    claims do, and compare keys on it."""
+    claims, articles = _claims(sentences, propositions=propositions)
     comparison = compare(claims, articles=articles, embedder=embedder, options=options)
     cluster_of: dict[str, int] = {}
     for number, cluster in enumerate(comparison.clusters):
@@ -307,6 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     selected, nlp = _selected(data), load_pipeline()
     systems: dict[str, Callable[[Sequence[Sentence]], list[int]]] = {
         "compare": lambda s: by_compare(s, embedder, options),
+        "compare, props": lambda s: by_compare(s, embedder, options, propositions=True),
         "one per topic": by_topic,
         "embeddings alone": lambda s: by_embeddings(s, embedder, options),
         "gold incidents": by_incident,

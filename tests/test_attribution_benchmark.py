@@ -3,43 +3,24 @@ brat files (the PolNeAR data itself is never needed here)."""
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 import unicodedata
 from pathlib import Path
-from types import ModuleType, SimpleNamespace
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
 from extractor import Claim, Settings
 
+from .benchmark_scripts import load_benchmark
+
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "benchmarks" / "attribution.py"
 
 
-def _load_polnear() -> ModuleType:
-    """benchmarks/polnear.py by its path: ``benchmarks`` is not a package here, and an
-    installed dependency (pysbd) ships a top-level ``benchmarks`` package of its own."""
-    spec = importlib.util.spec_from_file_location("polnear", ROOT / "benchmarks" / "polnear.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("polnear", module)  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-pn = _load_polnear()
-
-
-def _load_script() -> ModuleType:
-    """benchmarks/attribution.py as a module (it imports ``polnear``, loaded above)."""
-    spec = importlib.util.spec_from_file_location("attribution_benchmark", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+pn = load_benchmark("polnear")
 
 
 # 0         1         2         3         4         5         6         7         8
@@ -478,7 +459,7 @@ def test_select_takes_publishers_in_turn() -> None:
 
 
 def test_claims_become_scored_spans_with_their_grounding() -> None:
-    script = _load_script()
+    script = load_benchmark("attribution", "attribution_benchmark")
     text = "The mayor said taxes rose."
     good = Claim(article_id="a", text="Taxes rose.", quote=text, start=0, end=len(text))
     moved = Claim(article_id="a", text="Taxes rose.", quote="taxes rose", start=0, end=10)
@@ -493,7 +474,7 @@ def test_claims_become_scored_spans_with_their_grounding() -> None:
 
 
 def test_speaker_span_reads_either_shape() -> None:
-    script = _load_script()
+    script = load_benchmark("attribution", "attribution_benchmark")
     assert script.speaker_span(SimpleNamespace(speaker_start=4, speaker_end=9)) == (4, 9)
     span = SimpleNamespace(start=1, end=3)
     assert script.speaker_span(SimpleNamespace(speaker_span=span)) == (1, 3)
@@ -501,7 +482,7 @@ def test_speaker_span_reads_either_shape() -> None:
 
 
 def test_the_frames_path_needs_the_attribution_setting() -> None:
-    script = _load_script()
+    script = load_benchmark("attribution", "attribution_benchmark")
     if "attribution" in Settings.model_fields:
         assert script.path_settings("frames").attribution == "frames"
         assert script.path_settings("model").attribution == "model"

@@ -788,6 +788,17 @@ def test_a_relative_clause_cue_states_the_noun_it_hangs_off(
         ),
         ("Officials said they had reached a deal.", "Officials had reached a deal."),
         ("Tom Hill said he would resign.", "Tom Hill would resign."),
+        # a rival inside what was said, before the pronoun
+        ("Officials said the rebels had left their posts.", "The rebels had left their posts."),
+        # "it" and "its" stand for an organisation's or a country's name as "they" does
+        (
+            "The Pentland navy said on Saturday it had captured 23 smugglers.",
+            "On Saturday the Pentland navy had captured 23 smugglers.",
+        ),
+        (
+            "The Tessel ministry said Norland had used drones in its attacks.",
+            "Norland had used drones in its attacks.",
+        ),
     ],
 )
 def test_a_pronoun_is_the_speaker_only_with_no_rival_named_before(

@@ -31,6 +31,11 @@ _CUE_AFTER_QUOTE = 60
 #: pronouns of reported speech that stand for its speaker: a person's, a group's
 _PERSON_PRONOUNS = {"he": "", "she": "", "his": "'s"}
 _GROUP_PRONOUNS = {"they": "", "their": "'s"}
+_THING_PRONOUNS = {"it": "", "its": "'s"}
+#: a name that opens with an article, lower-cased inside a sentence ("the navy")
+_ARTICLE = re.compile(r"(?:The|A|An)\s")
+#: entities that are no rival for "it": a date or a time is not what "it" stands for
+_NO_RIVAL_ENTITIES = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY"})
 #: a content that opens with a pronoun object ("calling it a disaster")
 _PRONOUN_START = re.compile(r"(?:it|them|this|that|these|those)\b", re.IGNORECASE)
 _LINE = re.compile(r"[^\n]+")
@@ -309,13 +314,16 @@ def _proposition(sentence: Sentence, frame: Frame | None, speaker: Speaker, bloc
     frame = _within(frame, sentence)
     replacements: dict[tuple[int, int], str] = {}
     pronouns = _pronouns_for(speaker, blocks) if frame.kind == "indirect" else {}
-    if pronouns and _rival_before(sentence, frame, speaker, blocks, pronouns is _PERSON_PRONOUNS):
-        pronouns = {}
     for token in blocks.tokens(frame.content.start, frame.content.end) if pronouns else ():
         suffix = pronouns.get(token.lower_)
         if suffix is not None and token.tag_ in ("PRP", "PRP$"):
             at = blocks.offset_of(token)
-            replacements[(at, at + len(token.text))] = speaker.name + suffix
+            if _rival_before(sentence.start, at, frame, speaker, blocks, pronouns):
+                break  # this one and the ones after it may stand for the rival
+            name = speaker.name
+            if at > frame.content.start and _ARTICLE.match(name):
+                name = name[0].lower() + name[1:]  # "on Saturday the navy had ..."
+            replacements[(at, at + len(token.text))] = name + suffix
     subject = _relative_subject(frame, blocks)
     if subject is not None:
         replacements[(frame.content.start, frame.content.start)] = subject + " "
@@ -388,22 +396,35 @@ def _within(frame: Frame, sentence: Sentence) -> Frame:
 
 
 def _rival_before(
-    sentence: Sentence, frame: Frame, speaker: Speaker, blocks: _Index, person: bool
+    start: int,
+    end: int,
+    frame: Frame,
+    speaker: Speaker,
+    blocks: _Index,
+    pronouns: dict[str, str],
 ) -> bool:
-    """Someone else the pronoun may stand for, named in the sentence before what was
-    said: another person for "he"/"she", another plural for "they" ("videos of the
-    recruits' training appeared, and sources said they are trained in three cities": the
-    recruits, not the sources). The pronoun then stays as written."""
+    """Someone else a pronoun at ``end`` may stand for, named in its sentence (from
+    ``start``) before it: another person for "he"/"she", another plural for "they"
+    ("videos of the recruits' training appeared, and sources said they are trained in three
+    cities": the recruits, not the sources; "officials said the rebels left their posts"),
+    another singular noun for "it"/"its" ("the ministry said Moscow used missiles in its
+    attacks"; a date aside). The pronoun then stays as written."""
     own = [(speaker.start, speaker.end)]
     if frame.source is not None:
         own.append((frame.source.start, frame.source.end))
-    for token in blocks.tokens(sentence.start, frame.content.start):
+    for token in blocks.tokens(start, end):
         at = blocks.offset_of(token)
         if any(lo is not None and hi is not None and lo <= at < hi for lo, hi in own):
             continue  # the speaker as named here or where it was resolved
-        if person and token.ent_type_ == "PERSON":
+        if pronouns is _PERSON_PRONOUNS and token.ent_type_ == "PERSON":
             return True
-        if not person and token.tag_ in ("NNS", "NNPS"):
+        if pronouns is _GROUP_PRONOUNS and token.tag_ in ("NNS", "NNPS"):
+            return True
+        if (
+            pronouns is _THING_PRONOUNS
+            and token.tag_ in ("NN", "NNP")
+            and token.ent_type_ not in _NO_RIVAL_ENTITIES
+        ):
             return True
     return False
 
@@ -418,6 +439,8 @@ def _pronouns_for(speaker: Speaker, blocks: _Index) -> dict[str, str]:
         return _PERSON_PRONOUNS
     if tokens and tokens[-1].tag_ in ("NNS", "NNPS"):
         return _GROUP_PRONOUNS
+    if tokens and tokens[-1].tag_ in ("NN", "NNP"):
+        return _THING_PRONOUNS  # an organisation, a country, a body: "the navy said it ..."
     return {}
 
 
