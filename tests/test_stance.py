@@ -193,6 +193,13 @@ def test_precedence_denied_over_unverified_over_reported() -> None:
         ("If the talks fail, the union will not return to work.", True),
         ("The mayor did not say if the bridge would reopen.", True),
         ("If the deal is signed the troops will not leave, officials said.", True),
+        # a reason or a relative clause after a comma: its negation is not the claim's
+        (
+            "The outlet said residents know of the deployment, as state media does not report it.",
+            False,
+        ),
+        ("The treaty, which Moscow has not ratified, took effect on Monday.", False),
+        ("The troops did not leave, as the talks had failed.", True),
     ],
 )
 def test_is_negated(sentence: str, negated: bool) -> None:
