@@ -22,13 +22,13 @@ def nlp() -> Any:
 
 def test_each_sentence_gets_the_proposition_its_document_gives_it(nlp: Any) -> None:
     tokens = {
-        ("d1", 0): "The Pentland navy said on Friday it had captured 23 smugglers .".split(),
+        ("d1", 0): "The Pentland officials said on Friday they had seized 23 boats .".split(),
         ("d1", 1): "The boats were taken to port .".split(),
         ("d2", 0): "A storm hit the coast .".split(),
     }
     stated = cs._propositions(tokens, "d1", nlp)
     assert stated == {
-        0: "On Friday the Pentland navy had captured 23 smugglers.",
+        0: "On Friday the Pentland officials had seized 23 boats.",
         1: "The boats were taken to port.",
     }
     sentence = cs.Sentence("d1", "1ecb", "x", frozenset({"c1"}), "c1", stated[0])

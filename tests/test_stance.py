@@ -200,6 +200,13 @@ def test_precedence_denied_over_unverified_over_reported() -> None:
         ),
         ("The treaty, which Moscow has not ratified, took effect on Monday.", False),
         ("The troops did not leave, as the talks had failed.", True),
+        ("Officials said on Monday, as many as 300 soldiers had not returned.", True),
+        ("The port was closed in March, since then the ships have not sailed.", True),
+        ("Officials said, as of Monday the troops had not withdrawn.", True),
+        ("It was Moscow, not Kyiv, who never signed the deal.", True),
+        ("Peskov, who spoke to reporters on Monday did not confirm the deployment.", True),
+        ("Ivanov, who told the U.S. Senate he was not aware of it, resigned.", False),
+        ("Smith, who was there, did not attend the vote.", True),
     ],
 )
 def test_is_negated(sentence: str, negated: bool) -> None:
@@ -282,6 +289,15 @@ def test_another_speakers_denial_in_the_sentence_is_not_the_speakers_stance() ->
     claims = _extract_article(article, _Drafts(own, *secondary_drafts(sentence, 1.0))).claims
     stances = {claim.speaker: claim.stance for claim in claims}
     assert stances == {"Aides": Stance.reported, "a Valmora officer": Stance.denied}
+    # the sentence given to the second speaker (a model may choose it): that one's words
+    # are the claim's own and are read
+    [officer] = [s for s in sentence.speakers if s.name == "a Valmora officer"]
+    theirs = attributed_draft(
+        sentence, span, officer, restatement=None, error="", answer=None, output=None,
+        checkworthy=1.0,
+    )  # fmt: skip
+    [claim] = _extract_article(article, _Drafts(theirs)).claims
+    assert claim.stance is Stance.denied
 
 
 def test_clause_breaks_are_one_pattern_for_attribution_and_comparison() -> None:

@@ -344,5 +344,5 @@ def attributed_draft(
         cue=frame.cue.text if frame is not None and not speaker.is_author else None,
         denial=frame.denial if frame is not None else False,
         referents=sentence.referents,
-        apart=sentence.apart,
+        apart=sentence.apart(speaker.name, span.start, span.end),
     )

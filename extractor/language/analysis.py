@@ -31,11 +31,12 @@ _CUE_AFTER_QUOTE = 60
 #: pronouns of reported speech that stand for its speaker: a person's, a group's
 _PERSON_PRONOUNS = {"he": "", "she": "", "his": "'s"}
 _GROUP_PRONOUNS = {"they": "", "their": "'s"}
-_THING_PRONOUNS = {"it": "", "its": "'s"}
+#: a contrast between two speakers with no comma: "X said A while Y said B"
+_BARE_CONTRAST = re.compile(r"\s(?:while|whereas)\s", re.IGNORECASE)
+#: a complementiser that opens a content ("that ...")
+_LEADING_THAT = re.compile(r"^\s*that\b", re.IGNORECASE)
 #: a name that opens with an article, lower-cased inside a sentence ("the navy")
 _ARTICLE = re.compile(r"(?:The|A|An)\s")
-#: entities that are no rival for "it": a date or a time is not what "it" stands for
-_NO_RIVAL_ENTITIES = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY"})
 #: a content that opens with a pronoun object ("calling it a disaster")
 _PRONOUN_START = re.compile(r"(?:it|them|this|that|these|those)\b", re.IGNORECASE)
 _LINE = re.compile(r"[^\n]+")
@@ -87,15 +88,19 @@ class SentenceAnalysis:
             return _unattributed(self.text)
         return self.proposition or self.text
 
-    @property
-    def apart(self) -> tuple[tuple[int, int], ...]:
+    def apart(self, speaker: str, start: int, end: int) -> tuple[tuple[int, int], ...]:
         """Where the sentence's other attributions lie, each with its speaker and cue
-        (claims of their own): "..., while [Russia said they had succeeded]"."""
+        (claims of their own: "..., while [Russia said they had succeeded]"), for a claim
+        of ``speaker`` quoting ``[start, end)``: not those of that speaker, nor one that
+        holds the whole quote (the claim is then that attribution's)."""
         spans = []
         for other in self.secondary:
             frame = other.frame
             parts = [frame.cue, frame.content, *([frame.source] if frame.source else [])]
-            spans.append((min(p.start for p in parts), max(p.end for p in parts)))
+            lo, hi = min(p.start for p in parts), max(p.end for p in parts)
+            if other.speaker.name.casefold() == speaker.casefold() or lo <= start < end <= hi:
+                continue
+            spans.append((lo, hi))
         return tuple(spans)
 
     def referent_at(self, start: int, end: int) -> str | None:
@@ -323,6 +328,8 @@ def _proposition(sentence: Sentence, frame: Frame | None, speaker: Speaker, bloc
             name = speaker.name
             if at > frame.content.start and _ARTICLE.match(name):
                 name = name[0].lower() + name[1:]  # "on Saturday the navy had ..."
+            if suffix == "'s" and name.endswith("s"):
+                suffix = "'"  # "the rebels' leader", "Reuters' reporter"
             replacements[(at, at + len(token.text))] = name + suffix
     subject = _relative_subject(frame, blocks)
     if subject is not None:
@@ -334,10 +341,13 @@ def _proposition(sentence: Sentence, frame: Frame | None, speaker: Speaker, bloc
 
 
 def _before_another_speaker(frame: Frame, own: Sequence[Frame], text: str) -> Frame:
-    """``frame`` with its content ending at the break before another speaker's attribution
-    that the parser hung inside it: in "Officials said the talks failed, while Russia said
-    they had succeeded", the officials said only that the talks failed (the second
-    attribution is a claim of its own, see :func:`_stands_apart`)."""
+    """``frame`` with its content ending at the break right before another speaker's
+    attribution that the parser hung inside it: in "Officials said the talks failed, while
+    Russia said they had succeeded", the officials said only that the talks failed (the
+    second attribution is a claim of its own, see :func:`_stands_apart`). Not when the other
+    attribution is an aside ("the rebels, who Russia said were armed, fled"), too short to
+    be a claim, or would leave no more than a complementiser ("that while Russia claimed
+    ..., they had failed")."""
     content = frame.content
     cut = content.end
     for other in own:
@@ -346,13 +356,27 @@ def _before_another_speaker(frame: Frame, own: Sequence[Frame], text: str) -> Fr
         said_at = min(other.cue.start, other.source.start)
         if not content.start < said_at < content.end:
             continue
-        breaks = list(ATTRIBUTION_BREAK.finditer(text, content.start, said_at))
-        if breaks:
-            cut = min(cut, breaks[-1].start())
+        if len(other.content.text.split()) < _MIN_SECONDARY_WORDS:
+            continue  # no claim apart: its words stay in this one
+        at = _break_right_before(text, content.start, said_at, other)
+        if at is not None:
+            cut = min(cut, at)
     kept = text[content.start : cut].rstrip()
-    if cut == content.end or not kept:
+    if cut == content.end or len(_LEADING_THAT.sub("", kept).split()) < 2:
         return frame
     return replace(frame, content=TextSpan(content.start, content.start + len(kept), kept))
+
+
+def _break_right_before(text: str, start: int, said_at: int, other: Frame) -> int | None:
+    """Where the clause break that opens ``other``'s attribution starts: the last one in
+    ``text[start:said_at]`` with nothing but spaces after it: ", while", ", but", ";", or a
+    bare "while"/"whereas" (not before a cue in "-ing": "exploded while the mayor was
+    announcing ..." says when)."""
+    found = list(ATTRIBUTION_BREAK.finditer(text, start, said_at))
+    if not other.cue.text.lower().endswith("ing"):
+        found += _BARE_CONTRAST.finditer(text, start, said_at)
+    right_before = [m.start() for m in found if not text[m.end() : said_at].strip()]
+    return min(right_before, default=None)
 
 
 def _relative_subject(frame: Frame, blocks: _Index) -> str | None:
@@ -372,9 +396,12 @@ def _relative_subject(frame: Frame, blocks: _Index) -> str | None:
         and subject.tag_ in ("WDT", "WP")
         and subject.i < cue.i
     ]
-    if not relative:
-        return None
     noun = cue.head
+    content = blocks.tokens(frame.content.start, frame.content.end)
+    if not relative or noun.pos_ == "PRON" or any(t.tag_ in ("WDT", "WP") for t in content):
+        return None  # "anyone who they believe ...", or a second relative clause in it
+    while noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.pos_ == "NOUN":
+        noun = noun.head.head  # "a unit of 3,000 men that ...": the unit
     first = min(t.i for t in cue.subtree)
     words = noun.doc[noun.left_edge.i : first].text.rstrip(" ,")
     return words or None
@@ -406,9 +433,8 @@ def _rival_before(
     """Someone else a pronoun at ``end`` may stand for, named in its sentence (from
     ``start``) before it: another person for "he"/"she", another plural for "they"
     ("videos of the recruits' training appeared, and sources said they are trained in three
-    cities": the recruits, not the sources; "officials said the rebels left their posts"),
-    another singular noun for "it"/"its" ("the ministry said Moscow used missiles in its
-    attacks"; a date aside). The pronoun then stays as written."""
+    cities": the recruits, not the sources; "officials said the rebels left their posts").
+    The pronoun then stays as written."""
     own = [(speaker.start, speaker.end)]
     if frame.source is not None:
         own.append((frame.source.start, frame.source.end))
@@ -419,12 +445,6 @@ def _rival_before(
         if pronouns is _PERSON_PRONOUNS and token.ent_type_ == "PERSON":
             return True
         if pronouns is _GROUP_PRONOUNS and token.tag_ in ("NNS", "NNPS"):
-            return True
-        if (
-            pronouns is _THING_PRONOUNS
-            and token.tag_ in ("NN", "NNP")
-            and token.ent_type_ not in _NO_RIVAL_ENTITIES
-        ):
             return True
     return False
 
@@ -439,8 +459,6 @@ def _pronouns_for(speaker: Speaker, blocks: _Index) -> dict[str, str]:
         return _PERSON_PRONOUNS
     if tokens and tokens[-1].tag_ in ("NNS", "NNPS"):
         return _GROUP_PRONOUNS
-    if tokens and tokens[-1].tag_ in ("NN", "NNP"):
-        return _THING_PRONOUNS  # an organisation, a country, a body: "the navy said it ..."
     return {}
 
 

@@ -75,6 +75,8 @@ _SINGULAR = frozenset({"it", "its"})
 _DETERMINERS = frozenset({"the", "this", "that", "these", "those"})
 _QUANTIFIERS = frozenset({"a", "an", "another", "one", "some", "other", "any"})
 _ORG_LABELS = frozenset({"ORG", "NORP", "GPE"})
+#: words by which a description points back, adding nothing about whom: "the same source"
+_REFERRING = frozenset({"same", "latter", "aforementioned"})
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 #: how far before or after a name its role may stand, in characters
 _ROLE_REACH = 40
@@ -439,7 +441,11 @@ def _named_by_description(source: Mention, recent: list[Mention], text: str) -> 
         return _unique([_as_speaker(m, "description") for m in roled])
     # every word the description adds must be in the earlier mention: "the Russian
     # source" is "a Russian military source", not "sources on the Ukrainian side"
-    wanted = {_singular(w) for w in _name_words(source.text) if w not in _QUANTIFIERS} - {lemma}
+    wanted = {
+        _singular(w)
+        for w in _name_words(source.text)
+        if w not in _QUANTIFIERS and w not in _REFERRING
+    } - {lemma}
     richer = [
         m
         for m in reversed(recent)

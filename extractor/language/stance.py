@@ -84,10 +84,18 @@ _CONDITIONAL = re.compile(
     r"^\W*(?:(?:and|but|or|so)\s+)?(?:if|unless|whether)\b(?:\s+[^\s,;.:!?]+){1,7}\s*,",
     re.IGNORECASE,
 )
-#: a clause that gives a reason or describes a noun, after a comma, to the next mark: its
-#: negation is not the main claim's ("X has no word of it, as state media does not report
-#: it"; "the treaty, which Moscow has not ratified, ...")
-_ASIDE = re.compile(r",\s*(?:as|because|since|which|who|whom|whose)\b[^,.;:!?—–]*", re.IGNORECASE)
+#: a clause that gives a reason or describes a noun, after a comma: its negation is not the
+#: main claim's. A relative clause counts only when a comma closes it ("the treaty, which
+#: Valmora has not ratified, took effect"; not "Berg, who spoke on Monday did not confirm
+#: it", nor the cleft "It was Norland, not Pentland, who never signed"); a reason runs to the
+#: next comma or the end ("..., as state media does not report it"), not "as many as", "as
+#: well", nor "since", which as often says when the main clause holds
+_ASIDE = re.compile(
+    r",\s*(?:which|who|whom|whose)\b[^,;:!?—–]*,"
+    r"|,\s*(?:as(?!\s+(?:many|much|few|little|well|long|soon|of|part|a\s+result)\b)"
+    r"|because)\b[^,;:!?—–]*",
+    re.IGNORECASE,
+)
 _NEGATION = re.compile(
     r"\b(?:is|are|was|were|has|have|had|do|does|did|will|would|can|could|should|may|might|must)"
     r"\s+(?:\w+\s+)?not\b(?!\s+only\b)"
@@ -133,8 +141,8 @@ def is_negated(sentence: str) -> bool:
     is not. "not only ... but" is not a negation, nor is one inside a conditional clause set
     off by a comma ("if that wasn't enough, X is praising ..."): it states nothing; nor one
     in a reason or a relative clause after a comma (", as state media does not report it",
-    ", which Moscow has not ratified,"): it is not the claim's.
+    ", which Valmora has not ratified,"): it is not the claim's.
     """
     main = _CONDITIONAL.sub(" ", sentence.translate(_FOLD))
-    main = _ASIDE.sub(" ", main)
+    main = _ASIDE.sub(", ", main)
     return _NEGATION.search(main) is not None
