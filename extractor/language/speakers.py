@@ -441,11 +441,7 @@ def _named_by_description(source: Mention, recent: list[Mention], text: str) -> 
         return _unique([_as_speaker(m, "description") for m in roled])
     # every word the description adds must be in the earlier mention: "the Russian
     # source" is "a Russian military source", not "sources on the Ukrainian side"
-    wanted = {
-        _singular(w)
-        for w in _name_words(source.text)
-        if w not in _QUANTIFIERS and w not in _REFERRING
-    } - {lemma}
+    wanted = _added_words(source)
     richer = [
         m
         for m in reversed(recent)
@@ -489,11 +485,19 @@ def _has_role(mention: Mention, description: Mention, text: str) -> bool:
     """Whether ``description`` ("the Republican nominee") fits a role the name ``mention``
     was given: the same noun, and every other word of the description in the role
     ("Republican presidential nominee Jane Doe"; not "Democratic nominee Jane Doe")."""
-    wanted = {_singular(w) for w in _name_words(description.text)} - {description.head_lemma}
+    wanted = _added_words(description)
     return any(
         noun == description.head_lemma and wanted <= words
         for noun, words in _roles(mention.antecedent or mention, text)
     )
+
+
+def _added_words(description: Mention) -> set[str]:
+    """What a description says beyond its noun ("the Republican nominee": "republican"),
+    singular, without articles, quantifiers or words that only point back ("the same
+    source")."""
+    words = (w for w in _name_words(description.text) if w not in _QUANTIFIERS)
+    return {_singular(w) for w in words if w not in _REFERRING} - {description.head_lemma}
 
 
 def _singular(word: str) -> str:
