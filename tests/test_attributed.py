@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from extractor import Article, Settings, extract_article
 from extractor.testing import FakeCompletionServer, serving
 
@@ -53,6 +55,29 @@ def test_a_short_quote_with_a_named_speaker_is_a_claim() -> None:
     chosen = [sentence.text for _, sentence in select_attributed(analysis, min_score=0.35)]
     assert "“We will rebuild,” she said." in chosen  # short, but attributed
     assert "Will they?" not in chosen
+
+
+@pytest.mark.parametrize(
+    ("sentence", "chosen"),
+    [
+        ("A new ferry line to Valmora is being built by the port.", True),
+        ("The treaty with Valmora holds a clause about closing the harbour.", True),
+        ("The port of Pentland is likely to open a second harbour.", True),
+        ("Valmora has a deep harbour on the coast.", False),
+        ("The mayor of Valmora is a former harbour pilot.", False),
+    ],
+)
+def test_a_named_sentence_reporting_an_event_of_any_kind_is_check_worthy(
+    sentence: str, chosen: bool
+) -> None:
+    # the event is read from the parse: a verb that does something (not a state, not a
+    # saying) in any subject area, "being built" or "about closing" as much as "sent"
+    from extractor.extraction.attributed import select_attributed
+    from extractor.language import analyze, load_pipeline
+
+    analysis = analyze(sentence, load_pipeline())
+    picked = [s.text for _, s in select_attributed(analysis, min_score=0.35)]
+    assert (sentence in picked) is chosen
 
 
 def test_a_claim_whose_proposition_is_only_an_object_states_its_sentence() -> None:

@@ -857,14 +857,24 @@ def test_a_pronoun_is_the_speaker_only_with_no_rival_named_before(
 @pytest.mark.parametrize(
     "text",
     [
+        # an infinitive that says what a noun is for
         "Norland renewed its commitment to defend its allies in the region.",
         "The rules give the chair the authority to call a meeting of the board.",
+        # a participle that describes a noun: the writer states the sentence, not "Norland."
+        "Pentland has sent aid to countries supporting Norland in the war.",
+        "Valmora hosted a summit of states opposing the new tariffs last week.",
     ],
 )
-def test_an_infinitive_that_says_what_a_noun_is_for_attributes_nothing(nlp: Any, text: str) -> None:
+def test_a_verb_that_describes_a_noun_attributes_nothing(nlp: Any, text: str) -> None:
     sentence = analyze(text, nlp).sentences[0]
     assert sentence.frames == ()
     assert sentence.proposition == text
+
+
+def test_a_participle_of_a_noun_of_saying_stays_a_frame(nlp: Any) -> None:
+    sentence = analyze("The union issued a statement condemning the strike.", nlp).sentences[0]
+    assert sentence.frame is not None
+    assert sentence.frame.cue.text == "condemning"
 
 
 @pytest.mark.parametrize(

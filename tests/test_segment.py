@@ -192,10 +192,35 @@ def test_checkworthiness_reasons_and_range() -> None:
     )
     assert set(reasons) >= {"number", "attribution", "entity"}
     assert 0.8 <= score <= 1.0
-    score, reasons = checkworthiness(
-        "This pact could trigger a dangerous domino effect, with global repercussions."
-    )
+    score, reasons = checkworthiness("This pact seems dangerous, with global repercussions.")
     assert (score, reasons) == (0.0, ())
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event"),
+    [
+        ("A second ferry line to the islands is being built.", True),
+        ("The plant closed after the strike.", True),
+        ("The council will close the harbour road.", True),
+        ("The rebels fought for the bridge.", True),
+        ("The council is in session.", False),
+        ("He has been a member for years.", False),
+        ("The city has a deep port.", False),
+        ("Officials claimed it.", False),  # a saying is attribution, no event
+        ("They were expecting it.", False),  # so is a belief
+    ],
+)
+def test_an_event_is_read_from_the_verb_forms_of_any_subject(sentence: str, event: bool) -> None:
+    # no list of a subject area's verbs: a ferry line built and a road closed are events
+    # as much as troops sent
+    assert ("event" in checkworthiness(sentence)[1]) is event
+
+
+def test_a_parse_s_reading_of_the_event_overrides_the_verb_forms() -> None:
+    sentence = "The Tessel ferry line was built."
+    assert "event" in checkworthiness(sentence)[1]
+    assert "event" not in checkworthiness(sentence, event=False)[1]
+    assert "event" in checkworthiness("The Tessel ferry line.", event=True)[1]
 
 
 def test_min_score_filters() -> None:

@@ -184,6 +184,10 @@ def test_precedence_denied_over_unverified_over_reported() -> None:
             True,
         ),
         ("North Korea has yet to confirm the deployment.", True),
+        # a lack of knowledge or record, as "did not know" ("no information on the strike")
+        ("Most residents have no information on the strike at the port.", True),
+        ("The ministry has no record of the shipment.", True),
+        ("The union says it has information on the strike.", False),
         ("Russia sent not only troops but also weapons.", False),
         ("Pentagon leaders said they could confirm that 10,000 soldiers had arrived.", False),
         ("We choose not to lock you out of our reporting.", False),

@@ -75,7 +75,7 @@ def select_attributed(
     """
     chosen: list[tuple[Candidate, SentenceAnalysis]] = []
     for sentence in analysis.sentences:
-        score, reasons = checkworthiness(sentence.text)
+        score, reasons = checkworthiness(sentence.text, event=sentence.event)
         if sentence.frame is not None and "attribution" not in reasons:
             score, reasons = min(1.0, score + _FRAME_WEIGHT), (*reasons, "attribution")
         if _has_source(sentence) and not _NEVER.intersection(reasons):

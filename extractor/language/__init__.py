@@ -2,7 +2,8 @@
 
 Takes an article's text. Gives, with character offsets into that text:
 
-- sentences, and the candidate sentences worth asking about (:mod:`.segment`);
+- sentences, and the candidate sentences worth asking about (:mod:`.segment`; whether one
+  reports an event, :mod:`.events`);
 - numbers with their units, hedges and intervals (:mod:`.quantities`), and a sentence's
   stance: asserted, denied, hedged or unconfirmed (:mod:`.stance`), and where a sentence's
   coordinated clause begins (:mod:`.clauses`);

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .clauses import ATTRIBUTION_BREAK
+from .events import reports_event
 from .frame_parts import TextSpan, quoted_span
 from .frames import Frame, find_frames, quote_regions
 from .mentions import AUTHOR_SPEAKER, Block, find_mentions, resolve_frames
@@ -73,6 +74,8 @@ class SentenceAnalysis:
     secondary: tuple[Secondary, ...] = ()
     #: its words, lower-cased, and their lemmas (what a restatement may use)
     words: frozenset[str] = frozenset()
+    #: whether the parse finds a verb reporting an event in it (:mod:`.events`)
+    event: bool = False
 
     @property
     def frame(self) -> Frame | None:
@@ -517,6 +520,7 @@ def analyze(text: str, nlp: Any, sentences: Sequence[Sentence] | None = None) ->
                 referents=tuple(referents),
                 secondary=tuple(secondary),
                 words=frozenset(w for t in tokens for w in (t.lower_, t.lemma_.lower())),
+                event=reports_event(tokens),
             )
         )
     return analysis

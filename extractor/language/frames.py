@@ -293,6 +293,8 @@ def _verb_frame(
     source = None
     if source_tok is not None:
         source = token_span(doc, source_tokens(source_tok), offset)
+    if source is None and _modifies_a_noun(cue) and _names_a_thing(cue, content_tokens):
+        return None  # "countries supporting the treaty": no one is said to say anything
     return Frame(
         kind=content_kind(regions, content_span),
         cue=cue_span,
@@ -322,6 +324,16 @@ def _describes_a_noun(cue: Any, has_subject: bool, content: Sequence[Any]) -> bo
         and cue.tag_ == "VB"
         and cue.head.lemma_.lower() not in NOUN_CUES
         and _names_a_thing(cue, content)
+    )
+
+
+def _modifies_a_noun(cue: Any) -> bool:
+    """A participle that describes a noun ("countries [supporting the treaty]"), not a
+    noun of saying ("a statement condemning X" is a frame)."""
+    return (
+        cue.dep_ == "acl"
+        and cue.tag_ in ("VBG", "VBN")
+        and cue.head.lemma_.lower() not in NOUN_CUES
     )
 
 

@@ -16,11 +16,13 @@ reason             weight  when
 =================  ======  =====================================================
 ``number``         +0.35   :func:`~extractor.language.quantities.parse_quantities` finds one
 ``attribution``    +0.30   a stance cue (said, according to, denied, allegedly ...)
-                           or confirm/deploy-style reporting verbs
+                           or a verb of confirming, admitting, accusing or
+                           estimating
 ``entity``         +0.20   a capitalised word not opening the sentence, or an
                            acronym
-``event``          +0.15   a verb of the kind news claims are made of (sent,
-                           killed, deployed, signed, invaded ...)
+``event``          +0.15   a verb that reports something done or happening, not a
+                           state or a saying (:mod:`.events`: read from the parse
+                           where there is one, else from the verb forms)
 ``short``          -0.30   fewer than 6 words
 ``question``       -0.50   ends with ``?``
 ``boilerplate``    -1.00   "Your support helps us", "Read more", "Follow X on
@@ -36,6 +38,7 @@ from dataclasses import dataclass
 import pysbd
 
 from ..models import Stance
+from .events import looks_eventive
 from .quantities import parse_quantities
 from .stance import detect_stance
 
@@ -59,13 +62,6 @@ _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _CONFIRM = re.compile(
     r"\b(?:confirm(?:s|ed)?|acknowledg(?:es|ed)|admit(?:s|ted)|accus(?:es|ed)|estimat(?:es|ed))\b",
-    re.IGNORECASE,
-)
-_EVENT = re.compile(
-    r"\b(?:sen[dt]s?|sending|deploy(?:s|ed|ing|ment)|dispatch(?:ed|es)?|kill(?:s|ed)|wound(?:ed|s)"
-    r"|die[ds]?|invad(?:es|ed)|attack(?:s|ed)|fir(?:es|ed)|sign(?:s|ed)|ship(?:s|ped)"
-    r"|transfer(?:s|red)|supplie[ds]|arriv(?:es|ed)|fight(?:s|ing)|fought|captur(?:es|ed)"
-    r"|launch(?:es|ed)|train(?:s|ed|ing)|receiv(?:es|ed)|lost|destroy(?:s|ed))\b",
     re.IGNORECASE,
 )
 _BOILERPLATE = re.compile(
@@ -114,15 +110,18 @@ def split_sentences(text: str) -> list[Sentence]:
     return sentences
 
 
-def checkworthiness(sentence: str) -> tuple[float, tuple[str, ...]]:
-    """How worth checking ``sentence`` is (0..1), and the reasons (see the module table)."""
+def checkworthiness(sentence: str, *, event: bool | None = None) -> tuple[float, tuple[str, ...]]:
+    """How worth checking ``sentence`` is (0..1), and the reasons (see the module table).
+
+    ``event``: whether a parse found an event in it (:func:`~.events.reports_event`); left
+    out, the verb forms are read instead (:func:`~.events.looks_eventive`)."""
     words = _WORD.findall(sentence)
     signals = {
         "number": bool(parse_quantities(sentence)),
         "attribution": detect_stance(sentence) is not Stance.asserted
         or _CONFIRM.search(sentence) is not None,
         "entity": _has_entity(words),
-        "event": _EVENT.search(sentence) is not None,
+        "event": looks_eventive(sentence) if event is None else event,
         "short": len(words) < 6,
         "question": sentence.rstrip().rstrip("\"'”’)").endswith("?"),
         "boilerplate": _BOILERPLATE.search(sentence) is not None,
