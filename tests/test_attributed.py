@@ -61,7 +61,7 @@ def test_a_short_quote_with_a_named_speaker_is_a_claim() -> None:
     ("sentence", "chosen"),
     [
         ("A new ferry line to Valmora is being built by the port.", True),
-        ("The treaty with Valmora holds a clause about closing the harbour.", True),
+        ("The treaty with Valmora is about closing the harbour.", True),
         ("The port of Pentland is likely to open a second harbour.", True),
         ("Valmora has a deep harbour on the coast.", False),
         ("The mayor of Valmora is a former harbour pilot.", False),

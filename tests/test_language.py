@@ -855,20 +855,58 @@ def test_a_pronoun_is_the_speaker_only_with_no_rival_named_before(
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "frame"),
     [
-        # an infinitive that says what a noun is for
-        "Norland renewed its commitment to defend its allies in the region.",
-        "The rules give the chair the authority to call a meeting of the board.",
-        # a participle that describes a noun: the writer states the sentence, not "Norland."
-        "Pentland has sent aid to countries supporting Norland in the war.",
-        "Valmora hosted a summit of states opposing the new tariffs last week.",
+        # an infinitive that says what a noun is for attributes nothing
+        ("Norland renewed its commitment to defend its allies in the region.", False),
+        ("The rules give the chair the authority to call a meeting of the board.", False),
+        # a participle that describes a noun, no one named: the frame stays (PolNeAR
+        # counts "a lawsuit alleging fraud"), and the writer states the sentence, not
+        # "Norland." or "Fraud."
+        ("Pentland has sent aid to countries supporting Norland in the war.", True),
+        ("Valmora hosted a summit of states opposing the new tariffs last week.", True),
+        ("A lawsuit alleging fraud was filed in Tessel on Monday.", True),
     ],
 )
-def test_a_verb_that_describes_a_noun_attributes_nothing(nlp: Any, text: str) -> None:
+def test_a_verb_that_describes_a_noun_states_no_proposition_of_its_own(
+    nlp: Any, text: str, frame: bool
+) -> None:
     sentence = analyze(text, nlp).sentences[0]
-    assert sentence.frames == ()
+    assert (sentence.frame is not None) is frame
+    assert sentence.speakers[0].is_author
     assert sentence.proposition == text
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "content"),
+    [
+        ("Polls show a close contest in the state.", "Polls", "a close contest in the state"),
+        (
+            "A 2014 study by a law professor found 31 cases of fraud.",
+            "A 2014 study by a law professor",
+            "31 cases of fraud",
+        ),
+        ("Police found the car near the river.", None, None),  # an act, not a finding
+    ],
+)
+def test_a_poll_or_a_study_shows_or_finds_its_object(
+    nlp: Any, text: str, source: str | None, content: str | None
+) -> None:
+    frame = analyze(text, nlp).sentences[0].frame
+    if source is None:
+        assert frame is None
+        return
+    assert frame is not None and frame.source is not None
+    assert (frame.source.text, frame.content.text) == (source, content)
+
+
+def test_an_agreement_to_act_is_attributed_to_who_agreed(nlp: Any) -> None:
+    # as "promised to", "decided to": PolNeAR attributes the commitment to its maker
+    analysis = analyze("In the end, the Tessel port agreed to lend the city $5 million.", nlp)
+    found = analysis.sentences[0].frame
+    assert found is not None and found.source is not None
+    assert found.source.text == "the Tessel port"
+    assert found.content.text == "to lend the city $5 million"
 
 
 def test_a_participle_of_a_noun_of_saying_stays_a_frame(nlp: Any) -> None:

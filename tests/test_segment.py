@@ -202,18 +202,54 @@ def test_checkworthiness_reasons_and_range() -> None:
         ("A second ferry line to the islands is being built.", True),
         ("The plant closed after the strike.", True),
         ("The council will close the harbour road.", True),
+        ("The council will vote on the budget.", True),
         ("The rebels fought for the bridge.", True),
+        ("The rebels planted a bomb.", True),
+        ("The plant did not close.", True),
+        ("The plant can't close.", True),
+        ("They'll close the road.", True),
+        ("The bridge was taken by the rebels.", True),
         ("The council is in session.", False),
         ("He has been a member for years.", False),
         ("The city has a deep port.", False),
+        ("The mayor will not be a candidate.", False),
+        ("The mayor won't be a candidate.", False),
+        ("The will of the people is clear.", False),
+        ("The port is open.", False),
+        ("The couple have children.", False),
+        ("The village has a hundred homes.", False),
+        ("It is indeed a port.", False),
         ("Officials claimed it.", False),  # a saying is attribution, no event
+        ("Officials denied it.", False),
         ("They were expecting it.", False),  # so is a belief
+        ("The residents are worried.", False),
     ],
 )
 def test_an_event_is_read_from_the_verb_forms_of_any_subject(sentence: str, event: bool) -> None:
     # no list of a subject area's verbs: a ferry line built and a road closed are events
     # as much as troops sent
     assert ("event" in checkworthiness(sentence)[1]) is event
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event"),
+    [
+        ("The council will vote on the budget.", True),
+        ("The court ruled against the mayor.", True),  # a cue verb that does something
+        ("The company added 500 jobs.", True),
+        ("The treaty is about closing the harbour.", True),  # a gerund with an object
+        ("The court ruled that the vote was void.", False),  # a cue verb that reports
+        ("The mayor denied the report.", False),
+        ("The company is based in Valmora.", False),
+        ("The mayor will be a candidate.", False),
+    ],
+)
+def test_the_parse_reads_an_event_in_any_verb_that_does_something(
+    sentence: str, event: bool
+) -> None:
+    from extractor.language import analyze, load_pipeline
+
+    assert analyze(sentence, load_pipeline()).sentences[0].event is event
 
 
 def test_a_parse_s_reading_of_the_event_overrides_the_verb_forms() -> None:

@@ -184,10 +184,12 @@ def test_precedence_denied_over_unverified_over_reported() -> None:
             True,
         ),
         ("North Korea has yet to confirm the deployment.", True),
-        # a lack of knowledge or record, as "did not know" ("no information on the strike")
+        # having no knowledge, as "did not know" ("has no information on the strike")
         ("Most residents have no information on the strike at the port.", True),
-        ("The ministry has no record of the shipment.", True),
-        ("The union says it has information on the strike.", False),
+        ("The ministry had no knowledge of the shipment.", True),
+        # a lack in a phrase of its own is not the claim's negation
+        ("The suspect, a man with no record of violence, was charged on Monday.", False),
+        ("The port reopened, though officials gave no information on the cause.", False),
         ("Russia sent not only troops but also weapons.", False),
         ("Pentagon leaders said they could confirm that 10,000 soldiers had arrived.", False),
         ("We choose not to lock you out of our reporting.", False),

@@ -317,7 +317,7 @@ def _unattributed(text: str) -> str:
 
 
 def _proposition(sentence: Sentence, frame: Frame | None, speaker: Speaker, blocks: _Index) -> str:
-    if frame is None:
+    if frame is None or _only_describes(frame):
         return _unattributed(sentence.text)
     frame = _within(frame, sentence)
     replacements: dict[tuple[int, int], str] = {}
@@ -341,6 +341,13 @@ def _proposition(sentence: Sentence, frame: Frame | None, speaker: Speaker, bloc
     if frame.continued is None:
         return said
     return join_quote(said, frame.continued.text)
+
+
+def _only_describes(frame: Frame) -> bool:
+    """A participle that describes a noun, with no one named and only an object for its
+    content ("encouraged countries [supporting Norland] to ...", "a lawsuit [alleging
+    fraud] was filed"): the writer states the sentence, not "Norland." or "Fraud."."""
+    return frame.modifier and frame.thing and frame.source is None
 
 
 def _before_another_speaker(frame: Frame, own: Sequence[Frame], text: str) -> Frame:

@@ -7,6 +7,7 @@ from __future__ import annotations
 __all__ = [
     "BELIEF",
     "DENIAL",
+    "EVIDENCE",
     "NEEDS_THAT",
     "NOUN_CUES",
     "OBJECT_CONTENT",
@@ -36,6 +37,13 @@ BELIEF = frozenset(
 #: verbs that report speech only with a "that" clause ("a study found that ..."); otherwise
 #: they are ordinary verbs ("North Korea will observe how ...", "they are shown how ...")
 NEEDS_THAT = frozenset("find show observe indicate know feel learn note".split())
+#: nouns of things that show or find by themselves: with one of them for its subject, "show"
+#: or "find" reports its object too ("polls show a close contest", "a study found 31 cases")
+EVIDENCE = frozenset(
+    """poll survey study analysis research review audit test census data figure statistic
+    record document video footage photo photograph image picture chart graph map website
+    paper documentary film investigation inquiry probe experiment evidence finding""".split()
+)
 #: cues that deny their content
 DENIAL = frozenset("deny reject dispute refute rebut dismiss contradict".split())
 #: cues whose direct object can be the content ("denied the report", "confirmed the deal")
@@ -47,7 +55,7 @@ OBJECT_CONTENT = frozenset(
 )
 #: cues whose infinitive complement is the content ("told his aides to leave")
 XCOMP_CONTENT = frozenset(
-    "tell urge ask order instruct advise warn promise vow pledge decide refuse offer".split()
+    "tell urge ask order instruct advise warn promise vow pledge decide refuse offer agree".split()
 )
 
 #: nouns that carry what someone said or intends: "X's claim that ...", "the warning by X

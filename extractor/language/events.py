@@ -7,10 +7,15 @@ language only, never of a subject area's vocabulary:
 * :func:`reports_event` reads a parse: a verb (not an auxiliary) that is finite,
   carries an auxiliary ("was formed", "will vote", "likely to send"), or is a gerund
   with an object ("about sending troops"), and is neither a state ("is", "seems",
-  "owns", "knows") nor a verb of saying or believing, which counts as attribution;
-* :func:`looks_eventive` reads the words alone, where nothing was parsed: a verb group
-  of tense or voice ("was formed", "has closed", "will vote", "is moving") or a regular
-  past form ("closed", "voted"), or an irregular past of English ("sent", "fought").
+  "owns", "knows") nor only a saying or a belief ("said", "thinks", "ruled that ..."),
+  which count as attribution; a verb that can report speech but does something here is
+  an event ("ruled against the mayor", "charged two men", "will vote on the budget");
+* :func:`looks_eventive` reads the words alone, where nothing was parsed (the
+  ``attribution=model`` path): a verb group of tense, voice or a modal ("was formed",
+  "has closed", "will vote", "isn't meeting", "did not close"), a regular past
+  ("closed") or an irregular past or participle of English ("sent", "taken"). It reads
+  no present tense ("troops cross the border") and takes some adjectives in "-ed" or
+  "-ing" for verbs ("worried" is a belief and no event; "interesting" is one).
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from .cues import is_cue_lemma
+from .cues import BELIEF, is_cue_lemma
 
 __all__ = ["STATIVE", "looks_eventive", "reports_event"]
 
@@ -29,24 +34,32 @@ STATIVE = frozenset(
     exist belong consist contain comprise include involve own possess lack need require
     deserve matter depend mean cost weigh equal fit suit concern know understand
     recognize recognise realize realise remember forget believe think suppose doubt
-    want wish hope prefer like love hate mind care""".split()
+    want wish hope prefer like love hate mind care base locate situate""".split()
 )
-#: tags of a finite verb, and of the forms an auxiliary carries
-_FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
+#: verbs that only say: never an event, whatever follows them
+SAYING = frozenset(
+    """say tell state claim report announce insist argue assert allege explain note
+    suggest comment respond reply remark mention describe quote stress emphasize
+    emphasise reiterate repeat testify write tweet deny refute rebut contradict confirm
+    acknowledge admit""".split()
+)
+_NOT_EVENTS = STATIVE | BELIEF | SAYING
+_FINITE = frozenset({"VBD", "VBZ", "VBP"})
 _GROUPED = frozenset({"VBN", "VBG", "VB"})
 _AUX_DEPS = frozenset({"aux", "auxpass"})
 
 
 def _is_event(token: Any) -> bool:
-    if token.pos_ != "VERB" or token.lemma_.lower() in STATIVE:
+    lemma = token.lemma_.lower()
+    if token.pos_ != "VERB" or lemma in _NOT_EVENTS:
         return False
-    if is_cue_lemma(token.lemma_.lower()):
-        return False
+    deps = {c.dep_ for c in token.children}
+    if is_cue_lemma(lemma) and "ccomp" in deps:
+        return False  # "the court ruled that ...": a saying; "ruled against" is an act
     if token.tag_ in _FINITE:
         return True
     if token.tag_ not in _GROUPED:
         return False
-    deps = {c.dep_ for c in token.children}
     # "was formed", "will vote", "is likely to send", or a gerund doing something to
     # something ("a clause about sending troops")
     return bool(deps & _AUX_DEPS) or (token.tag_ == "VBG" and "dobj" in deps)
@@ -57,36 +70,71 @@ def reports_event(tokens: Iterable[Any]) -> bool:
     return any(_is_event(token) for token in tokens)
 
 
-#: a verb group of tense, aspect or voice: "was formed", "has not closed", "will vote"
+#: words that stand between an auxiliary and its verb ("has not yet", "will probably")
+_BETWEEN = r"(?:not|never|also|already|now|just|soon|still|often|reportedly|\w+ly)"
+#: words that follow an auxiliary and are no verb
+_NOT_A_VERB = (
+    r"(?:not|never|also|already|now|just|soon|still|often|reportedly|be|been|being|have"
+    r"|the|a|an|of|to|and|or|in|on|at|for|by|with|that|this|it|its|he|she|they|we|you"
+    r"|nothing|something|anything|everything|morning|evening|during|according|indeed"
+    r"|\w+ly)"
+)
+_APOSTROPHE = "['\u2019]"
+#: irregular participles ("was taken", "has withdrawn"), no state's ("known", "seen")
+_PARTICIPLES = (
+    r"taken|given|written|spoken|broken|chosen|driven|eaten|fallen|frozen|hidden|proven"
+    r"|risen|shaken|stolen|sworn|thrown|beaten|bitten|ridden|shown|grown|drawn|flown"
+    r"|blown|withdrawn|overtaken|undertaken|forbidden|woken|sent|built|caught|fought|held"
+    r"|kept|led|lost|made|met|paid|sold|spent|struck|taught|won|brought|bought|found|hit"
+    r"|cut|shot|shut|set|put|hurt|laid|fled|dug|hung"
+)
+#: a verb group of tense, aspect or voice: "was formed", "has not closed", "isn't meeting"
 _VERB_GROUP = re.compile(
-    r"\b(?:is|are|was|were|be|been|being|has|have|had|will|would|shall)"
-    r"(?:\s+(?:not|never|also|already|now|just|reportedly|\w+ly|be|been|being))*"
-    r"\s+(?!been\b|being\b)([a-z]+(?:ed|en|ing))\b"
+    rf"\b(?:is|are|was|were|be|been|being|has|have|had"
+    rf"|(?:is|are|was|were|has|have|had)n{_APOSTROPHE}t)"
+    rf"(?:\s+(?:{_BETWEEN}|be|been|being))*\s+(?!{_NOT_A_VERB}\b)"
+    rf"({_PARTICIPLES}|[a-z]{{2,}}(?<!e)ed|[a-z]{{3,}}ing)\b"
 )
-#: a modal and a verb: "will vote", "could close" (not "will be", "would have")
+#: a modal, or a negated "do", and a verb: "will vote", "could close", "can't close",
+#: "they'll close", "did not close" (not "will be", "would have", "the will of")
 _MODAL = re.compile(
-    r"\b(?:will|would|shall|can|could|may|might|must|should)"
-    r"(?:\s+(?:not|never|also|now|soon|\w+ly))*\s+(?!be\b|have\b|been\b)([a-z]+)\b"
+    rf"(?:\b(?:will|would|shall|can|could|may|might|must|should)"
+    rf"|\b(?:can|won|wouldn|couldn|shouldn|mustn){_APOSTROPHE}t|{_APOSTROPHE}ll"
+    rf"|\b(?:did|does|do)(?:\s+not|n{_APOSTROPHE}t))"
+    rf"(?:\s+{_BETWEEN})*\s+(?!{_NOT_A_VERB}\b)([a-z]+)\b"
 )
-#: a regular past form in lower case (names are capitalised): "closed", "voted"
-_REGULAR_PAST = re.compile(r"\b[a-z]{3,}ed\b")
-#: irregular past forms of common English verbs: no auxiliaries, no verbs of saying, none
-#: that is as often a noun or a present ("set", "cut", "left")
+#: a regular past in lower case (names are capitalised): "closed", "voted"
+_REGULAR_PAST = re.compile(r"\b[a-z]{3,}(?<!e)ed\b")
+#: words in "-ed" that are no past form
+_NOT_PAST = frozenset(
+    "hundred kindred sacred naked wicked rugged ragged beloved wretched crooked".split()
+)
+#: irregular past forms of common English verbs: no auxiliaries, no verbs of saying or of
+#: state, none that is as often a noun, an adjective or a present ("set", "left", "won")
 _IRREGULAR_PAST = re.compile(
-    r"\b(?:arose|awoke|became|began|bent|blew|broke|brought|built|burnt|bought|caught|chose"
-    r"|came|dealt|dug|drew|drove|drank|ate|fell|fed|fought|fled|flew|forbade|froze|got|gave"
-    r"|went|grew|hung|hid|held|hurt|kept|laid|led|lent|lost|made|met|paid|rode|rang|rose|ran"
-    r"|sold|sent|shook|shut|sang|sank|sat|slept|slid|spent|sprang|stood|stole|stuck|struck"
-    r"|swept|swam|swung|took|taught|tore|threw|won|withdrew|overtook|undertook)\b"
+    r"\b(?:arose|awoke|began|bent|blew|broke|brought|built|burnt|bought|caught|chose"
+    r"|came|dealt|dug|drew|drove|drank|ate|fell|fed|fought|fled|flew|forbade|froze|gave"
+    r"|went|grew|hung|hid|held|kept|laid|led|lent|lost|made|met|paid|rode|rang|rose|ran"
+    r"|sold|sent|shook|sang|sank|sat|slept|slid|spent|sprang|stood|stole|stuck|struck"
+    r"|swept|swam|swung|took|taught|tore|threw|withdrew|overtook|undertook)\b"
 )
+
+
+def _lemmas(word: str) -> set[str]:
+    """Guesses at the lemma of a verb form: "closed" close, "planned" plan (a doubled
+    consonant undone only where it is doubled), "denied" deny, "taking" take."""
+    stem = word[:-3] if word.endswith("ing") else word[:-2] if word.endswith("ed") else word
+    guesses = {word, stem, stem + "e"}
+    if len(stem) > 2 and stem[-1] == stem[-2]:
+        guesses.add(stem[:-1])
+    if word.endswith("ied"):
+        guesses.add(word[:-3] + "y")
+    return guesses
 
 
 def _eventive(word: str) -> bool:
-    """A verb form that is no verb of saying or believing ("claimed", "hoped", "saying")
-    nor of state ("owned"): its stem, with an "e" or a doubled consonant undone, is neither."""
-    stem = word[:-3] if word.endswith("ing") else word[:-2]
-    guesses = {word, stem, stem + "e", word[:-1], stem[:-1]}
-    return not any(is_cue_lemma(lemma) or lemma in STATIVE for lemma in guesses)
+    """A verb form that is neither a saying, a belief nor a state."""
+    return word not in _NOT_PAST and not (_lemmas(word) & _NOT_EVENTS)
 
 
 def looks_eventive(sentence: str) -> bool:

@@ -79,6 +79,9 @@ class Frame:
     #: the content is the cue's object, a thing, not a clause ("denied the report"): it
     #: states nothing by itself
     thing: bool = False
+    #: the cue is a participle describing a noun ("countries [supporting the treaty]",
+    #: "a lawsuit [alleging fraud]")
+    modifier: bool = False
 
 
 def quote_regions(text: str) -> list[tuple[int, int]]:

@@ -32,6 +32,7 @@ from typing import Any
 from .cues import (
     BELIEF,
     DENIAL,
+    EVIDENCE,
     NEEDS_THAT,
     NOUN_CUES,
     OBJECT_CONTENT,
@@ -128,6 +129,8 @@ def _content_tokens(cue: Any) -> list[Any]:
         clauses = [
             c for c in clauses if any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)
         ]
+    if not clauses and lemma in _EVIDENTIAL and _shown_by_evidence(cue):
+        clauses = [c for c in cue.children if c.dep_ == "dobj"]
     if not clauses and lemma not in NEEDS_THAT:
         clauses = [c for c in cue.children if _reported_clause(cue, c)]
     if clauses:
@@ -140,6 +143,17 @@ def _content_tokens(cue: Any) -> list[Any]:
         own = {t.i for t in cue.subtree}
         return [t for t in cue.head.subtree if t.i not in own]
     return _quote_after(cue) or _quote_before(cue)
+
+
+#: verbs that report what evidence holds ("polls show a close contest")
+_EVIDENTIAL = frozenset({"show", "find"})
+
+
+def _shown_by_evidence(cue: Any) -> bool:
+    """The cue's subject is a poll, a study, a video ...: a thing whose object is what it
+    shows ("a study found 31 cases"), where a person's would be an act ("police found
+    the car")."""
+    return any(c.dep_ == "nsubj" and c.lemma_.lower() in EVIDENCE for c in cue.children)
 
 
 def _misparsed_subject(cue: Any, clause: Any) -> list[Any]:
@@ -293,8 +307,6 @@ def _verb_frame(
     source = None
     if source_tok is not None:
         source = token_span(doc, source_tokens(source_tok), offset)
-    if source is None and _modifies_a_noun(cue) and _names_a_thing(cue, content_tokens):
-        return None  # "countries supporting the treaty": no one is said to say anything
     return Frame(
         kind=content_kind(regions, content_span),
         cue=cue_span,
@@ -309,6 +321,7 @@ def _verb_frame(
         continued=continued,
         participle=cue.tag_ == "VBG" and cue.dep_ == "advcl" and cue.head.pos_ in _VERBS,
         thing=_names_a_thing(cue, content_tokens),
+        modifier=_modifies_a_noun(cue),
     )
 
 

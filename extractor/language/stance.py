@@ -101,8 +101,8 @@ _NEGATION = re.compile(
     r"\s+(?:\w+\s+)?not\b(?!\s+only\b)"
     r"|\b\w+n't\b|\bcannot\b|\bnever\b|\bno\s+longer\b|\bneither\b"
     r"|\b(?:has|have|had)\s+yet\s+to\b"
-    r"|\bno\s+(?:evidence|proof|signs?|indications?|confirmation|information|knowledge"
-    r"|records?|trace)\b",
+    r"|\bno\s+(?:evidence|proof|sign|signs|indication|confirmation)\b"
+    r"|\b(?:has|have|had|having)\s+no\s+(?:information|knowledge)\b",
     re.IGNORECASE,
 )
 
