@@ -886,7 +886,9 @@ def test_a_verb_that_describes_a_noun_states_no_proposition_of_its_own(
             "A 2014 study by a law professor",
             "31 cases of fraud",
         ),
+        ("The data show a rise in crime.", "The data", "a rise in crime"),
         ("Police found the car near the river.", None, None),  # an act, not a finding
+        ("The study found itself at the center of a dispute.", None, None),
     ],
 )
 def test_a_poll_or_a_study_shows_or_finds_its_object(
@@ -900,6 +902,43 @@ def test_a_poll_or_a_study_shows_or_finds_its_object(
     assert (frame.source.text, frame.content.text) == (source, content)
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker", "proposition"),
+    [
+        (
+            "As the mayor of Tessel said on Monday, the bridge will reopen in May.",
+            "the mayor of Tessel",
+            "The bridge will reopen in May.",
+        ),
+        (
+            "The bridge will reopen in May, as the mayor of Tessel put it.",
+            "the mayor of Tessel",
+            "The bridge will reopen in May.",
+        ),
+        # no one is named: the writer's, and the bridge expected nothing
+        (
+            "As expected, the bridge over the Tessel reopened.",
+            None,
+            "The bridge over the Tessel reopened.",
+        ),
+        (
+            "As the mayor left, the bridge reopened.",
+            None,
+            "As the mayor left, the bridge reopened.",
+        ),
+    ],
+)
+def test_as_someone_said_attributes_the_clause_it_hangs_off(
+    nlp: Any, text: str, speaker: str | None, proposition: str
+) -> None:
+    (sentence,) = analyze(text, nlp).sentences
+    assert sentence.proposition == proposition
+    if speaker is None:
+        assert sentence.speakers[0].is_author
+    else:
+        assert sentence.speakers[0].name == speaker
+
+
 def test_an_agreement_to_act_is_attributed_to_who_agreed(nlp: Any) -> None:
     # as "promised to", "decided to": PolNeAR attributes the commitment to its maker
     analysis = analyze("In the end, the Tessel port agreed to lend the city $5 million.", nlp)
@@ -907,6 +946,25 @@ def test_an_agreement_to_act_is_attributed_to_who_agreed(nlp: Any) -> None:
     assert found is not None and found.source is not None
     assert found.source.text == "the Tessel port"
     assert found.content.text == "to lend the city $5 million"
+
+
+def test_a_participle_describing_a_noun_is_no_claim_of_its_own(nlp: Any) -> None:
+    text = (
+        "Officials said the vote was delayed, and a lawsuit alleging widespread fraud by "
+        "election workers in three counties was filed on Monday."
+    )
+    (sentence,) = analyze(text, nlp).sentences
+    assert sentence.proposition == "The vote was delayed."
+    assert sentence.secondary == ()
+
+
+def test_an_infinitive_cue_in_a_relative_clause_leaves_the_writer_his_sentence(
+    nlp: Any,
+) -> None:
+    text = "The plan, which the council agreed to fund, was scrapped."
+    (sentence,) = analyze(text, nlp).sentences
+    assert sentence.speakers[0].is_author
+    assert sentence.proposition == text
 
 
 def test_a_participle_of_a_noun_of_saying_stays_a_frame(nlp: Any) -> None:

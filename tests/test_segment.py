@@ -220,7 +220,12 @@ def test_checkworthiness_reasons_and_range() -> None:
         ("The village has a hundred homes.", False),
         ("It is indeed a port.", False),
         ("Officials claimed it.", False),  # a saying is attribution, no event
-        ("Officials denied it.", False),
+        ("Officials denied it.", True),  # a denial does something to its object
+        ("Iran will comply with the ruling.", True),  # a verb in "-ly", no adverb
+        ("The hostages were freed.", True),
+        ("Police located the missing boy.", True),
+        ("The plant cannot close.", True),
+        ("Three people died in the fire.", True),
         ("They were expecting it.", False),  # so is a belief
         ("The residents are worried.", False),
     ],
@@ -239,7 +244,8 @@ def test_an_event_is_read_from_the_verb_forms_of_any_subject(sentence: str, even
         ("The company added 500 jobs.", True),
         ("The treaty is about closing the harbour.", True),  # a gerund with an object
         ("The court ruled that the vote was void.", False),  # a cue verb that reports
-        ("The mayor denied the report.", False),
+        ("The mayor denied the report.", True),  # as "rejected the report" is
+        ("The Senate confirmed the nominee.", True),
         ("The company is based in Valmora.", False),
         ("The mayor will be a candidate.", False),
     ],
@@ -250,6 +256,16 @@ def test_the_parse_reads_an_event_in_any_verb_that_does_something(
     from extractor.language import analyze, load_pipeline
 
     assert analyze(sentence, load_pipeline()).sentences[0].event is event
+
+
+def test_the_verb_forms_are_read_in_linear_time() -> None:
+    # a long run of auxiliaries or adverbs with no verb after them must not backtrack
+    import time
+
+    began = time.perf_counter()
+    for text in ("The plant will " + "reportedly " * 2000 + "the", "be " * 10_000):
+        assert "event" not in checkworthiness(text)[1]
+    assert time.perf_counter() - began < 2.0
 
 
 def test_a_parse_s_reading_of_the_event_overrides_the_verb_forms() -> None:

@@ -190,6 +190,7 @@ def test_precedence_denied_over_unverified_over_reported() -> None:
         # a lack in a phrase of its own is not the claim's negation
         ("The suspect, a man with no record of violence, was charged on Monday.", False),
         ("The port reopened, though officials gave no information on the cause.", False),
+        ("Having no information on the cause, officials closed the port.", False),
         ("Russia sent not only troops but also weapons.", False),
         ("Pentagon leaders said they could confirm that 10,000 soldiers had arrived.", False),
         ("We choose not to lock you out of our reporting.", False),

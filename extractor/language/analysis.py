@@ -548,8 +548,9 @@ def _nested(frame: Frame, main: Frame, text: str) -> bool:
 
 
 def _stands_apart(frame: Frame, own: Sequence[Frame], taken: Sequence[Secondary]) -> bool:
-    """A second attribution of a sentence with content of its own: a claim by itself."""
-    if len(frame.content.text.split()) < _MIN_SECONDARY_WORDS:
+    """A second attribution of a sentence with content of its own: a claim by itself (not
+    a participle describing a noun: "groups opposing the tariffs held a rally")."""
+    if len(frame.content.text.split()) < _MIN_SECONDARY_WORDS or _only_describes(frame):
         return False
     if frame.participle and frame.thing and _PRONOUN_START.match(frame.content.text):
         return False  # "confirmed the deployment, calling it ...": "it" is that object

@@ -40,9 +40,9 @@ NEEDS_THAT = frozenset("find show observe indicate know feel learn note".split()
 #: nouns of things that show or find by themselves: with one of them for its subject, "show"
 #: or "find" reports its object too ("polls show a close contest", "a study found 31 cases")
 EVIDENCE = frozenset(
-    """poll survey study analysis research review audit test census data figure statistic
-    record document video footage photo photograph image picture chart graph map website
-    paper documentary film investigation inquiry probe experiment evidence finding""".split()
+    """poll survey study analysis research review audit test census data datum figure
+    statistic record document video footage photo photograph image picture chart graph
+    map website paper documentary film experiment evidence finding""".split()
 )
 #: cues that deny their content
 DENIAL = frozenset("deny reject dispute refute rebut dismiss contradict".split())

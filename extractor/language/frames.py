@@ -94,6 +94,8 @@ def _subject(cue: Any) -> tuple[Any | None, bool]:
         found = own_subject(token)
         if found is not None:
             return found
+        if _as_clause(token):
+            break  # "As expected, the bridge reopened": the bridge expected nothing
         if token.dep_ == "acl" and token.head.lemma_.lower() in NOUN_CUES:
             owner = noun_owner(token.head)
             return owner, owner is not None
@@ -116,11 +118,22 @@ def _name_before(cue: Any) -> Any | None:
     return None
 
 
+def _as_clause(cue: Any) -> bool:
+    """The cue heads a clause of "as" hung off another: "As the mayor said, the bridge will
+    reopen", "the bridge will reopen, as the mayor put it"."""
+    return cue.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.children)
+
+
 def _content_tokens(cue: Any) -> list[Any]:
     """The tokens of what the cue introduces (empty when it introduces nothing)."""
     lemma = cue.lemma_.lower()
     clauses = [c for c in cue.children if c.dep_ == "ccomp"]
-    if not clauses and (lemma in BELIEF or lemma in XCOMP_CONTENT):
+    if not clauses and _as_clause(cue):
+        # "As X said, Y": what was said is the clause the "as" clause hangs off
+        own = {t.i for t in cue.subtree}
+        return [t for t in cue.head.subtree if t.i not in own]
+    if not clauses and (lemma in BELIEF or lemma in XCOMP_CONTENT) and cue.dep_ != "relcl":
+        # not "the plan, which the council agreed to fund, was scrapped": an aside
         clauses = [c for c in cue.children if c.dep_ == "xcomp"]
     if not clauses and lemma in OBJECT_CONTENT:
         clauses = [c for c in cue.children if c.dep_ == "dobj"]
@@ -130,7 +143,7 @@ def _content_tokens(cue: Any) -> list[Any]:
             c for c in clauses if any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)
         ]
     if not clauses and lemma in _EVIDENTIAL and _shown_by_evidence(cue):
-        clauses = [c for c in cue.children if c.dep_ == "dobj"]
+        clauses = [c for c in cue.children if c.dep_ == "dobj" and c.tag_ != "PRP"]
     if not clauses and lemma not in NEEDS_THAT:
         clauses = [c for c in cue.children if _reported_clause(cue, c)]
     if clauses:
@@ -404,6 +417,8 @@ def _is_cue_verb(token: Any) -> bool:
     verb does; or a phrasal cue ("pointed out that ...")."""
     lemma = token.lemma_.lower()
     if token.pos_ == "VERB":
+        if lemma == "put" and _as_clause(token):  # "as the mayor put it, ..."
+            return any(c.dep_ == "dobj" and c.lower_ == "it" for c in token.children)
         particle = _PHRASAL.get(lemma)
         if particle is not None:
             return any(c.dep_ == "prt" and c.lower_ == particle for c in token.children)

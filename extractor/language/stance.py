@@ -102,7 +102,7 @@ _NEGATION = re.compile(
     r"|\b\w+n't\b|\bcannot\b|\bnever\b|\bno\s+longer\b|\bneither\b"
     r"|\b(?:has|have|had)\s+yet\s+to\b"
     r"|\bno\s+(?:evidence|proof|sign|signs|indication|confirmation)\b"
-    r"|\b(?:has|have|had|having)\s+no\s+(?:information|knowledge)\b",
+    r"|\b(?:has|have|had)\s+no\s+(?:information|knowledge)\b",
     re.IGNORECASE,
 )
 
