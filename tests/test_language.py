@@ -939,6 +939,14 @@ def test_as_someone_said_attributes_the_clause_it_hangs_off(
         assert sentence.speakers[0].name == speaker
 
 
+def test_a_noun_of_saying_inside_what_was_said_is_not_the_speaker(nlp: Any) -> None:
+    # the court rejected the request: the Democrats' request is part of the court's claim
+    text = "The Tessel court on Monday rejected a request from Democrats to extend early voting."
+    (sentence,) = analyze(text, nlp).sentences
+    assert [s.name for s in sentence.speakers] == ["The Tessel court"]
+    assert sentence.frame is not None and sentence.frame.cue.text == "rejected"
+
+
 def test_an_agreement_to_act_is_attributed_to_who_agreed(nlp: Any) -> None:
     # as "promised to", "decided to": PolNeAR attributes the commitment to its maker
     analysis = analyze("In the end, the Tessel port agreed to lend the city $5 million.", nlp)

@@ -213,7 +213,9 @@ def _sentence_frames(sentence: Sentence, index: _Frames) -> list[Frame]:
         # it was ..."), a finite cue before a participle hung off a verb ("confirmed the
         # deployment, calling it ..."), then the one whose content covers most of the
         # sentence
-        return sorted(own, key=lambda f: (f.source is None, f.thing, f.participle, -overlap(f)))
+        ordered = sorted(own, key=lambda f: (f.source is None, f.thing, f.participle, -overlap(f)))
+        outer = _holding(ordered[0], ordered)
+        return ordered if outer is None else [outer, *(f for f in ordered if f is not outer)]
     # a sentence of a quote that runs on: the frame of the quote it belongs to
     for lo, hi in index.regions_over(sentence.start, sentence.end):
         inside = max(0, min(sentence.end, hi) - max(sentence.start, lo))
@@ -229,6 +231,23 @@ def _sentence_frames(sentence: Sentence, index: _Frames) -> list[Frame]:
         if before is not None:
             return [before]
     return []
+
+
+def _holding(frame: Frame, frames: Sequence[Frame]) -> Frame | None:
+    """For a noun of saying, a frame with a source whose content holds its cue: the speaker
+    of the words it is part of ("the court rejected [a request from Democrats to extend
+    voting]": the court's claim, not the Democrats'). A verb's frame inside an object keeps
+    the lead ("announced a unit [that analysts say is ready]": the analysts' claim)."""
+    if not frame.nominal:
+        return None
+    for other in frames:
+        if other is frame or other.source is None:
+            continue
+        holds = other.content.start <= frame.cue.start < other.content.end
+        held = frame.content.start <= other.cue.start < frame.content.end
+        if holds and not held:
+            return other
+    return None
 
 
 #: the most text between an attribution and a quote that goes on with the same speaker

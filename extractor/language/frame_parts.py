@@ -82,6 +82,8 @@ class Frame:
     #: the cue is a participle describing a noun ("countries [supporting the treaty]",
     #: "a lawsuit [alleging fraud]")
     modifier: bool = False
+    #: the cue is a noun of saying ("a request from X to ...", "X's claim that ...")
+    nominal: bool = False
 
 
 def quote_regions(text: str) -> list[tuple[int, int]]:

@@ -94,4 +94,5 @@ def noun_frame(noun: Any, offset: int, regions: Sequence[tuple[int, int]]) -> Fr
         cue_lemma=noun.lemma_.lower(),
         source_head=owner.i,
         source_extent=extent(owner, offset),
+        nominal=True,
     )
