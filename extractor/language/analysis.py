@@ -38,6 +38,8 @@ _BARE_CONTRAST = re.compile(r"\s(?:while|whereas)\s", re.IGNORECASE)
 _LEADING_THAT = re.compile(r"^\s*that\b", re.IGNORECASE)
 #: a name that opens with an article, lower-cased inside a sentence ("the navy")
 _ARTICLE = re.compile(r"(?:The|A|An)\s")
+#: a content that is an infinitive ("to extend early voting")
+_INFINITIVE = re.compile(r"to\s", re.IGNORECASE)
 #: a content that opens with a pronoun object ("calling it a disaster")
 _PRONOUN_START = re.compile(r"(?:it|them|this|that|these|those)\b", re.IGNORECASE)
 _LINE = re.compile(r"[^\n]+")
@@ -212,7 +214,7 @@ def _sentence_frames(sentence: Sentence, index: _Frames) -> list[Frame]:
         # the mayor said ..."), a clause before a bare object ("defended the bill, saying
         # it was ..."), a finite cue before a participle hung off a verb ("confirmed the
         # deployment, calling it ..."), then the one whose content covers most of the
-        # sentence
+        # sentence; but a request inside another's words is that speaker's (_holding)
         ordered = sorted(own, key=lambda f: (f.source is None, f.thing, f.participle, -overlap(f)))
         outer = _holding(ordered[0], ordered)
         return ordered if outer is None else [outer, *(f for f in ordered if f is not outer)]
@@ -234,11 +236,12 @@ def _sentence_frames(sentence: Sentence, index: _Frames) -> list[Frame]:
 
 
 def _holding(frame: Frame, frames: Sequence[Frame]) -> Frame | None:
-    """For a noun of saying, a frame with a source whose content holds its cue: the speaker
-    of the words it is part of ("the court rejected [a request from Democrats to extend
-    voting]": the court's claim, not the Democrats'). A verb's frame inside an object keeps
-    the lead ("announced a unit [that analysts say is ready]": the analysts' claim)."""
-    if not frame.nominal:
+    """For a noun of what someone wants done ("a request from X [to ...]"), a frame with a
+    source whose content holds its cue: the speaker of the words it is part of ("the court
+    rejected [a request from Democrats to extend voting]": the court's claim, not the
+    Democrats'). A noun with a reported clause keeps the lead ("Russia rejected Ukraine's
+    claim that ...": Ukraine's claim, which Russia denies), and so does a verb's frame."""
+    if not (frame.nominal and _INFINITIVE.match(frame.content.text)):
         return None
     for other in frames:
         if other is frame or other.source is None:
@@ -336,7 +339,7 @@ def _unattributed(text: str) -> str:
 
 
 def _proposition(sentence: Sentence, frame: Frame | None, speaker: Speaker, blocks: _Index) -> str:
-    if frame is None or _only_describes(frame):
+    if frame is None:
         return _unattributed(sentence.text)
     frame = _within(frame, sentence)
     replacements: dict[tuple[int, int], str] = {}
@@ -365,7 +368,8 @@ def _proposition(sentence: Sentence, frame: Frame | None, speaker: Speaker, bloc
 def _only_describes(frame: Frame) -> bool:
     """A participle that describes a noun, with no one named and only an object for its
     content ("encouraged countries [supporting Norland] to ...", "a lawsuit [alleging
-    fraud] was filed"): the writer states the sentence, not "Norland." or "Fraud."."""
+    fraud] was filed"): the writer states the sentence, not "Norland." or "Fraud.", and
+    nothing in it is attributed or denied ("groups rejecting the plan held a rally")."""
     return frame.modifier and frame.thing and frame.source is None
 
 
@@ -508,7 +512,9 @@ def analyze(text: str, nlp: Any, sentences: Sequence[Sentence] | None = None) ->
     frame_index = _Frames(frames, regions, text, [s.end for s in sentences])
     by_cue = {(f.cue, f.source): f for f in frames}
     for sentence in sentences:
-        own = _sentence_frames(sentence, frame_index)
+        # a participle that only describes a noun is no one's saying (its frame stays in
+        # the article's, for whoever reads attributions the PolNeAR way)
+        own = [f for f in _sentence_frames(sentence, frame_index) if not _only_describes(f)]
         own = [_before_another_speaker(frame, own, text) for frame in own]
         candidates: list[Speaker] = []
         secondary: list[Secondary] = []
@@ -567,9 +573,8 @@ def _nested(frame: Frame, main: Frame, text: str) -> bool:
 
 
 def _stands_apart(frame: Frame, own: Sequence[Frame], taken: Sequence[Secondary]) -> bool:
-    """A second attribution of a sentence with content of its own: a claim by itself (not
-    a participle describing a noun: "groups opposing the tariffs held a rally")."""
-    if len(frame.content.text.split()) < _MIN_SECONDARY_WORDS or _only_describes(frame):
+    """A second attribution of a sentence with content of its own: a claim by itself."""
+    if len(frame.content.text.split()) < _MIN_SECONDARY_WORDS:
         return False
     if frame.participle and frame.thing and _PRONOUN_START.match(frame.content.text):
         return False  # "confirmed the deployment, calling it ...": "it" is that object

@@ -16,6 +16,8 @@ Shapes found, each with character spans into the article:
   its comma), a cue verb tagged as a noun that still has a subject and a reported clause,
   and the reported clause hung off the cue as an adverbial (``X said after the vote he
   would ...``);
+- ``As X said, Y`` and ``Y, as X put it`` (the clause the "as" clause hangs off);
+- ``polls show Y``, ``a study found Y``: a poll, a study, a video ... reports its object;
 - a cue with no stated source: ``it was reported that Y`` (source ``None``: the outlet).
 
 A cue inside quotation marks is part of someone's quote, not a new attribution (PolNeAR's
@@ -87,7 +89,8 @@ def _subject(cue: Any) -> tuple[Any | None, bool]:
     Walks up coordination, participles and prepositions ("... and added", ", saying",
     "by telling") to the clause that names the subject; a relative pronoun stands for the
     noun its clause attaches to; a participle of a saying noun ("a statement calling ...")
-    is said by whoever made the statement (:func:`noun_owner`).
+    is said by whoever made the statement (:func:`noun_owner`). An "as" clause names its
+    own subject or none ("As expected, the bridge reopened": the bridge expected nothing).
     """
     token = cue
     for _ in range(5):
@@ -124,14 +127,46 @@ def _as_clause(cue: Any) -> bool:
     return cue.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.children)
 
 
+#: what a cue says something of or about ("warned of delays", "spoke about the cuts")
+_ABOUT = frozenset({"of", "about"})
+
+
+def _says_the_clause(cue: Any) -> bool:
+    """An "as" clause whose cue has no complement of its own, so that the clause it hangs
+    off is what was said ("As the mayor said on Monday, ...", "as the mayor put it", "As he
+    told reporters, ..."); not one of time or reason ("As officials warned of delays, the
+    port closed"; "As the minister announced the cuts, unions called a strike")."""
+    if not _as_clause(cue):
+        return False
+    lemma = cue.lemma_.lower()
+    for child in cue.children:
+        if child.dep_ in ("dobj", "dative") and not (
+            lemma == "tell" or (lemma == "put" and child.lower_ == "it")
+        ):
+            return False
+        if child.dep_ in ("xcomp", "oprd", "ccomp") or (
+            child.dep_ == "prep" and child.lower_ in _ABOUT
+        ):
+            return False
+    return True
+
+
+def _clause_said(cue: Any) -> list[Any]:
+    """The clause an "as" clause hangs off, without it, from its subject on ("As the mayor
+    said, though, the plan ...": the plan ...)."""
+    own = {t.i for t in cue.subtree}
+    head = cue.head
+    subjects = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass", "expl")]
+    start = min((min(t.i for t in c.subtree) for c in subjects), default=head.left_edge.i)
+    return [t for t in head.subtree if t.i not in own and t.i >= start]
+
+
 def _content_tokens(cue: Any) -> list[Any]:
     """The tokens of what the cue introduces (empty when it introduces nothing)."""
     lemma = cue.lemma_.lower()
     clauses = [c for c in cue.children if c.dep_ == "ccomp"]
-    if not clauses and _as_clause(cue):
-        # "As X said, Y": what was said is the clause the "as" clause hangs off
-        own = {t.i for t in cue.subtree}
-        return [t for t in cue.head.subtree if t.i not in own]
+    if not clauses and _says_the_clause(cue):
+        return _clause_said(cue)  # "As X said, Y": X said Y
     if not clauses and (lemma in BELIEF or lemma in XCOMP_CONTENT) and cue.dep_ != "relcl":
         # not "the plan, which the council agreed to fund, was scrapped": an aside
         clauses = [c for c in cue.children if c.dep_ == "xcomp"]
@@ -343,24 +378,19 @@ def _describes_a_noun(cue: Any, has_subject: bool, content: Sequence[Any]) -> bo
     commitment [to defend its allies]", "the authority [to call a meeting]". Its object is
     no proposition. A noun of saying is a frame ("a statement condemning X", "a call to
     ban it"), and so is a clause content; a participle often names a document or a group
-    that speaks ("a letter opposing the bill"), and stays."""
-    return (
-        not has_subject
-        and cue.dep_ == "acl"
-        and cue.tag_ == "VB"
-        and cue.head.lemma_.lower() not in NOUN_CUES
-        and _names_a_thing(cue, content)
-    )
+    that speaks ("a letter opposing the bill"), and stays (see :func:`_modifies_a_noun`)."""
+    return not has_subject and _on_a_noun(cue, ("VB",)) and _names_a_thing(cue, content)
 
 
 def _modifies_a_noun(cue: Any) -> bool:
     """A participle that describes a noun ("countries [supporting the treaty]"), not a
     noun of saying ("a statement condemning X" is a frame)."""
-    return (
-        cue.dep_ == "acl"
-        and cue.tag_ in ("VBG", "VBN")
-        and cue.head.lemma_.lower() not in NOUN_CUES
-    )
+    return _on_a_noun(cue, ("VBG", "VBN"))
+
+
+def _on_a_noun(cue: Any, tags: Sequence[str]) -> bool:
+    """The cue, with one of ``tags``, hangs off a noun that is no noun of saying."""
+    return bool(cue.dep_ == "acl" and cue.tag_ in tags and cue.head.lemma_.lower() not in NOUN_CUES)
 
 
 def _names_a_thing(cue: Any, content: Sequence[Any]) -> bool:

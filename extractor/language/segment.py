@@ -16,8 +16,8 @@ reason             weight  when
 =================  ======  =====================================================
 ``number``         +0.35   :func:`~extractor.language.quantities.parse_quantities` finds one
 ``attribution``    +0.30   a stance cue (said, according to, denied, allegedly ...)
-                           or a verb of confirming, admitting, accusing or
-                           estimating
+                           or a verb of confirming, acknowledging, admitting,
+                           accusing or estimating
 ``entity``         +0.20   a capitalised word not opening the sentence, or an
                            acronym
 ``event``          +0.15   a verb that reports something done or happening, not a
