@@ -34,8 +34,6 @@ _PERSON_PRONOUNS = {"he": "", "she": "", "his": "'s"}
 _GROUP_PRONOUNS = {"they": "", "their": "'s"}
 #: a contrast between two speakers with no comma: "X said A while Y said B"
 _BARE_CONTRAST = re.compile(r"\s(?:while|whereas)\s", re.IGNORECASE)
-#: a complementiser that opens a content ("that ...")
-_LEADING_THAT = re.compile(r"^\s*that\b", re.IGNORECASE)
 #: a name that opens with an article, lower-cased inside a sentence ("the navy")
 _ARTICLE = re.compile(r"(?:The|A|An)\s")
 #: a content that is an infinitive ("to extend early voting")
@@ -395,7 +393,7 @@ def _before_another_speaker(frame: Frame, own: Sequence[Frame], text: str) -> Fr
         if at is not None:
             cut = min(cut, at)
     kept = text[content.start : cut].rstrip()
-    if cut == content.end or len(_LEADING_THAT.sub("", kept).split()) < 2:
+    if cut == content.end or len(finish(kept).split()) < 2:  # no more than "that ..."
         return frame
     return replace(frame, content=TextSpan(content.start, content.start + len(kept), kept))
 

@@ -37,12 +37,12 @@ STATIVE = frozenset(
     want wish hope prefer like love hate mind care base situate""".split()
 )
 #: verbs that only say: never an event, whatever follows them
-SAYING = frozenset(
+_SAYING = frozenset(
     """say tell state claim report announce insist argue assert allege explain note
     suggest comment respond reply remark mention describe quote stress emphasize
     emphasise reiterate repeat testify write tweet""".split()
 )
-_NOT_EVENTS = STATIVE | BELIEF | SAYING
+_NOT_EVENTS = STATIVE | BELIEF | _SAYING
 _FINITE = frozenset({"VBD", "VBZ", "VBP"})
 _GROUPED = frozenset({"VBN", "VBG", "VB"})
 _AUX_DEPS = frozenset({"aux", "auxpass"})
