@@ -901,6 +901,34 @@ def test_a_poll_or_a_study_shows_or_finds_its_object(
 
 
 @pytest.mark.parametrize(
+    ("text", "source", "content"),
+    [
+        (
+            "Donations to the Tessel fund hit $2 million in May, an analysis of its filings shows.",
+            "an analysis of its filings",
+            "Donations to the Tessel fund hit $2 million in May",
+        ),
+        ("Turnout in Valmora fell sharply, the figures show.", "the figures", None),
+        ("The gate at Pentland was open, police found.", "police", None),
+        # after the cue, "show" and "find" report only a "that" clause
+        ("The recruits in Norland are shown how the radios work.", None, None),
+    ],
+)
+def test_a_clause_before_show_or_find_is_what_it_shows(
+    nlp: Any, text: str, source: str | None, content: str | None
+) -> None:
+    """ "Y, a study shows" reports Y as "Y, officials said" does: the "that" a clause after
+    "show" or "find" needs cannot come before the cue."""
+    frame = analyze(text, nlp).sentences[0].frame
+    if source is None:
+        assert frame is None
+        return
+    assert frame is not None and frame.source is not None
+    assert frame.source.text == source
+    assert frame.content.text == (content or text.split(",")[0])
+
+
+@pytest.mark.parametrize(
     ("text", "speaker", "proposition"),
     [
         (
@@ -1190,3 +1218,47 @@ def test_each_sentence_of_a_split_quotation_states_its_own_part(nlp: Any) -> Non
 )
 def test_a_reported_question_keeps_whether(nlp: Any, text: str, proposition: str) -> None:
     assert analyze(text, nlp).sentences[0].proposition == proposition
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "content", "thing"),
+    [
+        (
+            "The Tessel council called on the mayor to resign.",
+            "The Tessel council",
+            "to resign",
+            False,
+        ),
+        (
+            "The mayor of Valmora called for an inquiry into the fire.",
+            "The mayor of Valmora",
+            "an inquiry into the fire",
+            True,
+        ),
+        ("Norland's premier asked for a recount.", "Norland's premier", "a recount", True),
+        # a pact that calls for something asks for nothing of its own: the writer's sentence
+        ("Norland and Pentland signed a pact that called for new elections.", None, None, False),
+        # a particle makes another verb
+        ("The Pentland union called off the strike.", None, None, False),
+        ("The senator called out the governor of Pentland.", None, None, False),
+    ],
+)
+def test_requests_with_a_preposition_and_verbs_with_a_particle(
+    nlp: Any, text: str, source: str | None, content: str | None, thing: bool
+) -> None:
+    """ "called on X to Y" asks as "urged X to Y" does and "called for Y" asks for Y; "called
+    off" and "called out" say nothing."""
+    frame = analyze(text, nlp).sentences[0].frame
+    if source is None:
+        assert frame is None
+        return
+    assert frame is not None and frame.source is not None
+    assert (frame.source.text, frame.content.text, frame.thing) == (source, content, thing)
+
+
+def test_an_infinitive_asked_for_is_not_a_particle_verbs_object(nlp: Any) -> None:
+    """In "called on X to call out Y", the request is the claim, not "call out"'s object."""
+    sentence = analyze("Schiff called on the Tessel government to call out Norland.", nlp)
+    frame = sentence.sentences[0].frame
+    assert frame is not None and frame.source is not None
+    assert (frame.source.text, frame.content.text) == ("Schiff", "to call out Norland")

@@ -71,6 +71,10 @@ _SINGLE_QUOTES = frozenset({"'", "‘", "’", "`"})
 _VERBS = frozenset({"VERB", "AUX"})
 #: verbs that report speech only with their particle: "pointed out that ...", "spelled out"
 _PHRASAL = {"point": "out", "spell": "out"}
+#: cue verbs whose particle makes a request with an infinitive ("called on X to Y")
+_REQUEST_PARTICLES = {"call": "on"}
+#: cue verbs that ask for the object of a preposition ("called for an inquiry")
+_REQUEST_PREPOSITIONS = {"call": "for", "ask": "for"}
 #: entity types of a phrase that says when or how often, not what
 _TIME_ENTITIES = frozenset({"DATE", "TIME", "ORDINAL"})
 #: nouns that say when or how long ("for the third time", "for a while")
@@ -167,15 +171,22 @@ def _content_tokens(cue: Any) -> list[Any]:
     clauses = [c for c in cue.children if c.dep_ == "ccomp"]
     if not clauses and _says_the_clause(cue):
         return _clause_said(cue)  # "As X said, Y": X said Y
-    if not clauses and (lemma in BELIEF or lemma in XCOMP_CONTENT) and cue.dep_ != "relcl":
+    asks = lemma in BELIEF or lemma in XCOMP_CONTENT or _asks_with_particle(cue)
+    if not clauses and asks and cue.dep_ != "relcl":
         # not "the plan, which the council agreed to fund, was scrapped": an aside
         clauses = [c for c in cue.children if c.dep_ == "xcomp"]
+    if not clauses and cue.dep_ != "relcl":  # "called for an inquiry": what is asked for
+        clauses = _asked_for(cue)
     if not clauses and lemma in OBJECT_CONTENT:
         clauses = [c for c in cue.children if c.dep_ == "dobj"]
         clauses += _object_complements(cue, clauses)
     if clauses and lemma in NEEDS_THAT:
+        # "found that Y", or "Y, a study shows" (a clause before the cue reports, as
+        # "Y, officials said" does); not "they are shown how ..."
         clauses = [
-            c for c in clauses if any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)
+            c
+            for c in clauses
+            if c.i < cue.i or any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)
         ]
     if not clauses and lemma in _EVIDENTIAL and _shown_by_evidence(cue):
         clauses = [c for c in cue.children if c.dep_ == "dobj" and c.tag_ != "PRP"]
@@ -394,9 +405,13 @@ def _on_a_noun(cue: Any, tags: Sequence[str]) -> bool:
 
 
 def _names_a_thing(cue: Any, content: Sequence[Any]) -> bool:
-    """The content is the cue's object and what the cue says of it, no clause."""
+    """The content is the cue's object and what the cue says of it, no clause; or what
+    it asks for ("called for an inquiry", "for reducing the tax")."""
     tops = [t for t in content if t.head.i == cue.i]
-    return bool(tops) and all(t.dep_ in ("dobj", "oprd", "prep") for t in tops)
+    if not tops:
+        asked = _asked_for(cue)
+        return bool(asked) and all(t in content for t in asked)
+    return all(t.dep_ in ("dobj", "oprd", "prep") for t in tops)
 
 
 def _negated(cue: Any) -> bool:
@@ -452,11 +467,35 @@ def _is_cue_verb(token: Any) -> bool:
         particle = _PHRASAL.get(lemma)
         if particle is not None:
             return any(c.dep_ == "prt" and c.lower_ == particle for c in token.children)
-        return is_cue_lemma(lemma)
+        # a particle makes another verb: "call off the strike", "called out Russia"; but
+        # "called on X to Y" asks as "urged X to Y" does
+        particles = [c for c in token.children if c.dep_ == "prt"]
+        return is_cue_lemma(lemma) and (not particles or _asks_with_particle(token))
     if token.pos_ != "NOUN" or not is_cue_lemma(lemma):
         return False
     deps = {c.dep_ for c in token.children}
     return "nsubj" in deps and "ccomp" in deps
+
+
+def _asks_with_particle(token: Any) -> bool:
+    """``called on X to Y``: a cue whose particle makes it ask for its infinitive (the
+    parser reads the particle as a preposition too)."""
+    particle = _REQUEST_PARTICLES.get(token.lemma_.lower())
+    return particle is not None and any(
+        c.dep_ in ("prt", "prep") and c.lower_ == particle for c in token.children
+    )
+
+
+def _asked_for(cue: Any) -> list[Any]:
+    """What ``called for`` or ``asked for`` asks for: the preposition's object."""
+    preposition = _REQUEST_PREPOSITIONS.get(cue.lemma_.lower())
+    return [
+        g
+        for c in cue.children
+        if c.dep_ in ("prep", "prt") and c.lower_ == preposition
+        for g in c.children
+        if g.dep_ in ("pobj", "pcomp")
+    ]
 
 
 def _split_at_comma(according: Any, said_by: Any) -> tuple[list[Any], list[Any]]:
