@@ -222,7 +222,7 @@ def _changes(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write("".join(changes.model_dump_json() + "\n" for changes in runs))
     else:
-        sys.stdout.write(format_changes(runs))
+        sys.stdout.write(format_changes(runs, since=args.since))
     return EXIT_OK
 
 

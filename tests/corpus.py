@@ -60,12 +60,15 @@ def sentence_settings(base_url: str, **overrides: Any) -> dict[str, Any]:
     }
 
 
-def write_job(path: Path, *, inputs: list[Path], store: Path, settings: dict[str, Any]) -> Path:
+def write_job(
+    path: Path, *, inputs: list[Path], store: Path, settings: dict[str, Any], prune: bool = False
+) -> Path:
     """A job file for the fake server, comparing with the fast lexical embedder."""
     lines = [
         f"inputs = {json.dumps([str(p) for p in inputs])}",
         f"store = {json.dumps(str(store))}",
         'embedder = "lexical"',
+        f"prune = {'true' if prune else 'false'}",
         "",
         "[settings]",
         *(f"{key} = {json.dumps(value)}" for key, value in settings.items()),

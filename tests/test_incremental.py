@@ -11,16 +11,22 @@ import json
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 
+from extractor import load_job, run_job
 from extractor.cli import main
 from extractor.compare import CompareOptions, compare
 from extractor.compare.embeddings import HashingEmbedder
+from extractor.compare.facts import key_text
+from extractor.compare.incremental import embedder_label
 from extractor.io.report import render_report
 from extractor.models import Article, ArticleResult, Claim, Relation
 from extractor.runs.changes import find_changes
 from extractor.runs.comparisons import update_comparison
+from extractor.runs.results import RunInterrupted
 from extractor.runs.store import Store
 from extractor.testing import FakeCompletionServer, serving
 
@@ -196,10 +202,14 @@ def test_a_number_revised_by_the_same_outlet_is_a_change(store: Store) -> None:
 # -- scheduled runs --------------------------------------------------------------------------
 
 
-def _write(directory: Path, name: str, outlet: str, day: int, text: str) -> Path:
+def _write(
+    directory: Path, name: str, outlet: str, day: int, text: str, url: str | None = None
+) -> Path:
     path = directory / name
+    address = f"url: {url}\n" if url else ""
     path.write_text(
-        f"---\nsource: {outlet}\npublished: 2024-11-{day:02d}\n---\n{text}\n", encoding="utf-8"
+        f"---\nsource: {outlet}\npublished: 2024-11-{day:02d}\n{address}---\n{text}\n",
+        encoding="utf-8",
     )
     return path
 
@@ -284,6 +294,173 @@ def test_an_article_edited_at_the_same_path_is_a_silent_edit(
     assert quotes == {kept, added}
     assert comparison is not None
     assert {m.quote for c in comparison.clusters for m in c.members} == {kept, added}
+
+
+_KEPT = "Union leaders said 4,000 harbour workers in Estavia went on strike on Monday."
+_DROPPED = "Officials said the strike closed 2 container terminals in Estavia."
+_ADDED = "Officials said the strike closed 5 container terminals in Estavia."
+
+
+def _run(job: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
+    assert main(["run", str(job)]) == 0
+    return dict(json.loads(capsys.readouterr().out))
+
+
+def _edits(result: dict[str, Any]) -> list[tuple[list[str], list[str]]]:
+    return [
+        ([c["quote"] for c in e["added"]], [c["quote"] for c in e["removed"]])
+        for e in result["summary"]["changes"]["silent_edits"]
+    ]
+
+
+def test_a_silent_edit_under_prune_still_lists_the_claims_it_removed(
+    tmp_path: Path, url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The older text is no input any more; pruning it first left the edit nothing to
+    compare with."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _write(corpus, "story.txt", "Wire A", 1, f"{_KEPT} {_DROPPED}")
+    job = write_job(
+        tmp_path / "job.toml", inputs=[corpus], store=tmp_path / "s.sqlite",
+        settings=sentence_settings(url), prune=True,
+    )  # fmt: skip
+    _run(job, capsys)
+    _write(corpus, "story.txt", "Wire A", 1, f"{_KEPT} {_ADDED}")
+    second = _run(job, capsys)
+    assert _edits(second) == [([_ADDED], [_DROPPED])]
+    assert second["pruned"] == []
+
+
+def test_an_edit_whose_run_stopped_after_saving_it_is_told_by_the_next_run(
+    tmp_path: Path, url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _write(corpus, "story.txt", "Wire A", 1, f"{_KEPT} {_DROPPED}")
+    store = tmp_path / "s.sqlite"
+    job = write_job(
+        tmp_path / "job.toml", inputs=[corpus], store=store, settings=sentence_settings(url)
+    )
+    _run(job, capsys)
+    _write(corpus, "story.txt", "Wire A", 1, f"{_KEPT} {_ADDED}")
+
+    def stop(_: ArticleResult) -> None:
+        raise KeyboardInterrupt  # right after the new text is saved
+
+    with pytest.raises(RunInterrupted):
+        run_job(load_job(job), on_result=stop)
+    capsys.readouterr()
+    third = _run(job, capsys)
+    assert third["summary"]["articles"] == 0, "the new text was saved already"
+    assert _edits(third) == [([_ADDED], [_DROPPED])]
+    with Store(store, readonly=True) as opened:
+        assert len(opened.articles()) == 1, "the older text left"
+
+
+def test_two_inputs_at_one_url_are_no_edit_of_each_other(
+    tmp_path: Path, url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two files giving one URL (a page saved twice) both stay, and no run tells an edit."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    address = "https://news.example/strike"
+    _write(corpus, "v1.txt", "Wire A", 1, f"{_KEPT} {_DROPPED}", url=address)
+    store = tmp_path / "s.sqlite"
+    job = write_job(
+        tmp_path / "job.toml", inputs=[corpus], store=store, settings=sentence_settings(url)
+    )
+    _run(job, capsys)
+    _write(corpus, "v2.txt", "Wire A", 1, f"{_KEPT} {_ADDED}", url=address)
+    for _ in range(3):
+        assert _edits(_run(job, capsys)) == []
+        with Store(store, readonly=True) as opened:
+            assert len(opened.articles()) == 2
+
+
+def test_a_text_that_gained_a_url_in_its_edit_is_an_edit_of_the_same_file(
+    tmp_path: Path, url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _write(corpus, "story.txt", "Wire A", 1, f"{_KEPT} {_DROPPED}")
+    store = tmp_path / "s.sqlite"
+    job = write_job(
+        tmp_path / "job.toml", inputs=[corpus], store=store, settings=sentence_settings(url)
+    )
+    _run(job, capsys)
+    _write(corpus, "story.txt", "Wire A", 1, f"{_KEPT} {_ADDED}", url="https://news.example/s")
+    assert _edits(_run(job, capsys)) == [([_ADDED], [_DROPPED])]
+    with Store(store, readonly=True) as opened:
+        assert len(opened.articles()) == 1
+
+
+def test_a_claim_written_again_is_embedded_again(store: Store) -> None:
+    """A claim's id is its span, prompt and model: written again (a new template, another
+    pipeline), it may key on another proposition, and its old vector must not stand in."""
+    article = _article("Wire A", 1, "Officials in Pentland said 10,000 soldiers were sent.")
+    text = article.text
+
+    def claim(proposition: str) -> Claim:
+        return Claim(
+            article_id=article.id, text=text, quote=text, start=0, end=len(text),
+            speaker="officials", prompt_version="p", model="m", proposition=proposition,
+        )  # fmt: skip
+
+    old, new = claim("The harvest festival drew crowds."), claim("10,000 soldiers were sent.")
+    assert old.id == new.id
+    embedder = HashingEmbedder()
+    store.save_result(ArticleResult(article=article, claims=[old]), "fp1", None)
+    update_comparison(store, embedder=embedder)
+    store.save_result(ArticleResult(article=article, claims=[new]), "fp2", None)
+    update_comparison(store, embedder=embedder)
+    [vector] = store.vectors([new.id], embedder_label(embedder)).values()
+    assert np.allclose(vector, embedder.encode([key_text(new)])[0])
+
+
+def test_claims_extracted_again_by_another_model_are_no_news(store: Store) -> None:
+    """New claim ids for the same quotes (another model) do not tell known facts again."""
+
+    def save(model: str) -> set[str]:
+        ids = set()
+        for outlet, day, sentence in [*FIRST, *LATER]:
+            article = _article(outlet, day, sentence)
+            claim = Claim(
+                article_id=article.id, text=sentence, quote=sentence, start=0,
+                end=len(sentence), speaker="author", model=model,
+            )  # fmt: skip
+            store.save_result(ArticleResult(article=article, claims=[claim]), model, None)
+            ids.add(claim.id)
+        return ids
+
+    first = save("one")
+    update_comparison(store, embedder=HashingEmbedder())
+    assert not save("another") & first
+    update = update_comparison(store, embedder=HashingEmbedder())
+    changes = find_changes(update.before, update.after, update.new_claims)
+    assert {c.relation for c in update.after} >= {
+        Relation.numeric_discrepancy,
+        Relation.superseded,
+    }
+    assert changes.new_discrepancies == [] and changes.superseded_denials == []
+    assert changes.new_facts == []
+
+
+def test_the_same_number_of_another_noun_is_no_revision(store: Store) -> None:
+    _save(
+        store,
+        [
+            ("Wire A", 1, "Officials said 10,000 soldiers were sent to Norland by Pentland."),
+            ("Wire B", 2, "The Pentland ministry said 10,000 soldiers were sent to Norland."),
+        ],
+    )
+    update_comparison(store, embedder=HashingEmbedder())
+    later = "Officials said 10,000 troops from Pentland were sent to Norland last week."
+    _save(store, [("Wire A", 3, later)])
+    update = update_comparison(store, embedder=HashingEmbedder())
+    [cluster] = update.after
+    assert later in {m.quote for m in cluster.members}
+    assert find_changes(update.before, update.after, update.new_claims).revised_numbers == []
 
 
 def test_the_report_lists_what_changed(store: Store) -> None:
@@ -434,3 +611,10 @@ def test_count_keys_stay_few_from_zero_and_exist_below_it() -> None:
     assert 0 < len(from_zero) <= 8
     below = blocking_keys(counted(-10, -10, -2), 3.0)  # type: ignore[arg-type]
     assert below and below & query_keys(counted(-5, -5, -5), 3.0)  # type: ignore[arg-type]
+
+
+def test_changes_since_a_run_says_none_came_after_it() -> None:
+    from extractor.io.changes import format_changes
+
+    assert format_changes([], since=7) == "no run after run 7 has recorded changes in this store\n"
+    assert "yet" in format_changes([])

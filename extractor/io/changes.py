@@ -58,8 +58,11 @@ def _run_block(changes: RunChanges) -> list[str]:
     return lines
 
 
-def format_changes(runs: Sequence[RunChanges]) -> str:
-    """The changes of ``runs`` as text, one block per run (a line when there are none)."""
+def format_changes(runs: Sequence[RunChanges], since: int | None = None) -> str:
+    """The changes of ``runs`` (those after run ``since``) as text, one block per run (a
+    line when there are none)."""
     if not runs:
+        if since is not None:
+            return f"no run after run {since} has recorded changes in this store\n"
         return "no run has recorded changes in this store yet\n"
     return "\n".join(line for changes in runs for line in _run_block(changes)) + "\n"

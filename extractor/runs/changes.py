@@ -44,9 +44,16 @@ def _ids(cluster: Cluster) -> set[str]:
     return {i for m in cluster.members for i in (m.claim_id, *m.duplicates)}
 
 
+def _said(cluster: Cluster) -> set[str]:
+    """The cluster's claims as what they are, not by id: id, and article and quote (a
+    claim extracted again by another model or prompt has a new id, and is no news)."""
+    quoted = {f"{m.article_id}\x00{normalise_text(m.quote)}" for m in cluster.members}
+    return _ids(cluster) | quoted
+
+
 def _previous(cluster: Cluster, before: Sequence[tuple[Cluster, set[str]]]) -> Cluster | None:
     """The replaced cluster sharing most claims with ``cluster`` (None: it is new)."""
-    ids = _ids(cluster)
+    ids = _said(cluster)
     best, shared = None, 0
     for old, old_ids in before:
         overlap = len(ids & old_ids)
@@ -87,8 +94,9 @@ def _change(
     )  # fmt: skip
 
 
-def _numbers(member: ClusterMember) -> set[tuple[str, float]]:
-    return {((q.unit or "").casefold(), q.value) for q in member.quantities}
+def _numbers(member: ClusterMember) -> set[float]:
+    """The values a claim gives: "10,000 soldiers" and "10,000 troops" are no revision."""
+    return {q.value for q in member.quantities}
 
 
 def _revisions(cluster: Cluster, new: set[str]) -> list[tuple[ClusterMember, ClusterMember]]:
@@ -139,7 +147,7 @@ def find_changes(
     since_run_id: int | None = None,
 ) -> RunChanges:
     """What changed between the replaced clusters ``before`` and the new ones ``after``."""
-    previous = [(cluster, _ids(cluster)) for cluster in before]
+    previous = [(cluster, _said(cluster)) for cluster in before]
     changes = RunChanges(
         run_id=str(run_id) if run_id is not None else None,
         since_run_id=str(since_run_id) if since_run_id is not None else None,

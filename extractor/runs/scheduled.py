@@ -165,6 +165,7 @@ class _Reader:
         self.unreadable: list[ArticleResult] = []
         self.seen: set[str] = set()
         self.edited: dict[str, Article] = {}  #: new article id -> the stored text it replaces
+        self.done: set[str] = set()  #: articles extracted before or by this run
 
     def __iter__(self) -> Iterator[Article]:  # may run in a reader thread: only reads the store
         for item in read_articles(self.job.inputs, self.job.settings):
@@ -173,19 +174,28 @@ class _Reader:
                 self.unreadable.append(failed_result(item))
                 continue
             self.seen.add(item.id)
+            # an older text at the same address: an edit, also when the new text was
+            # extracted by a run that stopped before it recorded the edit
+            previous = self.store.article_at(url=item.url, origin=item.origin, other_than=item.id)
+            if previous is not None:
+                self.edited[item.id] = previous
             if self.store.is_done(item.id, self.fingerprint):
                 self.result.already_done += 1
+                self.done.add(item.id)
                 continue
-            previous = self.store.article_at(url=item.url, origin=item.origin)
-            if previous is not None and previous.id != item.id:
-                self.edited[item.id] = previous
             yield item
 
+    def pending(self) -> set[str]:
+        """The older texts of edits whose new text is not extracted yet: they stay."""
+        return {p.id for new_id, p in self.edited.items() if new_id not in self.done}
+
     def silent_edits(self, saved: set[str]) -> list[SilentEdit]:
-        """The edits whose new text was extracted; the older texts leave the store."""
+        """The edits whose new text is extracted; the older texts leave the store. An older
+        text that is still one of this run's inputs is no edit (two files of one URL)."""
+        self.done |= saved
         edits = []
         for new_id, previous in self.edited.items():
-            if new_id not in saved:
+            if new_id not in self.done or previous.id in self.seen:
                 continue  # the new text failed: the older one stays until it is extracted
             edits.append(
                 silent_edit(
@@ -210,11 +220,12 @@ def _finish(
     result: JobResult,
     compare_with: tuple[ResponseCache, CompletionBackend | None, bool],
 ) -> None:
-    """After extraction: prune, record silent edits, compare, say what changed, write."""
+    """After extraction: record silent edits, prune, compare, say what changed, write."""
+    edits = reader.silent_edits(saved)  # before pruning, which would take the older texts
     if job.prune:
         bad = [r.origin for r in reader.unreadable if r.origin is not None]
-        result.pruned = _prune(store, gone_articles(store.articles(), reader.seen, bad))
-    edits = reader.silent_edits(saved)
+        kept = reader.seen | reader.pending()
+        result.pruned = _prune(store, gone_articles(store.articles(), kept, bad))
     since = store.last_changes_run()
     assert result.run_id is not None
     update, judged = _compare(job, store, result.run_id, *compare_with)

@@ -64,6 +64,15 @@ _INSERT_CLAIM = (
 )
 
 
+def _forget_vectors(db: sqlite3.Connection, article_id: str) -> None:
+    """Drop the stored key vectors of the article's claims: a claim's id is its span, prompt
+    and model, so the claim written again under that id may key on another proposition."""
+    db.execute(
+        "DELETE FROM claim_vectors WHERE claim_id IN (SELECT id FROM claims WHERE article_id = ?)",
+        (article_id,),
+    )
+
+
 def _claim_row(
     claim: Claim, article_id: str, fingerprint: str, run_id: int | None
 ) -> tuple[object, ...]:
@@ -244,23 +253,29 @@ class Store(ClusterTables, RunHistory):
         ]
 
     @guarded
-    def article_at(self, *, url: str | None, origin: str | None) -> Article | None:
-        """The stored article last seen at ``url`` (or, without one, at the file ``origin``).
+    def article_at(
+        self, *, url: str | None, origin: str | None, other_than: str | None = None
+    ) -> Article | None:
+        """The stored article last seen at ``url``, else at the file ``origin`` with no URL
+        stored (a text that gained a URL in an edit), other than the article ``other_than``.
 
         A line of a JSON Lines file (``path:line``) is no address: another article may
         take that line, so it is never matched by origin.
         """
+        lookups = []
         if url:
-            where, value = "url = ?", url
-        elif origin and not _LINE_ORIGIN.search(origin):
-            where, value = "url IS NULL AND origin = ?", origin
-        else:
-            return None
-        row = self._db.execute(
-            f"SELECT id, source, title, url, published, origin, text FROM articles "
-            f"WHERE {where} ORDER BY rowid DESC LIMIT 1",
-            (value,),
-        ).fetchone()
+            lookups.append(("url = ?", url))
+        if origin and not _LINE_ORIGIN.search(origin):
+            lookups.append(("url IS NULL AND origin = ?", origin))
+        row = None
+        for where, value in lookups:
+            row = self._db.execute(
+                f"SELECT id, source, title, url, published, origin, text FROM articles "
+                f"WHERE {where} AND id != ? ORDER BY rowid DESC LIMIT 1",
+                (value, other_than or ""),
+            ).fetchone()
+            if row is not None:
+                break
         if row is None:
             return None
         id_, source, title, url_, published, origin_, text = row
@@ -366,6 +381,7 @@ class Store(ClusterTables, RunHistory):
             )
             if article is None or result.status != "ok":
                 return
+            _forget_vectors(db, article.id)  # a claim written again may state another key
             db.execute("DELETE FROM claims WHERE article_id = ?", (article.id,))
             db.execute("DELETE FROM extractions WHERE article_id = ?", (article.id,))
             db.executemany(
@@ -394,6 +410,7 @@ class Store(ClusterTables, RunHistory):
                 count = db.execute(
                     "SELECT count(*) FROM claims WHERE article_id = ?", (article_id,)
                 ).fetchone()[0]
+                _forget_vectors(db, article_id)
                 db.execute("DELETE FROM claims WHERE article_id = ?", (article_id,))
                 db.execute("DELETE FROM extractions WHERE article_id = ?", (article_id,))
                 if db.execute("DELETE FROM articles WHERE id = ?", (article_id,)).rowcount:
