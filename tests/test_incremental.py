@@ -618,3 +618,46 @@ def test_changes_since_a_run_says_none_came_after_it() -> None:
 
     assert format_changes([], since=7) == "no run after run 7 has recorded changes in this store\n"
     assert "yet" in format_changes([])
+
+
+def test_the_first_comparison_of_an_upgraded_store_tells_no_known_fact_again(
+    tmp_path: Path,
+) -> None:
+    """A store from before clusters were kept (schema 2) holds its last comparison whole:
+    that is what was known, and the facts in it are no news."""
+    import sqlite3
+    from contextlib import closing
+
+    from extractor.runs.schema import MIGRATIONS
+
+    items = [(_article(o, d, t), t) for o, d, t in [*FIRST, *LATER]]
+    results = [
+        ArticleResult(article=a, claims=[Claim(article_id=a.id, text=t, quote=t, speaker="author")])
+        for a, t in items
+    ]
+    claims = [c for r in results for c in r.claims]
+    known = compare(claims, articles=[a for a, _ in items], embedder=HashingEmbedder())
+    assert {c.relation for c in known.clusters} >= {Relation.numeric_discrepancy}
+    path = tmp_path / "v2.sqlite"
+    with closing(sqlite3.connect(path)) as db:
+        db.executescript(
+            MIGRATIONS[0][1] + ";" + MIGRATIONS[1][1] + ";"
+            "CREATE TABLE migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+            "applied TEXT NOT NULL);"
+        )
+        for number, (name, _) in enumerate(MIGRATIONS[:2], start=1):
+            db.execute("INSERT INTO migrations VALUES (?, ?, 'then')", (number, name))
+        db.execute(
+            "INSERT INTO comparisons (run_id, created, data) VALUES (1, 'then', ?)",
+            (known.model_dump_json(),),
+        )
+        db.commit()
+    with Store(path) as upgraded:
+        for result in results:
+            upgraded.save_result(result, "fp", None)
+        update = update_comparison(upgraded, embedder=HashingEmbedder())
+    assert update.work.mode == "full"
+    changes = find_changes(update.before, update.after, update.new_claims)
+    assert update.new_claims == set()
+    assert changes.new_discrepancies == [] and changes.superseded_denials == []
+    assert changes.new_facts == []

@@ -108,6 +108,10 @@ def _full(
     reason: str,
 ) -> ComparisonUpdate:
     before = store.stored_clusters()
+    if not before and store.comparison_fingerprint() is None:
+        # a store from before the clusters were kept: its last comparison is what was known
+        older = store.latest_comparison()
+        before = older.clusters if older is not None else []
     clustered = {i for c in before for m in c.members for i in (m.claim_id, *m.duplicates)}
     claims = store.claims()
     facts = claim_facts(claims, store.article_meta())
