@@ -18,6 +18,7 @@ from .compare import compare as _compare_function
 from .errors import (
     BackendError,
     BudgetExceeded,
+    Cancelled,
     ConfigError,
     ExtractionError,
     ExtractorError,
@@ -90,6 +91,7 @@ __all__ = [
     "ArticleResult",
     "BackendError",
     "BudgetExceeded",
+    "Cancelled",
     "Claim",
     "Cluster",
     "ClusterMember",

@@ -13,12 +13,21 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_settings import SettingsError
 
 from .cli_parser import SETTINGS_FLAGS, build_parser
 from .compare import compare, load_articles_metadata, render_table
 from .compare.judge import CompletionJudge
-from .errors import ConfigError, ExtractorError, StoreError, StoreLocked
+from .errors import (
+    ConfigError,
+    ExtractorError,
+    InputError,
+    ModelLoadError,
+    StoreError,
+    StoreLocked,
+)
 from .extraction.pipeline import extract
+from .ingest.articles import read_back_as_input
 from .io.jsonl import read_claims, read_results
 from .io.output import Output, WriteFailed, write_file
 from .io.progress import count_articles, summary_line, with_progress
@@ -33,7 +42,7 @@ from .runs.interrupts import (
     stop_on_signals,
 )
 from .runs.store import Store
-from .settings import Settings
+from .settings import Settings, unknown_environment
 
 __all__ = ["main"]
 
@@ -45,6 +54,8 @@ def _settings(args: argparse.Namespace) -> Settings:
         return Settings(**overrides)
     except ValidationError as exc:
         raise ConfigError(f"invalid settings: {exc}") from exc
+    except SettingsError as exc:  # an EXTRACTOR_* variable that cannot be read
+        raise ConfigError(f"invalid settings in the environment: {exc}") from exc
 
 
 def _with_progress(
@@ -75,6 +86,13 @@ def _extract(args: argparse.Namespace) -> int:
     summary = RunSummary()
     began = time.perf_counter()
     try:
+        for output in (args.output, args.results):
+            read = output not in (None, "-") and read_back_as_input(output, args.paths)
+            if read:
+                raise ConfigError(
+                    f"the output {output} would overwrite the input {read} or be read as an "
+                    "article from it; write it somewhere else"
+                )
         with stop_on_signals() as guard, ExitStack() as stack:
             claims_out = Output(args.output, stack)
             results_out = Output(args.results, stack) if args.results else None
@@ -88,6 +106,9 @@ def _extract(args: argparse.Namespace) -> int:
                         results_out.write(result.model_dump_json() + "\n")
                 for error in result.errors:
                     print(f"extractor: {error.origin or '?'}: {error.message}", file=sys.stderr)
+            claims_out.finish()
+            if results_out is not None:
+                results_out.finish()
     except WriteFailed:  # what is written stays written; say how far it got
         summary.seconds = round(time.perf_counter() - began, 3)
         print(summary_line(summary), file=sys.stderr)
@@ -273,6 +294,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     requests in flight instead of waiting for them.
     """
     args = build_parser().parse_args(argv)
+    for line in unknown_environment(os.environ):
+        print(f"extractor: warning: {line}", file=sys.stderr)
     handlers = {
         "extract": _extract, "compare": _compare, "report": _report, "run": _run,
         "export": _export, "eval": _eval, "changes": _changes,
@@ -285,7 +308,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreError as exc:  # an unusable store is the caller's to fix, like a setting
         print(f"extractor: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except ConfigError as exc:
+    except (ConfigError, InputError, ModelLoadError) as exc:
+        # raised here, not carried by an article: a setting, a missing model file or a
+        # file the command was given that cannot be used
         print(f"extractor: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except ExtractorError as exc:

@@ -20,17 +20,28 @@ __all__ = ["json_records"]
 def json_records(path: str | os.PathLike[str]) -> Iterator[tuple[int, dict[str, object]]]:
     """Each non-blank line of ``path`` as a JSON object, with its line number."""
     try:
-        stream = open(path, encoding="utf-8")
+        stream = open(path, "rb")  # noqa: SIM115 -- closed below; decoded a line at a time
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     with stream:
-        for number, line in enumerate(stream, start=1):
+        for number, raw in enumerate(stream, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"{path}:{number}: not UTF-8 (byte {exc.start} of the line is "
+                    f"0x{raw[exc.start]:02x})"
+                ) from None
+            if number == 1:
+                line = line.removeprefix("\ufeff")  # a byte-order mark
             if not line.strip():
                 continue
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise InputError(f"{path}:{number}: not JSON: {exc.msg}") from exc
+            except RecursionError:
+                raise InputError(f"{path}:{number}: JSON nested too deeply") from None
             if not isinstance(record, dict):
                 raise InputError(f"{path}:{number}: expected a JSON object")
             yield number, record

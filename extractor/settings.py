@@ -6,7 +6,9 @@ down. Nothing inside the package reads the environment.
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
@@ -14,7 +16,7 @@ from platformdirs import user_cache_path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["Settings"]
+__all__ = ["Settings", "unknown_environment"]
 
 #: header names whose values are credentials
 _SECRET_HEADER = re.compile(r"auth|key|token|secret|cookie|session", re.IGNORECASE)
@@ -213,3 +215,25 @@ class Settings(BaseSettings):
             for name, value in self.extra_headers.items()
         }
         return data
+
+
+#: the prefix of the cassette recorder's variables, which are no settings
+_RECORDER = "EXTRACTOR_RECORD"
+
+
+def unknown_environment(environ: Mapping[str, str]) -> list[str]:
+    """A line for each ``EXTRACTOR_*`` variable in ``environ`` that names no setting (with
+    the nearest setting's name), as a mistyped ``EXTRACTOR_BASEURL`` is read by nobody."""
+    prefix = "EXTRACTOR_"
+    known = {f"{prefix}{name}".upper() for name in Settings.model_fields}
+    lines = []
+    for variable in sorted(environ):
+        head = variable.upper().split("__", 1)[0]  # a nested field: EXTRACTOR_X__KEY
+        if not variable.upper().startswith(prefix) or head in known:
+            continue
+        if head.startswith(_RECORDER):
+            continue  # the cassette recorder's own (scripts/record_cassettes.py)
+        near = difflib.get_close_matches(head, sorted(known), n=1)
+        hint = f"; did you mean {near[0]}?" if near else ""
+        lines.append(f"the environment variable {variable} names no setting{hint}")
+    return lines

@@ -215,3 +215,88 @@ def test_compare_on_the_embedded_model_makes_no_judge(
     assert main(["compare", str(results), "-o", str(out), "--no-table"]) == 0
     with pytest.raises(AssertionError, match="a judge was made"):
         main(["compare", str(results), "-o", str(out), "--no-table", "--judge"])
+
+
+# -- cases a review found (each failed before its fix) ----------------------------------
+
+
+def test_a_run_that_fails_before_its_first_result_leaves_the_older_output(
+    article_file: Path, tmp_path: Path
+) -> None:
+    """A missing model is a configuration error (exit 2), found before anything is written:
+    the claims of the previous run are still there."""
+    out = tmp_path / "claims.jsonl"
+    out.write_text('{"older": "claims"}\n')
+    missing = tmp_path / "missing.gguf"
+    assert main(["extract", str(article_file), "-o", str(out), "--model-path", str(missing)]) == 2
+    assert out.read_text() == '{"older": "claims"}\n'
+
+
+@pytest.mark.parametrize("inside", [False, True])
+def test_an_output_that_is_or_would_be_read_as_an_input_is_refused(
+    tmp_path: Path, inside: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = tmp_path / "feed" / "wire.jsonl"
+    feed.parent.mkdir()
+    text = '{"text": "The mayor of Tessel said the bridge will reopen in May.", "source": "A"}\n'
+    feed.write_text(text)
+    given, out = (feed.parent, feed.parent / "claims.jsonl") if inside else (feed, feed)
+    assert main(["extract", str(given), "-o", str(out)]) == 2
+    assert "would overwrite the input" in capsys.readouterr().err
+    assert feed.read_text() == text, "the input is untouched"
+    assert not (feed.parent / "claims.jsonl").exists() or not inside
+
+
+def test_an_unreadable_environment_setting_is_exit_2_without_a_traceback(
+    article_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    monkeypatch.setenv("EXTRACTOR_EXTRA_HEADERS", "not json")
+    assert main(["extract", str(article_file), "-o", str(tmp_path / "c.jsonl")]) == 2
+    err = capsys.readouterr().err
+    assert "invalid settings in the environment" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'\n{"quote": "caf\xe9"}\n', ":2: not UTF-8 (byte 14 of the line is 0xe9)"),
+        (b"[" * 100_000 + b"]" * 100_000 + b"\n", ":1: JSON nested too deeply"),
+    ],
+)
+def test_a_claims_file_that_cannot_be_read_is_exit_2_naming_its_line(
+    tmp_path: Path, content: bytes, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    claims = tmp_path / "claims.jsonl"
+    claims.write_bytes(content)
+    assert main(["compare", str(claims), "-o", str(tmp_path / "c.json")]) == 2
+    err = capsys.readouterr().err
+    assert f"{claims}{message}" in err and "Traceback" not in err
+
+
+def test_a_mistyped_environment_variable_is_warned_about(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """EXTRACTOR_BASEURL is read by nobody: the run would quietly use the local model."""
+    monkeypatch.setenv("EXTRACTOR_BASEURL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("EXTRACTOR_EXTRA_HEADERS__X_TEAM", "news")  # a nested field: fine
+    assert main(["changes", "--store", str(tmp_path / "none.sqlite")]) == 2
+    err = capsys.readouterr().err
+    assert (
+        "warning: the environment variable EXTRACTOR_BASEURL names no setting; did you mean "
+        "EXTRACTOR_BASE_URL?"
+    ) in err
+    assert "EXTRA_HEADERS" not in err
+
+
+def test_an_unknown_prompt_template_is_exit_2_before_any_article(
+    article_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    """Not one failed article per input: no article could succeed."""
+    monkeypatch.setenv("EXTRACTOR_SENTENCE_PROMPT", "nope.v1")
+    second = tmp_path / "second.txt"
+    second.write_text(article_file.read_text())
+    assert main(["extract", str(article_file), str(second), "-o", str(tmp_path / "c.jsonl")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("sentence_prompt 'nope.v1' is no prompt template") == 1

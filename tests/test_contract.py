@@ -18,7 +18,7 @@ def test_public_names_are_pinned() -> None:
     assert sorted(extractor.__all__) == sorted(
         [
             "Article", "ArticleError", "ArticleResult", "BackendError", "BudgetExceeded",
-            "Claim", "Cluster", "ClusterMember", "Comparison", "ConfigError",
+            "Cancelled", "Claim", "Cluster", "ClusterMember", "Comparison", "ConfigError",
             "ExtractionError", "ExtractorError", "InputError", "MatchKind", "ModelLoadError",
             "PromptError", "Quantity", "Rejection", "Relation", "RunSummary", "Settings",
             "Stance", "StoreError", "StoreLocked", "Timings", "TransportError", "Usage",
@@ -87,3 +87,10 @@ def test_usage_adds_up_and_totals() -> None:
         prompt_tokens=5, completion_tokens=1, requests=2, retries=1, reasks=1
     )
     assert (total.total_tokens, total.requests, total.retries, total.reasks) == (18, 3, 1, 1)
+
+
+def test_every_error_of_the_hierarchy_is_public() -> None:
+    """The README says everything public is in ``extractor.__all__``; so is every error."""
+    import extractor.errors
+
+    assert set(extractor.errors.__all__) <= set(extractor.__all__)

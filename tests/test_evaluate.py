@@ -469,5 +469,5 @@ def test_eval_command_reports_a_bad_gold_file(
 ) -> None:
     bad = tmp_path / "gold.jsonl"
     bad.write_text('{"type": "claim"}\n', encoding="utf-8")
-    assert main(["eval", "--gold", str(bad), "--claims", str(bad)]) == 1
+    assert main(["eval", "--gold", str(bad), "--claims", str(bad)]) == 2
     assert "not a gold record" in capsys.readouterr().err

@@ -397,3 +397,33 @@ def test_ten_thousand_small_files_stream(tmp_path: Path) -> None:
     count = 1 + sum(1 for item in items if isinstance(item, Article))
     assert count == 10_000
     assert time.perf_counter() - started < 10
+
+
+# -- cases a review found (each failed before its fix) ----------------------------------
+
+
+def test_one_path_given_by_itself_is_one_input(tmp_path: Path) -> None:
+    """Not a sequence of one-character paths ("/" would walk the whole file system)."""
+    (tmp_path / "a.txt").write_text("The mayor of Tessel said the bridge will reopen in May.\n")
+    for given in (str(tmp_path), tmp_path):
+        found = list(read_articles(given, Settings()))
+        assert [type(item) for item in found] == [Article]
+
+
+def test_a_second_text_under_an_article_id_is_an_error_and_a_copy_is_read_once(
+    tmp_path: Path,
+) -> None:
+    """Claim ids come from the article id: two texts under one id would lose claims."""
+    feed = tmp_path / "feed.jsonl"
+    lines = [
+        {"id": "x", "text": "The mayor of Tessel said the bridge will reopen in May."},
+        {"id": "x", "text": "Norland's premier said the talks failed on Monday."},
+        {"id": "x", "text": "The mayor of Tessel said the bridge will reopen in May."},
+    ]
+    feed.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    found = read(feed)
+    assert [type(item) for item in found] == [Article, ArticleError]
+    error = found[1]
+    assert isinstance(error, ArticleError)
+    assert error.message == f"duplicate article id 'x', first read from {feed}:1"
+    assert error.origin == f"{feed}:2"

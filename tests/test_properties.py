@@ -118,7 +118,7 @@ LINE = st.one_of(
 
 @FAST
 @given(st.lists(LINE, min_size=1, max_size=12), st.booleans())
-def test_jsonl_gives_one_item_per_non_blank_line_with_its_number(
+def test_jsonl_gives_one_item_per_non_blank_line_with_its_number_an_article_once(
     lines: list[bytes], bom: bool
 ) -> None:
     assume(any(raw.strip() for raw in lines))
@@ -126,7 +126,24 @@ def test_jsonl_gives_one_item_per_non_blank_line_with_its_number(
         path = directory / "feed.jsonl"
         path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + b"\n".join(lines) + b"\n")
         items = list(read_articles([path], Settings()))
-    numbers = [n for n, raw in enumerate(lines, start=1) if raw.strip() or (bom and n == 1)]
+        # each line read by itself: an article read before (same id, same text) is read once
+        alone: list[Article | ArticleError | None] = []
+        for n, raw in enumerate(lines, start=1):
+            single = directory / f"line{n}" / "feed.jsonl"  # the stem is the default source
+            single.parent.mkdir()
+            single.write_bytes((b"\xef\xbb\xbf" if bom and n == 1 else b"") + raw + b"\n")
+            alone.append(next(iter(read_articles([single], Settings())), None))
+    seen: set[tuple[str, str]] = set()
+    numbers = []
+    for n, raw in enumerate(lines, start=1):
+        if not (raw.strip() or (bom and n == 1)):
+            continue
+        item = alone[n - 1]
+        if isinstance(item, Article):
+            if (item.id, item.text) in seen:
+                continue
+            seen.add((item.id, item.text))
+        numbers.append(n)
     assert [item.origin for item in items] == [f"{path}:{n}" for n in numbers]
     for number, item in zip(numbers, items, strict=True):
         if isinstance(item, ArticleError):

@@ -336,7 +336,7 @@ def test_cli_writes_the_report(tmp_path: Path, capsys: pytest.CaptureFixture[str
 def test_cli_reports_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "results.jsonl").write_text("not json\n", encoding="utf-8")
     code = main(["report", "--results", str(tmp_path / "results.jsonl"), "-o", "-"])
-    assert code == 1
+    assert code == 2  # a file the command was given that cannot be used: a usage error
     assert "results.jsonl:1" in capsys.readouterr().err
 
 

@@ -453,7 +453,7 @@ def test_prune_keeps_the_articles_of_an_input_that_cannot_be_read(
     assert result.status == "partial"  # the missing input is an error
     assert len(_claims(tmp_path)) == 3 * SENTENCES
 
-    job_text = job.read_text().replace('embedder = "lexical"', 'embedder = "lexical"\nprune = true')
+    job_text = job.read_text().replace("prune = false", "prune = true")
     job.write_text(job_text.replace(json.dumps(str(second)), json.dumps(str(first))))
     assert load_job(job).prune is True
     result = run_job(load_job(job))  # the job file asks for it; the input is read again
@@ -630,3 +630,16 @@ def test_a_run_without_outputs_reads_nothing_of_the_whole_store_back(
         assert second["claims_in_store"] == len(store.claims()) == (ARTICLES + 1) * SENTENCES
         comparison = store.latest_comparison()
         assert comparison is not None and second["clusters"] == len(comparison.clusters) > 0
+
+
+def test_paths_in_a_job_files_settings_are_relative_to_the_file(tmp_path: Path) -> None:
+    """As ``inputs``, ``store`` and the outputs are: the job works from any directory."""
+    job_file = tmp_path / "jobs" / "nightly.toml"
+    job_file.parent.mkdir()
+    job_file.write_text(
+        'inputs = ["in"]\nstore = "s.sqlite"\n\n[settings]\nmodel_path = "models/m.gguf"\n'
+        'cache_dir = "/var/cache/x"\n'
+    )
+    job = load_job(job_file)
+    assert job.settings.model_path == job_file.parent.resolve() / "models" / "m.gguf"
+    assert job.settings.cache_dir == Path("/var/cache/x")

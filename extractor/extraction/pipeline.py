@@ -25,6 +25,7 @@ from ..language.stance import denied_by_another, detect_stance, without_denial_o
 from ..llm.backends import Completion, CompletionBackend, CompletionRequest, make_backend
 from ..llm.base import Scores, Wrapper, scorer
 from ..llm.cache import CachedBackend, ResponseCache
+from ..llm.prompts import available_prompts
 from ..llm.ratelimit import Limiter, RateLimiter
 from ..models import Article, ArticleError, ArticleResult, Claim, Quantity, Stance, Timings
 from ..settings import Settings
@@ -49,8 +50,16 @@ def make_strategy(
     :mod:`extractor.llm.cache`). Requests to an OpenAI-compatible server go through ``limiter``.
     The ``article`` strategy asks a chat endpoint: a passed ``backend`` must be an
     OpenAI-compatible one, whose client it then uses; any other is a :class:`ConfigError`
-    (never a silent fall-back to the settings' server).
+    (never a silent fall-back to the settings' server). An extraction prompt that names no
+    template is a :class:`ConfigError` here, before any article.
     """
+    known = available_prompts()
+    for field in ("sentence_prompt", "model_sentence_prompt", "article_prompt"):
+        name = getattr(settings, field)
+        if name not in known:
+            raise ConfigError(
+                f"{field} {name!r} is no prompt template; available: {', '.join(known)}"
+            )
     if settings.resolved_strategy == "article":
         from ..llm.openai_backend import OpenAICompletionBackend
         from .article import ArticleStrategy
@@ -345,14 +354,15 @@ class _Batch:
 
 
 def extract(
-    inputs: Iterable[str | os.PathLike[str] | Article],
+    inputs: Iterable[str | os.PathLike[str] | Article] | str | os.PathLike[str],
     settings: Settings | None = None,
     *,
     backend: CompletionBackend | None = None,
     cache: ResponseCache | None = None,
     limiter: Limiter | None = None,
 ) -> Generator[ArticleResult, None, None]:
-    """Extract claims from files, directories, JSONL feeds or :class:`Article` objects.
+    """Extract claims from files, directories, JSONL feeds or :class:`Article` objects (a
+    path by itself is one input).
 
     Yields one result per article, in input order, as soon as it is done. The model is
     loaded once, on the first readable article; a :class:`ConfigError` or

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -23,7 +24,9 @@ from ..models import Article, ArticleError
 from ..settings import Settings
 from .bidi import display_order
 
-__all__ = ["read_articles"]
+__all__ = ["read_articles", "read_back_as_input"]
+
+log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
@@ -42,13 +45,56 @@ _INVISIBLE = dict.fromkeys(
 
 
 def read_articles(
-    inputs: Iterable[str | os.PathLike[str] | Article], settings: Settings
+    inputs: Iterable[str | os.PathLike[str] | Article] | str | os.PathLike[str],
+    settings: Settings,
 ) -> Iterator[Article | ArticleError]:
-    """Yield one article (or one error) per file, JSONL line or :class:`Article` in ``inputs``.
+    """Yield one article (or one error) per file, JSONL line or :class:`Article` in ``inputs``
+    (one path by itself is one input, not a sequence of characters).
 
     Directories are walked recursively in sorted order, reading ``.txt``, ``.text``,
     ``.html``, ``.htm`` and ``.jsonl`` files and skipping hidden files and anything else.
     """
+    if isinstance(inputs, (str, os.PathLike)):
+        inputs = [inputs]
+    first: dict[str, tuple[str, int]] = {}  # article id -> where it was read first, text
+    for item in _read_all(inputs, settings):
+        if isinstance(item, Article):
+            text = hash(item.text)
+            if item.id in first:
+                where, seen = first[item.id]
+                if seen == text:  # the same article again (a copy of a file): once is enough
+                    log.info("%s: the same article as %s; read once", item.origin, where)
+                    continue
+                # another text under the same id: their claims' ids would clash
+                message = f"duplicate article id {item.id!r}, first read from {where}"
+                yield _error(InputError(message), item.origin or item.id)
+                continue
+            first[item.id] = (item.origin or "an article given as an object", text)
+        yield item
+
+
+def read_back_as_input(
+    output: str | os.PathLike[str], inputs: Iterable[str | os.PathLike[str] | Article]
+) -> str | None:
+    """The input that ``output`` would overwrite, or be read from as an article by the next
+    read (a ``.jsonl`` output inside an input directory); ``None`` when it is neither."""
+    target = Path(output).resolve()
+    for item in inputs:
+        if isinstance(item, Article):
+            continue
+        source = Path(item).resolve()
+        if target == source:
+            return str(item)
+        if source.is_dir() and target.is_relative_to(source) and target.suffix in SUFFIXES:
+            hidden = any(part.startswith(".") for part in target.relative_to(source).parts)
+            if not hidden:
+                return str(item)
+    return None
+
+
+def _read_all(
+    inputs: Iterable[str | os.PathLike[str] | Article], settings: Settings
+) -> Iterator[Article | ArticleError]:
     for item in inputs:
         if isinstance(item, Article):
             yield item

@@ -26,29 +26,50 @@ def cannot_write(path: str, exc: OSError) -> WriteFailed:
 
 
 class Output:
-    """A streamed output file (or stdout): each ``write`` is flushed at once."""
+    """A streamed output file (or stdout): each ``write`` is flushed at once.
+
+    The file is checked for writing at once but emptied only by the first ``write`` (or by
+    :meth:`finish`, for a run that wrote nothing): a run that fails before its first result
+    (a setting, a missing model) leaves the older file as it was.
+    """
 
     def __init__(self, path: str, stack: ExitStack) -> None:
         self.path = path
-        self._stream: IO[str] = sys.stdout
+        self._stream: IO[str] | None = sys.stdout if path == "-" else None
         if path != "-":
             try:
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
-                self._stream = open(path, "w", encoding="utf-8")  # noqa: SIM115
+                with open(path, "a", encoding="utf-8"):  # writable? (creates, keeps)
+                    pass
             except OSError as exc:
                 raise cannot_write(path, exc) from exc
             stack.callback(self._close)
 
+    def _open(self) -> IO[str]:
+        if self._stream is None:
+            try:
+                self._stream = open(self.path, "w", encoding="utf-8")  # noqa: SIM115
+            except OSError as exc:
+                raise cannot_write(self.path, exc) from exc
+        return self._stream
+
+    def finish(self) -> None:
+        """The run is over: an output nothing was written to is emptied now."""
+        self._open()
+
     def _close(self) -> None:
+        if self._stream is None:
+            return
         try:
             self._stream.close()  # flushes what is left
         except OSError as exc:
             raise cannot_write(self.path, exc) from exc
 
     def write(self, text: str) -> None:
+        stream = self._open()
         try:
-            self._stream.write(text)
-            self._stream.flush()
+            stream.write(text)
+            stream.flush()
         except BrokenPipeError:
             raise
         except OSError as exc:

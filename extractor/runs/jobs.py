@@ -27,9 +27,10 @@ import os
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_settings import SettingsError
 
 from ..errors import ConfigError
 from ..settings import Settings
@@ -98,8 +99,21 @@ def _under(base: Path, value: Any) -> Any:
     return base / os.path.expanduser(value) if isinstance(value, str) else value
 
 
+#: settings that name a file or folder: in a job file, relative to the file too
+_PATH_SETTINGS = frozenset(
+    name
+    for name, field in Settings.model_fields.items()
+    if field.annotation is Path or Path in get_args(field.annotation)
+)
+
+
 def _relative_to_file(data: dict[str, Any], base: Path) -> dict[str, Any]:
     data = dict(data)
+    if isinstance(data.get("settings"), dict):
+        table = data["settings"]
+        data["settings"] = {
+            k: _under(base, v) if k in _PATH_SETTINGS else v for k, v in table.items()
+        }
     if isinstance(data.get("inputs"), list):
         data["inputs"] = [_under(base, item) for item in data["inputs"]]
     if "store" in data:
@@ -152,3 +166,5 @@ def load_job(
         return Job(settings=job_settings, **data)
     except ValidationError as exc:
         raise ConfigError(f"invalid job in {where}: {exc}") from exc
+    except SettingsError as exc:  # an EXTRACTOR_* variable that cannot be read
+        raise ConfigError(f"invalid settings in the environment: {exc}") from exc

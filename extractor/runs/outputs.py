@@ -10,6 +10,7 @@ from __future__ import annotations
 import tempfile
 
 from ..errors import ConfigError
+from ..ingest.articles import read_back_as_input
 from ..io.output import write_file
 from ..io.report import render_report
 from ..models import Article, Claim, Comparison, RunChanges
@@ -27,6 +28,12 @@ def check_outputs(job: Job) -> None:
     for kind, path in job.outputs.paths().items():
         if path.is_dir():
             raise ConfigError(f"the {kind} output {path} is a directory; give a file name")
+        read = read_back_as_input(path, job.inputs)
+        if read:
+            raise ConfigError(
+                f"the {kind} output {path} would overwrite the input {read} or be read as an "
+                "article from it by the next run; write the outputs somewhere else"
+            )
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}."):
