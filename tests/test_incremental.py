@@ -661,3 +661,36 @@ def test_the_first_comparison_of_an_upgraded_store_tells_no_known_fact_again(
     assert update.new_claims == set()
     assert changes.new_discrepancies == [] and changes.superseded_denials == []
     assert changes.new_facts == []
+
+
+def test_a_corrected_date_is_stored_and_the_fact_decided_again(
+    tmp_path: Path, url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Same text and outlet (so the same article, not extracted again), a new date and URL:
+    which report came first decides "superseded"."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    denial, confirmation = FIRST[4], LATER[1]
+    _write(corpus, "denial.txt", *denial)
+    _write(corpus, "confirmation.txt", *confirmation)
+    store = tmp_path / "s.sqlite"
+    job = write_job(
+        tmp_path / "job.toml", inputs=[corpus], store=store, settings=sentence_settings(url)
+    )
+    _run(job, capsys)
+    with Store(store, readonly=True) as opened:
+        comparison = opened.latest_comparison()
+    assert comparison is not None
+    assert [c.relation for c in comparison.clusters] == [Relation.superseded]
+    # the confirmation was in fact published first, at an address it now gives
+    _write(
+        corpus, "confirmation.txt", confirmation[0], 1, confirmation[2], url="https://d.example/t"
+    )
+    second = _run(job, capsys)
+    assert second["summary"]["articles"] == 0, "nothing is extracted again"
+    with Store(store, readonly=True) as opened:
+        [article] = [a for a in opened.articles() if a.source == confirmation[0]]
+        comparison = opened.latest_comparison()
+    assert (article.published, article.url) == (date(2024, 11, 1), "https://d.example/t")
+    assert comparison is not None
+    assert Relation.superseded not in {c.relation for c in comparison.clusters}

@@ -156,6 +156,11 @@ def _prune(store: Store, gone: list[Article]) -> list[PrunedArticle]:
     ]
 
 
+def _meta(article: Article) -> tuple[object, ...]:
+    """What an input may change of an article without changing its text or outlet."""
+    return (article.title, article.url, article.published, article.origin)
+
+
 class _Reader:
     """The inputs of one run: what is new, what was seen, what could not be read, and
     which new articles replace another text at the same URL or path (silent edits)."""
@@ -166,6 +171,8 @@ class _Reader:
         self.seen: set[str] = set()
         self.edited: dict[str, Article] = {}  #: new article id -> the stored text it replaces
         self.done: set[str] = set()  #: articles extracted before or by this run
+        #: articles extracted before whose title, URL, date or place the inputs now change
+        self.restated: list[Article] = []
 
     def __iter__(self) -> Iterator[Article]:  # may run in a reader thread: only reads the store
         for item in read_articles(self.job.inputs, self.job.settings):
@@ -182,6 +189,9 @@ class _Reader:
             if self.store.is_done(item.id, self.fingerprint):
                 self.result.already_done += 1
                 self.done.add(item.id)
+                stored = self.store.article_meta([item.id]).get(item.id)
+                if stored is not None and _meta(stored) != _meta(item):
+                    self.restated.append(item)  # a corrected date, a new URL or place
                 continue
             yield item
 
@@ -221,6 +231,7 @@ def _finish(
     compare_with: tuple[ResponseCache, CompletionBackend | None, bool],
 ) -> None:
     """After extraction: record silent edits, prune, compare, say what changed, write."""
+    store.update_articles(reader.restated)
     edits = reader.silent_edits(saved)  # before pruning, which would take the older texts
     if job.prune:
         bad = [r.origin for r in reader.unreadable if r.origin is not None]

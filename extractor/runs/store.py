@@ -398,6 +398,32 @@ class Store(ClusterTables, RunHistory):
             )  # fmt: skip
 
     @guarded
+    def update_articles(self, articles: Iterable[Article]) -> None:
+        """Store what the inputs now say of articles already extracted (same text and
+        outlet, so the same id): title, URL, date, where they were read. A changed date
+        marks the article's claims as changed, so the clusters holding them are decided
+        again (which report came first decides "superseded")."""
+        with self._transaction() as db:
+            for article in articles:
+                published = article.published.isoformat() if article.published else None
+                before = db.execute(
+                    "SELECT published FROM articles WHERE id = ?", (article.id,)
+                ).fetchone()
+                if before is None:
+                    continue
+                db.execute(
+                    "UPDATE articles SET title = ?, url = ?, published = ?, origin = ? "
+                    "WHERE id = ?",
+                    (article.title, article.url, published, article.origin, article.id),
+                )
+                if before[0] != published:
+                    db.execute(
+                        "INSERT INTO claims_changed (claim_id) "
+                        "SELECT id FROM claims WHERE article_id = ?",
+                        (article.id,),
+                    )
+
+    @guarded
     def remove_articles(self, article_ids: Iterable[str]) -> dict[str, int]:
         """Remove articles with their claims and done markers, in one transaction.
 
