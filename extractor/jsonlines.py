@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from typing import BinaryIO
 
 from .errors import InputError
 
@@ -24,7 +25,7 @@ def json_records(path: str | os.PathLike[str]) -> Iterator[tuple[int, dict[str, 
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     with stream:
-        for number, raw in enumerate(stream, start=1):
+        for number, raw in enumerate(_lines(stream), start=1):
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
@@ -45,3 +46,13 @@ def json_records(path: str | os.PathLike[str]) -> Iterator[tuple[int, dict[str, 
             if not isinstance(record, dict):
                 raise InputError(f"{path}:{number}: expected a JSON object")
             yield number, record
+
+
+def _lines(stream: BinaryIO) -> Iterator[bytes]:
+    """The lines of a binary stream, ended by "\n", "\r\n" or a bare "\r" (as text mode
+    reads them; a JSON line holds no raw "\r")."""
+    for raw in stream:
+        body = raw[:-2] if raw.endswith(b"\r\n") else raw.removesuffix(b"\n")
+        if body.endswith(b"\r"):
+            body = body[:-1]  # the last line of a file of bare "\r" endings
+        yield from body.split(b"\r")

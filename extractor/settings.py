@@ -197,6 +197,16 @@ class Settings(BaseSettings):
         return self.strategy
 
     @property
+    def extraction_prompt(self) -> str:
+        """The prompt template extraction asks with: the strategy's, and for the sentence
+        strategy with ``attribution="model"`` the one that has the model write speakers."""
+        if self.resolved_strategy == "article":
+            return self.article_prompt
+        if self.attribution == "model":
+            return self.model_sentence_prompt
+        return self.sentence_prompt
+
+    @property
     def workers(self) -> int:
         """Articles extracted at once: ``concurrency``, or 1 for the CPU-bound local model."""
         return 1 if self.resolved_backend == "local" else self.concurrency

@@ -13,7 +13,7 @@ import pytest
 
 from extractor.cli import main
 from extractor.models import Claim
-from extractor.testing import FakeCompletionServer
+from extractor.testing import FakeCompletionServer, serving
 
 SENTENCE = (
     "The National Intelligence Service of South Korea reported that the DPRK has already "
@@ -299,4 +299,27 @@ def test_an_unknown_prompt_template_is_exit_2_before_any_article(
     second.write_text(article_file.read_text())
     assert main(["extract", str(article_file), str(second), "-o", str(tmp_path / "c.jsonl")]) == 2
     err = capsys.readouterr().err
-    assert err.count("sentence_prompt 'nope.v1' is no prompt template") == 1
+    assert err.count("the prompt 'nope.v1' names no template") == 1
+    # a prompt the run does not ask with is no error (the article strategy's, here)
+    monkeypatch.delenv("EXTRACTOR_SENTENCE_PROMPT")
+    monkeypatch.setenv("EXTRACTOR_ARTICLE_PROMPT", "nope.v1")
+    with serving(FakeCompletionServer()) as url:
+        argv = ["extract", str(article_file), "-o", str(tmp_path / "c.jsonl"), "--base-url", url,
+                "--model", "fake", "--strategy", "sentence"]  # fmt: skip
+        assert main(argv) == 0
+
+
+def test_a_claims_file_with_bare_carriage_returns_is_read_a_line_at_a_time(
+    tmp_path: Path,
+) -> None:
+    """Lines ended by "\\r" (old Mac files) were read as text mode reads them; reading the
+    bytes a line at a time must not make them one line."""
+    from extractor import read_claims
+
+    claims = [
+        Claim(article_id="a", text="The Tessel bridge reopened.", quote="It reopened."),
+        Claim(article_id="a", text="Norland's talks failed.", quote="They failed."),
+    ]
+    path = tmp_path / "claims.jsonl"
+    path.write_bytes(b"\r".join(c.model_dump_json().encode() for c in claims) + b"\r")
+    assert [c.quote for c in read_claims(path).claims] == ["It reopened.", "They failed."]

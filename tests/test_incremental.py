@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from extractor import load_job, run_job
+from extractor import load_job, plan_job, run_job
 from extractor.cli import main
 from extractor.compare import CompareOptions, compare
 from extractor.compare.embeddings import HashingEmbedder
@@ -694,3 +694,73 @@ def test_a_corrected_date_is_stored_and_the_fact_decided_again(
     assert (article.published, article.url) == (date(2024, 11, 1), "https://d.example/t")
     assert comparison is not None
     assert Relation.superseded not in {c.relation for c in comparison.clusters}
+
+
+def test_a_text_edited_twice_across_a_stopped_run_leaves_no_older_text(
+    tmp_path: Path, url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    store = tmp_path / "s.sqlite"
+    job = write_job(
+        tmp_path / "job.toml", inputs=[corpus], store=store, settings=sentence_settings(url)
+    )
+    _write(corpus, "story.txt", "Wire A", 1, f"{_KEPT} {_DROPPED}")
+    _run(job, capsys)
+    _write(corpus, "story.txt", "Wire A", 1, f"{_KEPT} {_ADDED}")
+
+    def stop(_: ArticleResult) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(RunInterrupted):
+        run_job(load_job(job), on_result=stop)
+    capsys.readouterr()
+    latest = "Officials said the strike closed 7 container terminals in Estavia."
+    _write(corpus, "story.txt", "Wire A", 1, f"{_KEPT} {latest}")
+    assert _edits(_run(job, capsys)) == [([latest], [_ADDED])]
+    with Store(store, readonly=True) as opened:
+        assert len(opened.articles()) == 1, "both older texts left"
+    assert _edits(_run(job, capsys)) == []
+
+
+def test_an_older_text_whose_input_cannot_be_read_is_no_edit(
+    tmp_path: Path, url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two folders give one URL; one is away for a run (a mount): its text stays, as
+    pruning would keep it, and no edit is told."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    address = "https://news.example/strike"
+    _write(first, "story.txt", "Wire A", 1, f"{_KEPT} {_DROPPED}", url=address)
+    _write(second, "story.txt", "Wire A", 1, f"{_KEPT} {_ADDED}", url=address)
+    store = tmp_path / "s.sqlite"
+    job = write_job(
+        tmp_path / "job.toml", inputs=[first, second], store=store,
+        settings=sentence_settings(url), prune=True,
+    )  # fmt: skip
+    _run(job, capsys)
+    first.rename(tmp_path / "away")
+    assert main(["run", str(job)]) == 1  # the missing input is an error
+    result = json.loads(capsys.readouterr().out)
+    assert _edits(result) == [] and result["pruned"] == []
+    with Store(store, readonly=True) as opened:
+        assert len(opened.articles()) == 2
+
+
+def test_a_dry_run_does_not_list_an_edited_texts_older_version_as_pruned(
+    tmp_path: Path, url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _write(corpus, "story.txt", "Wire A", 1, f"{_KEPT} {_DROPPED}")
+    job = write_job(
+        tmp_path / "job.toml", inputs=[corpus], store=tmp_path / "s.sqlite",
+        settings=sentence_settings(url), prune=True,
+    )  # fmt: skip
+    _run(job, capsys)
+    _write(corpus, "story.txt", "Wire A", 1, f"{_KEPT} {_ADDED}")
+    planned = plan_job(load_job(job))
+    assert planned.pruned == [] and len(planned.pending) == 1
+    done = _run(job, capsys)
+    assert done["pruned"] == [] and len(_edits(done)) == 1

@@ -419,11 +419,29 @@ def test_a_second_text_under_an_article_id_is_an_error_and_a_copy_is_read_once(
         {"id": "x", "text": "The mayor of Tessel said the bridge will reopen in May."},
         {"id": "x", "text": "Norland's premier said the talks failed on Monday."},
         {"id": "x", "text": "The mayor of Tessel said the bridge will reopen in May."},
-    ]
+        {"id": "x", "text": "The mayor of Tessel said the bridge will reopen in May.",
+         "source": "Wire B"},
+    ]  # fmt: skip
     feed.write_text("".join(json.dumps(line) + "\n" for line in lines))
     found = read(feed)
-    assert [type(item) for item in found] == [Article, ArticleError]
+    assert [type(item) for item in found] == [Article, ArticleError, ArticleError]
     error = found[1]
     assert isinstance(error, ArticleError)
     assert error.message == f"duplicate article id 'x', first read from {feed}:1"
     assert error.origin == f"{feed}:2"
+
+
+def test_an_output_in_an_input_folder_is_found_whatever_the_case_of_its_suffix(
+    tmp_path: Path,
+) -> None:
+    """The folder walk reads ".JSONL" as ".jsonl"; the check that refuses such an output
+    must too. Hidden places and other suffixes are never read."""
+    from extractor.ingest.articles import read_back_as_input
+
+    folder = tmp_path / "feeds"
+    folder.mkdir()
+    assert read_back_as_input(folder / "claims.JSONL", [folder]) == str(folder)
+    assert read_back_as_input(folder / "sub" / "report.html", [folder]) == str(folder)
+    assert read_back_as_input(folder / ".out" / "claims.jsonl", [folder]) is None
+    assert read_back_as_input(folder / "comparison.json", [folder]) is None
+    assert read_back_as_input(tmp_path / "claims.jsonl", [folder]) is None

@@ -1238,8 +1238,18 @@ def test_a_reported_question_keeps_whether(nlp: Any, text: str, proposition: str
         ("Norland's premier asked for a recount.", "Norland's premier", "a recount", True),
         # a pact that calls for something asks for nothing of its own: the writer's sentence
         ("Norland and Pentland signed a pact that called for new elections.", None, None, False),
+        # one asked is no speaker; a call on a day is a call
+        ("The Tessel ministry did not respond when asked for comment.", None, None, False),
+        ("A letter asking for donations was sent to members in Valmora.", None, None, False),
+        (
+            "The president of Norland called on Sunday to congratulate the winner.",
+            None,
+            None,
+            False,
+        ),
         # a particle makes another verb
         ("The Pentland union called off the strike.", None, None, False),
+        ("The Pentland union called off the strike on Monday.", None, None, False),
         ("The senator called out the governor of Pentland.", None, None, False),
     ],
 )

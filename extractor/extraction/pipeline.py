@@ -50,16 +50,12 @@ def make_strategy(
     :mod:`extractor.llm.cache`). Requests to an OpenAI-compatible server go through ``limiter``.
     The ``article`` strategy asks a chat endpoint: a passed ``backend`` must be an
     OpenAI-compatible one, whose client it then uses; any other is a :class:`ConfigError`
-    (never a silent fall-back to the settings' server). An extraction prompt that names no
-    template is a :class:`ConfigError` here, before any article.
+    (never a silent fall-back to the settings' server). A prompt the extraction asks with
+    that names no template is a :class:`ConfigError` here, before any article.
     """
-    known = available_prompts()
-    for field in ("sentence_prompt", "model_sentence_prompt", "article_prompt"):
-        name = getattr(settings, field)
-        if name not in known:
-            raise ConfigError(
-                f"{field} {name!r} is no prompt template; available: {', '.join(known)}"
-            )
+    name, known = settings.extraction_prompt, available_prompts()
+    if name not in known:
+        raise ConfigError(f"the prompt {name!r} names no template; available: {', '.join(known)}")
     if settings.resolved_strategy == "article":
         from ..llm.openai_backend import OpenAICompletionBackend
         from .article import ArticleStrategy

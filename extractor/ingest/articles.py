@@ -56,20 +56,20 @@ def read_articles(
     """
     if isinstance(inputs, (str, os.PathLike)):
         inputs = [inputs]
-    first: dict[str, tuple[str, int]] = {}  # article id -> where it was read first, text
+    first: dict[str, tuple[str, int]] = {}  # article id -> where it was read first, and what
     for item in _read_all(inputs, settings):
         if isinstance(item, Article):
-            text = hash(item.text)
+            content = hash((item.source, item.text))
             if item.id in first:
-                where, seen = first[item.id]
-                if seen == text:  # the same article again (a copy of a file): once is enough
+                where, known = first[item.id]
+                if known == content:  # the same article again (a copy of a file): read once
                     log.info("%s: the same article as %s; read once", item.origin, where)
                     continue
-                # another text under the same id: their claims' ids would clash
+                # another text or outlet under the same id: their claims' ids would clash
                 message = f"duplicate article id {item.id!r}, first read from {where}"
                 yield _error(InputError(message), item.origin or item.id)
                 continue
-            first[item.id] = (item.origin or "an article given as an object", text)
+            first[item.id] = (item.origin or "an article given as an object", content)
         yield item
 
 
@@ -85,7 +85,7 @@ def read_back_as_input(
         source = Path(item).resolve()
         if target == source:
             return str(item)
-        if source.is_dir() and target.is_relative_to(source) and target.suffix in SUFFIXES:
+        if source.is_dir() and target.is_relative_to(source) and target.suffix.lower() in SUFFIXES:
             hidden = any(part.startswith(".") for part in target.relative_to(source).parts)
             if not hidden:
                 return str(item)

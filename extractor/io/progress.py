@@ -1,7 +1,7 @@
 """Progress of a batch: articles done of the total, claims, tokens, rate and time left.
 
-:func:`count_articles` counts what :func:`~extractor.ingest.articles.read_articles` will yield,
-cheaply (a directory walk, a line count for JSONL), so the bar knows its total.
+:func:`count_articles` counts what :func:`~extractor.ingest.articles.read_articles` will yield
+at most, cheaply (a directory walk, a line count for JSONL), so the bar knows its total.
 :func:`with_progress` passes results through unchanged while drawing the bar.
 :class:`Rate` is the figures the bar and the run summary share.
 """
@@ -22,7 +22,8 @@ __all__ = ["Rate", "count_articles", "summary_line", "with_progress"]
 
 
 def count_articles(inputs: Iterable[str | os.PathLike[str] | Article]) -> int | None:
-    """How many results reading ``inputs`` gives (one per file, JSONL line or article).
+    """How many results reading ``inputs`` gives at most (one per file, JSONL line or
+    article; a copy of an article read before is read once, which only a read can tell).
 
     ``None`` when it cannot tell (an unreadable path; the bar then has no total).
     """

@@ -246,10 +246,7 @@ def _object_complements(cue: Any, objects: Sequence[Any]) -> list[Any]:
         for c in cue.children
         if c.i > last
         and (c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ in _OBJECT_PREPOSITIONS))
-        and not any(
-            t.ent_type_ in _TIME_ENTITIES or (t.dep_ == "pobj" and t.lemma_.lower() in _TIME_NOUNS)
-            for t in c.subtree
-        )
+        and not _of_time(c)
     ]
 
 
@@ -477,22 +474,43 @@ def _is_cue_verb(token: Any) -> bool:
     return "nsubj" in deps and "ccomp" in deps
 
 
+def _asks(cue: Any) -> bool:
+    """The cue's subject asks: a named subject ("the mayor called for"), not one asked
+    ("when asked for comment", "a letter asking for donations")."""
+    return any(c.dep_ == "nsubj" for c in cue.children)
+
+
+def _of_time(phrase: Any) -> bool:
+    """A phrase that says when ("on Sunday", "for a week")."""
+    return any(
+        t.ent_type_ in _TIME_ENTITIES or (t.dep_ == "pobj" and t.lemma_.lower() in _TIME_NOUNS)
+        for t in phrase.subtree
+    )
+
+
 def _asks_with_particle(token: Any) -> bool:
     """``called on X to Y``: a cue whose particle makes it ask for its infinitive (the
-    parser reads the particle as a preposition too)."""
+    parser reads the particle as a preposition too; "called on Sunday to ..." is a call)."""
     particle = _REQUEST_PARTICLES.get(token.lemma_.lower())
-    return particle is not None and any(
-        c.dep_ in ("prt", "prep") and c.lower_ == particle for c in token.children
+    return (
+        particle is not None
+        and _asks(token)
+        and any(
+            c.dep_ in ("prt", "prep") and c.lower_ == particle and not _of_time(c)
+            for c in token.children
+        )
     )
 
 
 def _asked_for(cue: Any) -> list[Any]:
     """What ``called for`` or ``asked for`` asks for: the preposition's object."""
     preposition = _REQUEST_PREPOSITIONS.get(cue.lemma_.lower())
+    if preposition is None or not _asks(cue):
+        return []
     return [
         g
         for c in cue.children
-        if c.dep_ in ("prep", "prt") and c.lower_ == preposition
+        if c.dep_ in ("prep", "prt") and c.lower_ == preposition and not _of_time(c)
         for g in c.children
         if g.dep_ in ("pobj", "pcomp")
     ]

@@ -37,11 +37,8 @@ def model_label(settings: Settings) -> str:
 
 
 def prompt_version(settings: Settings) -> str:
-    if settings.resolved_strategy == "article":
-        return settings.article_prompt
-    if settings.attribution == "model":
-        return settings.model_sentence_prompt
-    return settings.sentence_prompt
+    """The name of the template extraction asks with (recorded with each run)."""
+    return settings.extraction_prompt
 
 
 #: Every :class:`Settings` field, classified: does it decide an article's claims?

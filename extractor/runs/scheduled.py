@@ -61,7 +61,7 @@ from .fingerprint import (
 from .interrupts import exit_code
 from .jobs import Job
 from .outputs import check_outputs, write_outputs
-from .plan import gone_articles, plan_job
+from .plan import gone_articles, plan_job, under_unreadable
 from .results import JobResult, PendingArticle, PrunedArticle, RunInterrupted
 from .store import Store
 
@@ -169,7 +169,8 @@ class _Reader:
         self.job, self.store, self.fingerprint, self.result = job, store, fingerprint, result
         self.unreadable: list[ArticleResult] = []
         self.seen: set[str] = set()
-        self.edited: dict[str, Article] = {}  #: new article id -> the stored text it replaces
+        #: new article id -> the stored texts at its address, the latest first
+        self.edited: dict[str, list[Article]] = {}
         self.done: set[str] = set()  #: articles extracted before or by this run
         #: articles extracted before whose title, URL, date or place the inputs now change
         self.restated: list[Article] = []
@@ -183,9 +184,9 @@ class _Reader:
             self.seen.add(item.id)
             # an older text at the same address: an edit, also when the new text was
             # extracted by a run that stopped before it recorded the edit
-            previous = self.store.article_at(url=item.url, origin=item.origin, other_than=item.id)
-            if previous is not None:
-                self.edited[item.id] = previous
+            older = self.store.articles_at(url=item.url, origin=item.origin, other_than=item.id)
+            if older:
+                self.edited[item.id] = older
             if self.store.is_done(item.id, self.fingerprint):
                 self.result.already_done += 1
                 self.done.add(item.id)
@@ -197,16 +198,27 @@ class _Reader:
 
     def pending(self) -> set[str]:
         """The older texts of edits whose new text is not extracted yet: they stay."""
-        return {p.id for new_id, p in self.edited.items() if new_id not in self.done}
+        return {
+            p.id for new_id, older in self.edited.items() if new_id not in self.done for p in older
+        }
+
+    def _replaced(self, older: list[Article]) -> list[Article]:
+        """The older texts an extracted new one replaces: not one that is still an input of
+        this run (two files of one URL), nor one whose input could not be read this time."""
+        bad = [r.origin for r in self.unreadable if r.origin is not None]
+        return [p for p in older if p.id not in self.seen and not under_unreadable(p.origin, bad)]
 
     def silent_edits(self, saved: set[str]) -> list[SilentEdit]:
-        """The edits whose new text is extracted; the older texts leave the store. An older
-        text that is still one of this run's inputs is no edit (two files of one URL)."""
+        """The edits whose new text is extracted, each against the latest older text; every
+        older text it replaces leaves the store (a text edited twice between two runs that
+        finished, the second run stopped)."""
         self.done |= saved
-        edits = []
-        for new_id, previous in self.edited.items():
-            if new_id not in self.done or previous.id in self.seen:
-                continue  # the new text failed: the older one stays until it is extracted
+        edits, gone = [], []
+        for new_id, older in self.edited.items():
+            replaced = self._replaced(older) if new_id in self.done else []
+            if not replaced:
+                continue  # the new text failed: the older ones stay until it is extracted
+            previous = replaced[0]
             edits.append(
                 silent_edit(
                     new_id,
@@ -218,7 +230,8 @@ class _Reader:
                     old_claims=self.store.claims(previous.id),
                 )  # fmt: skip
             )
-        self.store.remove_articles(edit.previous_article_id for edit in edits)
+            gone += [p.id for p in replaced]
+        self.store.remove_articles(dict.fromkeys(gone))
         return edits
 
 

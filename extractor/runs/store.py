@@ -253,36 +253,42 @@ class Store(ClusterTables, RunHistory):
         ]
 
     @guarded
-    def article_at(
+    def articles_at(
         self, *, url: str | None, origin: str | None, other_than: str | None = None
-    ) -> Article | None:
-        """The stored article last seen at ``url``, else at the file ``origin`` with no URL
-        stored (a text that gained a URL in an edit), other than the article ``other_than``.
+    ) -> list[Article]:
+        """The stored articles seen at ``url``, and at the file ``origin`` with no URL stored
+        (a text that gained a URL in an edit), other than the article ``other_than``: the
+        latest stored first.
 
         A line of a JSON Lines file (``path:line``) is no address: another article may
         take that line, so it is never matched by origin.
         """
-        lookups = []
+        clauses, values = [], []
         if url:
-            lookups.append(("url = ?", url))
+            clauses.append("url = ?")
+            values.append(url)
         if origin and not _LINE_ORIGIN.search(origin):
-            lookups.append(("url IS NULL AND origin = ?", origin))
-        row = None
-        for where, value in lookups:
-            row = self._db.execute(
-                f"SELECT id, source, title, url, published, origin, text FROM articles "
-                f"WHERE {where} AND id != ? ORDER BY rowid DESC LIMIT 1",
-                (value, other_than or ""),
-            ).fetchone()
-            if row is not None:
-                break
-        if row is None:
-            return None
-        id_, source, title, url_, published, origin_, text = row
-        return Article(
-            id=id_, source=source, title=title, url=url_, published=published, origin=origin_,
-            text=text,
-        )  # fmt: skip
+            clauses.append("(url IS NULL AND origin = ?)")
+            values.append(origin)
+        if not clauses:
+            return []
+        rows = self._db.execute(
+            f"SELECT id, source, title, url, published, origin, text FROM articles "
+            f"WHERE ({' OR '.join(clauses)}) AND id != ? ORDER BY rowid DESC",
+            (*values, other_than or ""),
+        ).fetchall()
+        return [
+            Article(
+                id=id_,
+                source=source,
+                title=title,
+                url=url_,
+                published=published,
+                origin=origin_,
+                text=text,
+            )  # fmt: skip
+            for id_, source, title, url_, published, origin_, text in rows
+        ]
 
     @guarded
     def claims(self, article_id: str | None = None) -> list[Claim]:
