@@ -27,7 +27,7 @@ from .errors import (
     StoreLocked,
 )
 from .extraction.pipeline import extract
-from .ingest.articles import read_back_as_input
+from .ingest.articles import SUFFIXES, read_back_as_input
 from .io.jsonl import read_claims, read_results
 from .io.output import Output, WriteFailed, write_file
 from .io.progress import count_articles, summary_line, with_progress
@@ -123,6 +123,9 @@ def _extract(args: argparse.Namespace) -> int:
         )
         raise
     summary.seconds = round(time.perf_counter() - began, 3)
+    if summary.articles == 0:  # a folder of .md or .pdf files, say: say so, not just "0"
+        kinds = ", ".join(sorted(SUFFIXES))
+        print(f"extractor: warning: the inputs hold no article (read: {kinds})", file=sys.stderr)
     if not args.quiet:
         print(summary_line(summary), file=sys.stderr)
     return EXIT_OK if summary.failed == 0 and summary.skipped == 0 else EXIT_PARTIAL

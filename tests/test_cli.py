@@ -323,3 +323,15 @@ def test_a_claims_file_with_bare_carriage_returns_is_read_a_line_at_a_time(
     path = tmp_path / "claims.jsonl"
     path.write_bytes(b"\r".join(c.model_dump_json().encode() for c in claims) + b"\r")
     assert [c.quote for c in read_claims(path).claims] == ["It reopened.", "They failed."]
+
+
+def test_inputs_that_hold_no_article_are_warned_about(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A folder of files no reader takes gives "0 articles" and exit 0; say why."""
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "story.md").write_text("The mayor of Tessel said the bridge will reopen.\n")
+    assert main(["extract", str(folder), "-o", str(tmp_path / "c.jsonl")]) == 0
+    err = capsys.readouterr().err
+    assert "warning: the inputs hold no article (read: .htm, .html, .jsonl, .text, .txt)" in err

@@ -24,7 +24,7 @@ from ..models import Article, ArticleError
 from ..settings import Settings
 from .bidi import display_order
 
-__all__ = ["read_articles", "read_back_as_input"]
+__all__ = ["SUFFIXES", "read_articles", "read_back_as_input"]
 
 log = logging.getLogger(__name__)
 
