@@ -7,13 +7,21 @@ models (``python -m extractor.schema``), and a test keeps the two in sync.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import unicodedata
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    computed_field,
+    field_validator,
+    model_validator,
+)
 
 __all__ = [
     "Article",
@@ -92,6 +100,15 @@ class Article(_Model):
     origin: str | None = Field(
         default=None, description="Where it was read from: a path, or path:line for JSONL."
     )
+
+    @field_validator("published", mode="before")
+    @classmethod
+    def _day_of_a_timestamp(cls, value: object) -> object:
+        """A timestamp ("2024-10-23T10:00:00Z") gives its day, as article ingest reads it."""
+        if isinstance(value, str) and len(value) > 10:
+            with contextlib.suppress(ValueError):
+                return datetime.fromisoformat(value).date()
+        return value
 
     @classmethod
     def from_text(

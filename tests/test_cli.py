@@ -335,3 +335,29 @@ def test_inputs_that_hold_no_article_are_warned_about(
     assert main(["extract", str(folder), "-o", str(tmp_path / "c.jsonl")]) == 0
     err = capsys.readouterr().err
     assert "warning: the inputs hold no article (read: .htm, .html, .jsonl, .text, .txt)" in err
+
+
+def test_a_spacy_pipeline_that_is_not_installed_ends_the_run_with_exit_2(
+    article_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    """It fails every article alike: said once, not once per article."""
+    monkeypatch.setenv("EXTRACTOR_SPACY_PIPELINE", "xx_no_such_pipeline")
+    second = tmp_path / "second.txt"
+    second.write_text(article_file.read_text())
+    with serving(FakeCompletionServer()) as url:
+        argv = ["extract", str(article_file), str(second), "-o", str(tmp_path / "c.jsonl"),
+                "--base-url", url, "--model", "fake", "--strategy", "sentence"]  # fmt: skip
+        assert main(argv) == 2
+    assert capsys.readouterr().err.count("'xx_no_such_pipeline' is not installed") == 1
+
+
+def test_an_articles_side_file_takes_a_timestamp_for_its_day(tmp_path: Path) -> None:
+    """As article ingest does: "2024-10-23T10:00:00Z" is published on 2024-10-23."""
+    from datetime import date
+
+    from extractor import load_articles_metadata
+
+    side = tmp_path / "articles.jsonl"
+    side.write_text('{"id": "a1", "source": "Wire A", "published": "2024-10-23T10:00:00Z"}\n')
+    assert load_articles_metadata(side)["a1"].published == date(2024, 10, 23)

@@ -18,9 +18,10 @@ def load_articles_metadata(path: str | os.PathLike[str]) -> dict[str, Article]:
     """Read articles' metadata from a JSON Lines side file, keyed by article id.
 
     Each non-blank line is one JSON object with ``id`` and ``source`` and optionally
-    ``published`` (``YYYY-MM-DD``), ``title``, ``url``, ``origin`` and ``text`` -- that is,
-    an :class:`Article` whose ``text`` may be left out. Full articles as written by
-    ``Article.model_dump_json()`` are therefore accepted too. Unknown keys are errors.
+    ``published`` (``YYYY-MM-DD``; a timestamp gives its day), ``title``, ``url``,
+    ``origin`` and ``text`` -- that is, an :class:`Article` whose ``text`` may be left out.
+    Full articles as written by ``Article.model_dump_json()`` are therefore accepted too.
+    Unknown keys are errors.
     """
     articles: dict[str, Article] = {}
     for number, record in json_records(path):

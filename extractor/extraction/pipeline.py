@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Generator, Iterable, Mapping
 
-from ..errors import Cancelled, ConfigError, ExtractorError
+from ..errors import Cancelled, ConfigError, ExtractorError, ModelLoadError
 from ..ingest.articles import read_articles
 from ..language.quantities import parse_quantities
 from ..language.stance import denied_by_another, detect_stance, without_denial_of_claim
@@ -151,6 +151,10 @@ def _extract_article(article: Article, strategy: Strategy) -> ArticleResult:
     output = StrategyOutput()
     try:
         strategy.run(article, output)
+    except ModelLoadError:
+        # a model or pipeline that cannot load (spaCy's, loaded with the first article)
+        # fails every article alike: it ends the run, as a GGUF that cannot load does
+        raise
     except Exception as exc:  # one article's failure, expected or not, never ends the batch
         if isinstance(exc, ExtractorError):
             error = ArticleError(kind=exc.kind, message=str(exc), origin=article.origin)
