@@ -104,8 +104,9 @@ class Article(_Model):
     @field_validator("published", mode="before")
     @classmethod
     def _day_of_a_timestamp(cls, value: object) -> object:
-        """A timestamp ("2024-10-23T10:00:00Z") gives its day, as article ingest reads it."""
-        if isinstance(value, str) and len(value) > 10:
+        """A timestamp ("2024-10-23T10:00:00Z") gives its day, as article ingest reads it
+        (any ISO 8601 form Python reads: "20241023", "2024-W43-3")."""
+        if isinstance(value, str):
             with contextlib.suppress(ValueError):
                 return datetime.fromisoformat(value).date()
         return value

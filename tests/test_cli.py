@@ -359,5 +359,11 @@ def test_an_articles_side_file_takes_a_timestamp_for_its_day(tmp_path: Path) -> 
     from extractor import load_articles_metadata
 
     side = tmp_path / "articles.jsonl"
-    side.write_text('{"id": "a1", "source": "Wire A", "published": "2024-10-23T10:00:00Z"}\n')
-    assert load_articles_metadata(side)["a1"].published == date(2024, 10, 23)
+    lines = [
+        '{"id": "a1", "source": "Wire A", "published": "2024-10-23T10:00:00Z"}',
+        '{"id": "a2", "source": "Wire A", "published": "20241023"}',
+        '{"id": "a3", "source": "Wire A", "published": "2024-10-23"}',
+    ]
+    side.write_text("\n".join(lines) + "\n")
+    found = load_articles_metadata(side)
+    assert {found[k].published for k in ("a1", "a2", "a3")} == {date(2024, 10, 23)}

@@ -85,6 +85,22 @@ def test_the_workers_write_the_claims_as_parquet(
     assert sorted(written, key=lambda c: c.id) == sorted(expected, key=lambda c: c.id)
 
 
+def test_a_pipeline_a_worker_cannot_load_ends_the_run_as_in_one_process(
+    local_ray: None, server: tuple[FakeCompletionServer, str], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    """Ray hands back a worker's error wrapped and without its cause: the CLI must still
+    say what failed, with exit 2, not a traceback."""
+    _, url = server
+    monkeypatch.setenv("EXTRACTOR_SPACY_PIPELINE", "xx_no_such_pipeline")
+    code = main(
+        ["extract", str(SAMPLES), "-o", str(tmp_path / "c.jsonl"), "--engine", "ray",
+         "--base-url", url, "--model", "fake", "--strategy", "sentence", "--quiet"]
+    )  # fmt: skip
+    assert code == 2
+    assert "spaCy pipeline 'xx_no_such_pipeline' is not installed" in capsys.readouterr().err
+
+
 def test_the_ray_engine_refuses_a_token_budget() -> None:
     settings = Settings(base_url="http://127.0.0.1:1/v1", model="m", max_tokens_per_run=10)
     with pytest.raises(Exception, match="not supported with --engine ray"):

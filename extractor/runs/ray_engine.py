@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..errors import ConfigError
+from ..errors import ConfigError, ModelLoadError
 from ..extraction.pipeline import extract, failed_result
 from ..ingest.articles import read_articles
 from ..llm.backends import make_backend
@@ -111,7 +111,22 @@ class _ExtractBatch:
 
     def __call__(self, batch: dict[str, NDArray[Any]]) -> dict[str, NDArray[Any]]:
         articles = [Article.model_validate_json(str(text)) for text in batch["article"]]
-        results = extract(articles, self._settings, backend=self._backend, limiter=self._limiter)
+        try:
+            results = list(
+                extract(articles, self._settings, backend=self._backend, limiter=self._limiter)
+            )
+        except ModelLoadError as exc:
+            # Ray hands the driver a wrapped error without its cause: send it as a result
+            # of kind "model_load", which the driver raises as the in-process engine does
+            results = [
+                ArticleResult(
+                    article=a,
+                    origin=a.origin,
+                    status="failed",
+                    errors=[ArticleError(kind=exc.kind, message=str(exc), origin=a.origin)],
+                )  # fmt: skip
+                for a in articles
+            ]
         lines = [result.model_dump_json() for result in results]
         return {"index": batch["index"], "result": np.array(lines, dtype=object)}
 
@@ -200,7 +215,11 @@ def _extract_on_ray(
     done = 0
     if rows:
         for row in _results(ray, rows, settings, workers, batch_size).iter_rows():
-            waiting[int(row["index"])] = ArticleResult.model_validate_json(str(row["result"]))
+            result = ArticleResult.model_validate_json(str(row["result"]))
+            for error in result.errors:
+                if error.kind == ModelLoadError.kind:  # a worker could not load a model
+                    raise ModelLoadError(error.message)
+            waiting[int(row["index"])] = result
             while done in waiting:
                 yield waiting.pop(done)
                 done += 1
