@@ -764,3 +764,22 @@ def test_a_dry_run_does_not_list_an_edited_texts_older_version_as_pruned(
     assert planned.pruned == [] and len(planned.pending) == 1
     done = _run(job, capsys)
     assert done["pruned"] == [] and len(_edits(done)) == 1
+
+
+def test_claims_removed_from_the_store_leave_the_name_counts(store: Store) -> None:
+    """An incremental comparison weighs a name's rarity as a full one would: the claims of
+    pruned or edited articles no longer count."""
+    claims = _save(
+        store,
+        [
+            ("Wire A", 1, "The Pentland ministry said 10,000 soldiers were sent to Norland."),
+            ("Wire B", 2, "Officials said 10,000 soldiers were sent to Norland by Pentland."),
+            ("Wire C", 3, "Officials in Norland said 400 homes burned."),
+        ],
+    )
+    fingerprint = update_comparison(store, embedder=HashingEmbedder()).work.fingerprint
+    store.remove_articles(c.article_id for c in claims[:2])
+    update_comparison(store, embedder=HashingEmbedder())
+    incremental = store.term_counts(fingerprint, ["norla", "pentl"])
+    update_comparison(store, embedder=HashingEmbedder(), full=True)
+    assert incremental == store.term_counts(fingerprint, ["norla", "pentl"]) == ({"norla": 1}, 1)

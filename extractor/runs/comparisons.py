@@ -301,7 +301,11 @@ def _increment(
     before = store.stored_clusters(replaced)
     known.update((f.claim.id, f) for f in new_facts)
     added, counted = _kept_terms(after, known)
-    dropped, uncounted = _kept_terms(before, known)  # a removed claim's terms stay counted
+    # the replaced clusters were counted with their claims as they were then: a claim this
+    # run deleted (pruned, edited) or rewrote is taken off as it was
+    kept_before = {m.claim_id for c in before for m in c.members}
+    was = {f.claim.id: f for f in claim_facts(store.forgotten_claims(kept_before), {})}
+    dropped, uncounted = _kept_terms(before, {**known, **was})
     terms = {t: added[t] - dropped[t] for t in added.keys() | dropped.keys()}
     store.save_clusters(
         fingerprint, {}, run_id=run_id, replace=replaced, clusters=after,

@@ -37,6 +37,7 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 from urllib.parse import quote
 
 from ..compare.stage import assemble
@@ -98,6 +99,9 @@ class Store(ClusterTables, RunHistory):
         self.path = Path(path)
         self.readonly = readonly
         self._lock = threading.RLock()
+        #: claims this store deleted or wrote again since its last comparison, as they were
+        #: (their key terms are still counted; see :meth:`forgotten_claims`)
+        self._forgotten: dict[str, Claim] = {}
         self._db = self._connect()
         try:
             self._migrate()
@@ -388,6 +392,7 @@ class Store(ClusterTables, RunHistory):
             if article is None or result.status != "ok":
                 return
             _forget_vectors(db, article.id)  # a claim written again may state another key
+            self._remember(db, article.id)
             db.execute("DELETE FROM claims WHERE article_id = ?", (article.id,))
             db.execute("DELETE FROM extractions WHERE article_id = ?", (article.id,))
             db.executemany(
@@ -429,6 +434,24 @@ class Store(ClusterTables, RunHistory):
                         (article.id,),
                     )
 
+    def _remember(self, db: sqlite3.Connection, article_id: str) -> None:
+        rows = db.execute("SELECT data FROM claims WHERE article_id = ?", (article_id,))
+        for (data,) in rows.fetchall():
+            claim = Claim.model_validate_json(data)
+            self._forgotten.setdefault(claim.id, claim)  # the version last compared
+
+    def save_clusters(self, *args: Any, **kwargs: Any) -> None:
+        """:meth:`ClusterTables.save_clusters`; the counts are the stored claims' again."""
+        super().save_clusters(*args, **kwargs)
+        self._forgotten.clear()
+
+    def forgotten_claims(self, claim_ids: Iterable[str]) -> list[Claim]:
+        """The claims of ``claim_ids`` as they were before this store deleted or rewrote
+        them: an incremental comparison takes their key terms off the counts. Kept in memory
+        until :meth:`save_clusters` (a process stopped in between leaves the counts high,
+        which a full comparison recounts)."""
+        return [self._forgotten[i] for i in claim_ids if i in self._forgotten]
+
     @guarded
     def remove_articles(self, article_ids: Iterable[str]) -> dict[str, int]:
         """Remove articles with their claims and done markers, in one transaction.
@@ -443,6 +466,7 @@ class Store(ClusterTables, RunHistory):
                     "SELECT count(*) FROM claims WHERE article_id = ?", (article_id,)
                 ).fetchone()[0]
                 _forget_vectors(db, article_id)
+                self._remember(db, article_id)
                 db.execute("DELETE FROM claims WHERE article_id = ?", (article_id,))
                 db.execute("DELETE FROM extractions WHERE article_id = ?", (article_id,))
                 if db.execute("DELETE FROM articles WHERE id = ?", (article_id,)).rowcount:
