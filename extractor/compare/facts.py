@@ -30,6 +30,7 @@ __all__ = [
     "Polarity",
     "amount_conflict",
     "amounts_compatible",
+    "claim_terms",
     "key_text",
     "make_fact",
     "make_facts",
@@ -337,6 +338,12 @@ def _terms(text: str) -> set[str]:
     return terms
 
 
+def claim_terms(claim: Claim, key: str | None = None) -> set[str]:
+    """A claim's key entity terms: those of its key (:func:`key_text`, or ``key`` when the
+    caller has it) and of its quote (a proposition leaves out who said it and where)."""
+    return _terms(key_text(claim) if key is None else key) | _terms(strip_dateline(claim.quote))
+
+
 def _polarity(stance: Stance | None, negated: bool) -> Polarity:
     if stance is Stance.denied or negated:
         return Polarity.negative
@@ -440,7 +447,7 @@ def _make_fact(
         negated=negated,
         polarity=_polarity(polar, negated),
         amounts=amounts,
-        terms=share(_terms(key) | _terms(strip_dateline(claim.quote))),
+        terms=share(claim_terms(claim, key)),
         when=share(m.casefold() for m in _WHEN.findall(_REPORTED_WHEN.sub(" ", key))),
         key=key,
         quantities=read,

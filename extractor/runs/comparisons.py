@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -122,7 +122,7 @@ def _full(
         else []
     )
     by_claim = {f.claim.id: f for f in facts}
-    terms, counted = _kept_terms(after, by_claim)
+    terms, counted = _kept_terms(after, {i: f.terms for i, f in by_claim.items()})
     store.save_clusters(
         fingerprint, config, run_id=run_id, replace=None, clusters=after,
         keys=_keys(after, facts, options), embedder=embedder_label(embedder),
@@ -138,11 +138,14 @@ def _full(
     )
 
 
-def _kept_terms(clusters: Sequence[Cluster], by_claim: dict[str, Fact]) -> tuple[Counter[str], int]:
-    """How many kept claims of ``clusters`` name each key term, and how many were counted
-    (the claims a full comparison weighs a term's rarity among; duplicates are not)."""
-    kept = [by_claim[m.claim_id] for c in clusters for m in c.members if m.claim_id in by_claim]
-    return Counter(term for fact in kept for term in fact.terms), len(kept)
+def _kept_terms(
+    clusters: Sequence[Cluster], terms_of: Mapping[str, frozenset[str]]
+) -> tuple[Counter[str], int]:
+    """How many kept claims of ``clusters`` name each key term (``terms_of``: claim id ->
+    its terms), and how many were counted (the claims a full comparison weighs a term's
+    rarity among; duplicates are not)."""
+    kept = [terms_of[m.claim_id] for c in clusters for m in c.members if m.claim_id in terms_of]
+    return Counter(term for terms in kept for term in terms), len(kept)
 
 
 def _rarity(
@@ -300,12 +303,12 @@ def _increment(
     )
     before = store.stored_clusters(replaced)
     known.update((f.claim.id, f) for f in new_facts)
-    added, counted = _kept_terms(after, known)
+    terms_of = {i: f.terms for i, f in known.items()}
+    added, counted = _kept_terms(after, terms_of)
     # the replaced clusters were counted with their claims as they were then: a claim this
     # run deleted (pruned, edited) or rewrote is taken off as it was
     kept_before = {m.claim_id for c in before for m in c.members}
-    was = {f.claim.id: f for f in claim_facts(store.forgotten_claims(kept_before), {})}
-    dropped, uncounted = _kept_terms(before, {**known, **was})
+    dropped, uncounted = _kept_terms(before, {**terms_of, **store.forgotten_terms(kept_before)})
     terms = {t: added[t] - dropped[t] for t in added.keys() | dropped.keys()}
     store.save_clusters(
         fingerprint, {}, run_id=run_id, replace=replaced, clusters=after,

@@ -33,6 +33,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import sys
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -40,6 +41,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import quote
 
+from ..compare.facts import claim_terms
 from ..compare.stage import assemble
 from ..errors import StoreError
 from ..models import (
@@ -99,9 +101,9 @@ class Store(ClusterTables, RunHistory):
         self.path = Path(path)
         self.readonly = readonly
         self._lock = threading.RLock()
-        #: claims this store deleted or wrote again since its last comparison, as they were
-        #: (their key terms are still counted; see :meth:`forgotten_claims`)
-        self._forgotten: dict[str, Claim] = {}
+        #: the key terms of claims this store deleted or wrote again since its last
+        #: comparison, as they were (still counted; see :meth:`forgotten_terms`)
+        self._forgotten: dict[str, frozenset[str]] = {}
         self._db = self._connect()
         try:
             self._migrate()
@@ -438,19 +440,20 @@ class Store(ClusterTables, RunHistory):
         rows = db.execute("SELECT data FROM claims WHERE article_id = ?", (article_id,))
         for (data,) in rows.fetchall():
             claim = Claim.model_validate_json(data)
-            self._forgotten.setdefault(claim.id, claim)  # the version last compared
+            if claim.id not in self._forgotten:  # the version last compared
+                self._forgotten[claim.id] = frozenset(map(sys.intern, claim_terms(claim)))
 
     def save_clusters(self, *args: Any, **kwargs: Any) -> None:
         """:meth:`ClusterTables.save_clusters`; the counts are the stored claims' again."""
         super().save_clusters(*args, **kwargs)
         self._forgotten.clear()
 
-    def forgotten_claims(self, claim_ids: Iterable[str]) -> list[Claim]:
-        """The claims of ``claim_ids`` as they were before this store deleted or rewrote
-        them: an incremental comparison takes their key terms off the counts. Kept in memory
-        until :meth:`save_clusters` (a process stopped in between leaves the counts high,
-        which a full comparison recounts)."""
-        return [self._forgotten[i] for i in claim_ids if i in self._forgotten]
+    def forgotten_terms(self, claim_ids: Iterable[str]) -> dict[str, frozenset[str]]:
+        """The key terms of the claims of ``claim_ids`` as they were before this store
+        deleted or rewrote them: an incremental comparison takes them off the counts. Kept
+        in memory until :meth:`save_clusters` (a process stopped in between leaves the
+        counts high, which a full comparison recounts)."""
+        return {i: self._forgotten[i] for i in claim_ids if i in self._forgotten}
 
     @guarded
     def remove_articles(self, article_ids: Iterable[str]) -> dict[str, int]:
