@@ -783,3 +783,25 @@ def test_claims_removed_from_the_store_leave_the_name_counts(store: Store) -> No
     incremental = store.term_counts(fingerprint, ["norla", "pentl"])
     update_comparison(store, embedder=HashingEmbedder(), full=True)
     assert incremental == store.term_counts(fingerprint, ["norla", "pentl"]) == ({"norla": 1}, 1)
+
+
+def test_a_revision_is_told_when_the_outlets_earlier_claim_was_another_outlets_duplicate(
+    store: Store,
+) -> None:
+    """Wire copy: Wire A's first report is merged as a duplicate of Wire B's, and its own
+    revision from 10,000 to 12,000 is still Wire A's."""
+    sentence = "Officials said 10,000 soldiers were sent to Norland by Pentland."
+    _save(store, [("Wire B", 1, sentence), ("Wire A", 2, sentence)])
+    update_comparison(store, embedder=HashingEmbedder())
+    later = "Intelligence officials said 12,000 soldiers were sent to Norland by Pentland."
+    _save(store, [("Wire A", 3, later)])
+    update = update_comparison(store, embedder=HashingEmbedder())
+    assert [m.source for c in update.after for m in c.members if m.duplicates] == ["Wire B"]
+    changes = find_changes(
+        update.before, update.after, update.new_claims, duplicates=update.duplicates
+    )
+    [revision] = changes.revised_numbers
+    assert [(c.source, c.quote, c.published) for c in revision.claims] == [
+        ("Wire A", later, date(2024, 11, 3)),
+        ("Wire A", sentence, date(2024, 11, 2)),
+    ]

@@ -19,7 +19,7 @@ the run itself, where it reads its inputs, and passed in.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from ..compare.dedup import normalise_text
 from ..models import (
@@ -94,22 +94,35 @@ def _change(
     )  # fmt: skip
 
 
-def _numbers(member: ClusterMember) -> set[float]:
+def _numbers(claim: ChangedClaim) -> set[float]:
     """The values a claim gives: "10,000 soldiers" and "10,000 troops" are no revision."""
-    return {q.value for q in member.quantities}
+    return {q.value for q in claim.quantities}
 
 
-def _revisions(cluster: Cluster, new: set[str]) -> list[tuple[ClusterMember, ClusterMember]]:
-    """(earlier, new) claims of one outlet in ``cluster`` whose numbers differ."""
+def _said_by(cluster: Cluster, duplicates: Mapping[str, ChangedClaim]) -> list[ChangedClaim]:
+    """Every claim of ``cluster``: its members, and the duplicates merged into them, each
+    with its own outlet (a wire story two outlets ran is one member with a duplicate)."""
+    found = []
+    for member in cluster.members:
+        found.append(changed_claim(member))
+        found += [duplicates[i] for i in member.duplicates if i in duplicates]
+    return found
+
+
+def _revisions(
+    cluster: Cluster, new: set[str], duplicates: Mapping[str, ChangedClaim]
+) -> list[tuple[ChangedClaim, ChangedClaim]]:
+    """(earlier, new) claims of one outlet in ``cluster`` whose numbers differ; an earlier
+    claim merged as another outlet's duplicate counts as its outlet's own."""
+    claims = _said_by(cluster, duplicates)
     pairs = []
-    for fresh in cluster.members:
-        if not ({fresh.claim_id, *fresh.duplicates} & new) or not fresh.quantities:
+    for fresh in claims:
+        if fresh.claim_id not in new or not fresh.quantities:
             continue
-        for old in cluster.members:
+        for old in claims:
             if (
-                old is not fresh
+                old.claim_id not in new
                 and old.source == fresh.source
-                and not ({old.claim_id, *old.duplicates} & new)
                 and old.quantities
                 and not (_numbers(old) & _numbers(fresh))
             ):
@@ -118,7 +131,12 @@ def _revisions(cluster: Cluster, new: set[str]) -> list[tuple[ClusterMember, Clu
     return pairs
 
 
-def _changes_of(cluster: Cluster, previous: Cluster | None, new: set[str]) -> list[FactChange]:
+def _changes_of(
+    cluster: Cluster,
+    previous: Cluster | None,
+    new: set[str],
+    duplicates: Mapping[str, ChangedClaim],
+) -> list[FactChange]:
     if not (_ids(cluster) & new) and previous is not None and previous.relation == cluster.relation:
         return []  # re-decided, unchanged
     found: list[FactChange] = []
@@ -130,9 +148,8 @@ def _changes_of(cluster: Cluster, previous: Cluster | None, new: set[str]) -> li
     crossed = len(cluster.sources) >= 2 and (previous is None or len(previous.sources) < 2)
     if crossed and not found:  # a new discrepancy or superseded denial says it already
         found.append(_change(ChangeKind.NEW_FACT, cluster, previous, _cited(cluster, new)))
-    for old, fresh in _revisions(cluster, new):
-        cited = [changed_claim(fresh), changed_claim(old)]
-        found.append(_change(ChangeKind.REVISED_NUMBER, cluster, previous, cited))
+    for old, fresh in _revisions(cluster, new, duplicates):
+        found.append(_change(ChangeKind.REVISED_NUMBER, cluster, previous, [fresh, old]))
     return found
 
 
@@ -145,8 +162,11 @@ def find_changes(
     work: CompareWork | None = None,
     run_id: int | None = None,
     since_run_id: int | None = None,
+    duplicates: Mapping[str, ChangedClaim] | None = None,
 ) -> RunChanges:
-    """What changed between the replaced clusters ``before`` and the new ones ``after``."""
+    """What changed between the replaced clusters ``before`` and the new ones ``after``
+    (``duplicates``: the claims merged as duplicates into ``after``'s members, by id, each
+    with its own outlet and date; without them a duplicate counts as its member's)."""
     previous = [(cluster, _said(cluster)) for cluster in before]
     changes = RunChanges(
         run_id=str(run_id) if run_id is not None else None,
@@ -161,7 +181,8 @@ def find_changes(
         ChangeKind.DENIAL_SUPERSEDED: changes.superseded_denials,
     }
     for cluster in sorted(after, key=lambda c: c.id):
-        for change in _changes_of(cluster, _previous(cluster, previous), new_claims):
+        found = _changes_of(cluster, _previous(cluster, previous), new_claims, duplicates or {})
+        for change in found:
             lists[change.kind].append(change)
     return changes
 

@@ -42,7 +42,8 @@ from ..compare.incremental import (
 from ..compare.judge import Judge
 from ..compare.options import CompareOptions
 from ..compare.stage import claim_facts, compare_facts, link_floor
-from ..models import Claim, Cluster, CompareWork
+from ..models import ChangedClaim, Claim, Cluster, CompareWork
+from .changes import changed_claim
 from .store import Store
 
 __all__ = ["ComparisonUpdate", "update_comparison"]
@@ -65,6 +66,23 @@ class ComparisonUpdate:
     before: list[Cluster] = field(default_factory=list)  #: stored clusters it replaced
     after: list[Cluster] = field(default_factory=list)  #: clusters it made
     new_claims: set[str] = field(default_factory=set)  #: claims that were in no cluster
+    #: the claims merged as duplicates into ``after``'s members, each with its own outlet
+    duplicates: dict[str, ChangedClaim] = field(default_factory=dict)
+
+
+def _duplicates(clusters: Sequence[Cluster], facts: Mapping[str, Fact]) -> dict[str, ChangedClaim]:
+    """The duplicates of ``clusters``' members, as a change cites them (their own outlet and
+    date, which the member they were merged into does not carry)."""
+    found = {}
+    for cluster in clusters:
+        for member in cluster.members:
+            for claim_id in member.duplicates:
+                fact = facts.get(claim_id)
+                if fact is not None:
+                    cited = changed_claim(fact.claim, fact.source)
+                    read = {"published": fact.published, "quantities": list(fact.quantities)}
+                    found[claim_id] = cited.model_copy(update=read)  # as its member shows
+    return found
 
 
 def _vectors(
@@ -134,8 +152,9 @@ def _full(
         clusters_total=len(after),
     )  # fmt: skip
     return ComparisonUpdate(
-        work=work, before=before, after=after, new_claims={c.id for c in claims} - clustered
-    )
+        work=work, before=before, after=after, new_claims={c.id for c in claims} - clustered,
+        duplicates=_duplicates(after, by_claim),
+    )  # fmt: skip
 
 
 def _kept_terms(
@@ -321,4 +340,7 @@ def _increment(
         clusters_opened=max(0, len(after) - len(before)), clusters_redecided=len(after),
         clusters_total=store.cluster_count(),
     )  # fmt: skip
-    return ComparisonUpdate(work=work, before=before, after=after, new_claims={c.id for c in new})
+    return ComparisonUpdate(
+        work=work, before=before, after=after, new_claims={c.id for c in new},
+        duplicates=_duplicates(after, known),
+    )  # fmt: skip

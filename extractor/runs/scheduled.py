@@ -257,6 +257,7 @@ def _finish(
     changes = find_changes(
         update.before, update.after, update.new_claims, silent_edits=edits,
         work=update.work, run_id=result.run_id, since_run_id=since,
+        duplicates=update.duplicates,
     )  # fmt: skip
     store.save_changes(result.run_id, changes)
     result.summary.changes = changes
