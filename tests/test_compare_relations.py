@@ -773,3 +773,23 @@ def test_a_negation_is_read_in_the_clause_of_the_numbers_after_while_not_across_
 
     assert not negated("Pentland sent 10,000 soldiers, while Tessel did not confirm it.")
     assert negated("Officials said 10,000 soldiers, tanks, and shells were not sent.")
+
+
+def test_a_duplicates_number_is_its_own_outlets_against_a_later_report() -> None:
+    """Wire copy: Wire B ran Wire A's 10,000 word for word (a duplicate of it); Wire A then
+    says 12,000. Wire B's 10,000 and Wire A's 12,000 are two outlets' numbers."""
+    from extractor.compare.embeddings import HashingEmbedder
+
+    first = "Officials said 10,000 soldiers were sent to Norland by Pentland."
+    later = "Intelligence officials said 12,000 soldiers were sent to Norland by Pentland."
+    items = [("Wire A", 1, first), ("Wire B", 2, first), ("Wire A", 3, later)]
+    articles = [
+        Article.from_text(text, source=outlet, published=date(2024, 11, day))
+        for outlet, day, text in items
+    ]
+    claims = [Claim(article_id=a.id, text=a.text, quote=a.text) for a in articles]
+    result = compare(claims, articles=articles, embedder=HashingEmbedder())
+    [cluster] = result.clusters
+    assert [len(m.duplicates) for m in cluster.members] == [1, 0]
+    assert cluster.relation is Relation.numeric_discrepancy
+    assert "Wire B" in cluster.explanation and "12,000" in cluster.explanation

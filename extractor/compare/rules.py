@@ -243,7 +243,8 @@ def _discrepancy(facts: Sequence[Fact], ratio: float) -> Decision | None:
 
     Claims giving the same numbers cannot conflict with each other, so only distinct sets
     of numbers are compared (each with its first claims of two outlets): a sentence
-    syndicated by 1,000 outlets is one set, not 10^6 pairs.
+    syndicated by 1,000 outlets is one set, not 10^6 pairs. ``facts`` may hold duplicates
+    (a wire story two outlets ran): each is its own outlet's claim.
     """
     by_numbers: dict[tuple[tuple[str, float, float, float, bool], ...], dict[str, int]] = {}
     for n, fact in enumerate(facts):
@@ -299,18 +300,22 @@ def decide(
     weakest_similarity: float,
     sure: float,
     ratio: float = 3.0,
+    duplicates: Sequence[Fact] = (),
 ) -> Decision:
     """Decide the relation of one cluster of ``facts`` (ordered by :func:`member_order`).
 
     ``sources`` are the outlets of the cluster's claims and their duplicates;
     ``weakest_similarity`` is the lowest cosine between claims of different sources;
     amounts are compared only with amounts of the same kind within ``ratio``.
+    ``duplicates`` are the claims merged into ``facts``: their numbers are their outlets'
+    (Wire B's 10,000, merged into Wire A's report, against Wire A's later 12,000).
     """
     distinct = sorted(set(sources))
     if len(distinct) < 2:
         return _single_source(facts, distinct[0] if distinct else "one source")
+    every = sorted([*facts, *duplicates], key=member_order) if duplicates else facts
     decision = (
-        _superseded(facts, ratio) or _contradiction(facts, ratio) or _discrepancy(facts, ratio)
+        _superseded(facts, ratio) or _contradiction(facts, ratio) or _discrepancy(every, ratio)
     )
     if decision is not None:
         return decision

@@ -194,6 +194,7 @@ def _relate(
         weakest_similarity=weakest,
         sure=sure,
         ratio=options.magnitude_ratio,
+        duplicates=[d.fact for g in members for d in g.duplicates],
     )
     verdict = _ask(judge, members) if judge and not decision.certain else None
     return [_cluster(members, decision)] if verdict is None else _judged(members, verdict)
