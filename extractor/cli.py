@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from pydantic_settings import SettingsError
 
 from .cli_parser import SETTINGS_FLAGS, build_parser
 from .compare import compare, load_articles_metadata, render_table
@@ -42,7 +41,7 @@ from .runs.interrupts import (
     stop_on_signals,
 )
 from .runs.store import Store
-from .settings import Settings, unknown_environment
+from .settings import Settings, read_settings, unknown_environment
 
 __all__ = ["main"]
 
@@ -51,11 +50,9 @@ def _settings(args: argparse.Namespace) -> Settings:
     names = [*SETTINGS_FLAGS, "judge"]
     overrides = {k: getattr(args, k) for k in names if getattr(args, k, None) is not None}
     try:
-        return Settings(**overrides)
+        return read_settings(**overrides)
     except ValidationError as exc:
         raise ConfigError(f"invalid settings: {exc}") from exc
-    except SettingsError as exc:  # an EXTRACTOR_* variable that cannot be read
-        raise ConfigError(f"invalid settings in the environment: {exc}") from exc
 
 
 def _with_progress(

@@ -10,13 +10,15 @@ import difflib
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from platformdirs import user_cache_path
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
-__all__ = ["Settings", "unknown_environment"]
+from .errors import ConfigError
+
+__all__ = ["Settings", "read_settings", "unknown_environment"]
 
 #: header names whose values are credentials
 _SECRET_HEADER = re.compile(r"auth|key|token|secret|cookie|session", re.IGNORECASE)
@@ -231,10 +233,20 @@ class Settings(BaseSettings):
 _RECORDER = "EXTRACTOR_RECORD"
 
 
+def read_settings(**values: Any) -> Settings:
+    """``Settings(**values)``, the environment filling in the rest; an ``EXTRACTOR_*``
+    variable that cannot be parsed is a :class:`ConfigError` (a ``ValidationError`` of a
+    given value is the caller's to word)."""
+    try:
+        return Settings(**values)
+    except SettingsError as exc:
+        raise ConfigError(f"invalid settings in the environment: {exc}") from exc
+
+
 def unknown_environment(environ: Mapping[str, str]) -> list[str]:
     """A line for each ``EXTRACTOR_*`` variable in ``environ`` that names no setting (with
     the nearest setting's name), as a mistyped ``EXTRACTOR_BASEURL`` is read by nobody."""
-    prefix = "EXTRACTOR_"
+    prefix = str(Settings.model_config.get("env_prefix", "")).upper()
     known = {f"{prefix}{name}".upper() for name in Settings.model_fields}
     lines = []
     for variable in sorted(environ):

@@ -289,14 +289,20 @@ def test_a_mistyped_environment_variable_is_warned_about(
     assert "EXTRA_HEADERS" not in err
 
 
+def _another_article(article_file: Path, tmp_path: Path) -> Path:
+    """A second article (another outlet: a copy of the same one is read once)."""
+    second = tmp_path / "second.txt"
+    second.write_text(article_file.read_text().replace("Test Wire", "Other Wire"))
+    return second
+
+
 def test_an_unknown_prompt_template_is_exit_2_before_any_article(
     article_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:  # fmt: skip
     """Not one failed article per input: no article could succeed."""
     monkeypatch.setenv("EXTRACTOR_SENTENCE_PROMPT", "nope.v1")
-    second = tmp_path / "second.txt"
-    second.write_text(article_file.read_text())
+    second = _another_article(article_file, tmp_path)
     assert main(["extract", str(article_file), str(second), "-o", str(tmp_path / "c.jsonl")]) == 2
     err = capsys.readouterr().err
     assert err.count("the prompt 'nope.v1' names no template") == 1
@@ -343,8 +349,7 @@ def test_a_spacy_pipeline_that_is_not_installed_ends_the_run_with_exit_2(
 ) -> None:  # fmt: skip
     """It fails every article alike: said once, not once per article."""
     monkeypatch.setenv("EXTRACTOR_SPACY_PIPELINE", "xx_no_such_pipeline")
-    second = tmp_path / "second.txt"
-    second.write_text(article_file.read_text())
+    second = _another_article(article_file, tmp_path)
     with serving(FakeCompletionServer()) as url:
         argv = ["extract", str(article_file), str(second), "-o", str(tmp_path / "c.jsonl"),
                 "--base-url", url, "--model", "fake", "--strategy", "sentence"]  # fmt: skip

@@ -301,6 +301,16 @@ _DROPPED = "Officials said the strike closed 2 container terminals in Estavia."
 _ADDED = "Officials said the strike closed 5 container terminals in Estavia."
 
 
+def _job(tmp_path: Path, url: str, inputs: list[Path], *, prune: bool = False) -> tuple[Path, Path]:
+    """A job over ``inputs`` for the fake server, and its store."""
+    store = tmp_path / "s.sqlite"
+    job = write_job(
+        tmp_path / "job.toml", inputs=inputs, store=store, settings=sentence_settings(url),
+        prune=prune,
+    )  # fmt: skip
+    return job, store
+
+
 def _run(job: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
     assert main(["run", str(job)]) == 0
     return dict(json.loads(capsys.readouterr().out))
@@ -321,10 +331,7 @@ def test_a_silent_edit_under_prune_still_lists_the_claims_it_removed(
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     _write(corpus, "story.txt", "Wire A", 1, f"{_KEPT} {_DROPPED}")
-    job = write_job(
-        tmp_path / "job.toml", inputs=[corpus], store=tmp_path / "s.sqlite",
-        settings=sentence_settings(url), prune=True,
-    )  # fmt: skip
+    job, _ = _job(tmp_path, url, [corpus], prune=True)
     _run(job, capsys)
     _write(corpus, "story.txt", "Wire A", 1, f"{_KEPT} {_ADDED}")
     second = _run(job, capsys)
@@ -338,10 +345,7 @@ def test_an_edit_whose_run_stopped_after_saving_it_is_told_by_the_next_run(
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     _write(corpus, "story.txt", "Wire A", 1, f"{_KEPT} {_DROPPED}")
-    store = tmp_path / "s.sqlite"
-    job = write_job(
-        tmp_path / "job.toml", inputs=[corpus], store=store, settings=sentence_settings(url)
-    )
+    job, store = _job(tmp_path, url, [corpus])
     _run(job, capsys)
     _write(corpus, "story.txt", "Wire A", 1, f"{_KEPT} {_ADDED}")
 
@@ -366,10 +370,7 @@ def test_two_inputs_at_one_url_are_no_edit_of_each_other(
     corpus.mkdir()
     address = "https://news.example/strike"
     _write(corpus, "v1.txt", "Wire A", 1, f"{_KEPT} {_DROPPED}", url=address)
-    store = tmp_path / "s.sqlite"
-    job = write_job(
-        tmp_path / "job.toml", inputs=[corpus], store=store, settings=sentence_settings(url)
-    )
+    job, store = _job(tmp_path, url, [corpus])
     _run(job, capsys)
     _write(corpus, "v2.txt", "Wire A", 1, f"{_KEPT} {_ADDED}", url=address)
     for _ in range(3):
@@ -384,10 +385,7 @@ def test_a_text_that_gained_a_url_in_its_edit_is_an_edit_of_the_same_file(
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     _write(corpus, "story.txt", "Wire A", 1, f"{_KEPT} {_DROPPED}")
-    store = tmp_path / "s.sqlite"
-    job = write_job(
-        tmp_path / "job.toml", inputs=[corpus], store=store, settings=sentence_settings(url)
-    )
+    job, store = _job(tmp_path, url, [corpus])
     _run(job, capsys)
     _write(corpus, "story.txt", "Wire A", 1, f"{_KEPT} {_ADDED}", url="https://news.example/s")
     assert _edits(_run(job, capsys)) == [([_ADDED], [_DROPPED])]
@@ -625,10 +623,7 @@ def test_the_first_comparison_of_an_upgraded_store_tells_no_known_fact_again(
 ) -> None:
     """A store from before clusters were kept (schema 2) holds its last comparison whole:
     that is what was known, and the facts in it are no news."""
-    import sqlite3
-    from contextlib import closing
-
-    from extractor.runs.schema import MIGRATIONS
+    from .test_store_migrations import schema_two_store
 
     items = [(_article(o, d, t), t) for o, d, t in [*FIRST, *LATER]]
     results = [
@@ -639,19 +634,7 @@ def test_the_first_comparison_of_an_upgraded_store_tells_no_known_fact_again(
     known = compare(claims, articles=[a for a, _ in items], embedder=HashingEmbedder())
     assert {c.relation for c in known.clusters} >= {Relation.numeric_discrepancy}
     path = tmp_path / "v2.sqlite"
-    with closing(sqlite3.connect(path)) as db:
-        db.executescript(
-            MIGRATIONS[0][1] + ";" + MIGRATIONS[1][1] + ";"
-            "CREATE TABLE migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-            "applied TEXT NOT NULL);"
-        )
-        for number, (name, _) in enumerate(MIGRATIONS[:2], start=1):
-            db.execute("INSERT INTO migrations VALUES (?, ?, 'then')", (number, name))
-        db.execute(
-            "INSERT INTO comparisons (run_id, created, data) VALUES (1, 'then', ?)",
-            (known.model_dump_json(),),
-        )
-        db.commit()
+    schema_two_store(path, known)
     with Store(path) as upgraded:
         for result in results:
             upgraded.save_result(result, "fp", None)
@@ -673,10 +656,7 @@ def test_a_corrected_date_is_stored_and_the_fact_decided_again(
     denial, confirmation = FIRST[4], LATER[1]
     _write(corpus, "denial.txt", *denial)
     _write(corpus, "confirmation.txt", *confirmation)
-    store = tmp_path / "s.sqlite"
-    job = write_job(
-        tmp_path / "job.toml", inputs=[corpus], store=store, settings=sentence_settings(url)
-    )
+    job, store = _job(tmp_path, url, [corpus])
     _run(job, capsys)
     with Store(store, readonly=True) as opened:
         comparison = opened.latest_comparison()
@@ -701,10 +681,7 @@ def test_a_text_edited_twice_across_a_stopped_run_leaves_no_older_text(
 ) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    store = tmp_path / "s.sqlite"
-    job = write_job(
-        tmp_path / "job.toml", inputs=[corpus], store=store, settings=sentence_settings(url)
-    )
+    job, store = _job(tmp_path, url, [corpus])
     _write(corpus, "story.txt", "Wire A", 1, f"{_KEPT} {_DROPPED}")
     _run(job, capsys)
     _write(corpus, "story.txt", "Wire A", 1, f"{_KEPT} {_ADDED}")
@@ -734,11 +711,7 @@ def test_an_older_text_whose_input_cannot_be_read_is_no_edit(
     address = "https://news.example/strike"
     _write(first, "story.txt", "Wire A", 1, f"{_KEPT} {_DROPPED}", url=address)
     _write(second, "story.txt", "Wire A", 1, f"{_KEPT} {_ADDED}", url=address)
-    store = tmp_path / "s.sqlite"
-    job = write_job(
-        tmp_path / "job.toml", inputs=[first, second], store=store,
-        settings=sentence_settings(url), prune=True,
-    )  # fmt: skip
+    job, store = _job(tmp_path, url, [first, second], prune=True)
     _run(job, capsys)
     first.rename(tmp_path / "away")
     assert main(["run", str(job)]) == 1  # the missing input is an error
@@ -754,10 +727,7 @@ def test_a_dry_run_does_not_list_an_edited_texts_older_version_as_pruned(
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     _write(corpus, "story.txt", "Wire A", 1, f"{_KEPT} {_DROPPED}")
-    job = write_job(
-        tmp_path / "job.toml", inputs=[corpus], store=tmp_path / "s.sqlite",
-        settings=sentence_settings(url), prune=True,
-    )  # fmt: skip
+    job, _ = _job(tmp_path, url, [corpus], prune=True)
     _run(job, capsys)
     _write(corpus, "story.txt", "Wire A", 1, f"{_KEPT} {_ADDED}")
     planned = plan_job(load_job(job))

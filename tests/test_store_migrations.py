@@ -101,8 +101,9 @@ def test_a_repeated_sentence_is_two_claims_in_the_store(tmp_path: Path) -> None:
     assert all(c.speaker_start == c.start for c in stored)
 
 
-def test_a_schema_two_store_is_upgraded_to_keep_clusters_and_changes(tmp_path: Path) -> None:
-    path = tmp_path / "v2.sqlite"
+def schema_two_store(path: Path, comparison: Comparison) -> None:
+    """A store as schema 2 left it (before clusters were kept), holding one run's
+    ``comparison`` whole and nothing else."""
     with closing(sqlite3.connect(path)) as db:
         db.executescript(
             MIGRATIONS[0][1] + ";" + MIGRATIONS[1][1] + ";"
@@ -115,9 +116,14 @@ def test_a_schema_two_store_is_upgraded_to_keep_clusters_and_changes(tmp_path: P
             )
         db.execute(
             "INSERT INTO comparisons (run_id, created, data) VALUES (1, 'then', ?)",
-            (Comparison(claims=7).model_dump_json(),),
+            (comparison.model_dump_json(),),
         )
         db.commit()
+
+
+def test_a_schema_two_store_is_upgraded_to_keep_clusters_and_changes(tmp_path: Path) -> None:
+    path = tmp_path / "v2.sqlite"
+    schema_two_store(path, Comparison(claims=7))
     with Store(path, readonly=True) as store:  # an older schema is read as it is
         assert len(store.migrations()) == 2
         assert store.changes() == []

@@ -28,7 +28,7 @@ attributions do not nest). Quotes that run over several sentences are attributed
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .cues import (
@@ -488,32 +488,35 @@ def _of_time(phrase: Any) -> bool:
     )
 
 
-def _asks_with_particle(token: Any) -> bool:
-    """``called on X to Y``: a cue whose particle makes it ask for its infinitive (the
-    parser reads the particle as a preposition too; "called on Sunday to ..." is a call)."""
-    particle = _REQUEST_PARTICLES.get(token.lemma_.lower())
-    return (
-        particle is not None
-        and _asks(token)
-        and any(
-            c.dep_ in ("prt", "prep") and c.lower_ == particle and not _of_time(c)
-            for c in token.children
-        )
+def _request_word(cue: Any, table: Mapping[str, str]) -> Any | None:
+    """The particle or preposition that makes the cue a request (``table``: lemma -> the
+    word), when its subject asks; the parser reads either as the other, and "on Sunday" is
+    no particle."""
+    word = table.get(cue.lemma_.lower())
+    if word is None or not _asks(cue):
+        return None
+    return next(
+        (
+            c
+            for c in cue.children
+            if c.dep_ in ("prt", "prep") and c.lower_ == word and not _of_time(c)
+        ),
+        None,
     )
+
+
+def _asks_with_particle(token: Any) -> bool:
+    """``called on X to Y``: a cue whose particle makes it ask for its infinitive
+    ("called on Sunday to ..." is a call)."""
+    return _request_word(token, _REQUEST_PARTICLES) is not None
 
 
 def _asked_for(cue: Any) -> list[Any]:
     """What ``called for`` or ``asked for`` asks for: the preposition's object."""
-    preposition = _REQUEST_PREPOSITIONS.get(cue.lemma_.lower())
-    if preposition is None or not _asks(cue):
+    preposition = _request_word(cue, _REQUEST_PREPOSITIONS)
+    if preposition is None:
         return []
-    return [
-        g
-        for c in cue.children
-        if c.dep_ in ("prep", "prt") and c.lower_ == preposition and not _of_time(c)
-        for g in c.children
-        if g.dep_ in ("pobj", "pcomp")
-    ]
+    return [g for g in preposition.children if g.dep_ in ("pobj", "pcomp")]
 
 
 def _split_at_comma(according: Any, said_by: Any) -> tuple[list[Any], list[Any]]:

@@ -30,10 +30,9 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from pydantic_settings import SettingsError
 
 from ..errors import ConfigError
-from ..settings import Settings
+from ..settings import Settings, read_settings
 
 __all__ = ["Job", "Outputs", "load_job"]
 
@@ -162,9 +161,7 @@ def load_job(
     if not isinstance(table, dict):
         raise ConfigError(f"[settings] in {where} must be a table of Settings fields")
     try:
-        job_settings = Settings(**{**table, **(settings or {})})
+        job_settings = read_settings(**{**table, **(settings or {})})
         return Job(settings=job_settings, **data)
     except ValidationError as exc:
         raise ConfigError(f"invalid job in {where}: {exc}") from exc
-    except SettingsError as exc:  # an EXTRACTOR_* variable that cannot be read
-        raise ConfigError(f"invalid settings in the environment: {exc}") from exc

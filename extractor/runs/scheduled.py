@@ -196,26 +196,32 @@ class _Reader:
                 continue
             yield item
 
+    def unreadable_origins(self) -> list[str]:
+        """The inputs that could not be read this time: what was stored from them stays."""
+        return [r.origin for r in self.unreadable if r.origin is not None]
+
     def pending(self) -> set[str]:
         """The older texts of edits whose new text is not extracted yet: they stay."""
         return {
             p.id for new_id, older in self.edited.items() if new_id not in self.done for p in older
         }
 
-    def _replaced(self, older: list[Article]) -> list[Article]:
+    def _replaced(self, older: list[Article], unreadable: list[str]) -> list[Article]:
         """The older texts an extracted new one replaces: not one that is still an input of
-        this run (two files of one URL), nor one whose input could not be read this time."""
-        bad = [r.origin for r in self.unreadable if r.origin is not None]
-        return [p for p in older if p.id not in self.seen and not under_unreadable(p.origin, bad)]
+        this run (two files of one URL), nor one under an input that could not be read."""
+        return [
+            p for p in older if p.id not in self.seen and not under_unreadable(p.origin, unreadable)
+        ]
 
     def silent_edits(self, saved: set[str]) -> list[SilentEdit]:
         """The edits whose new text is extracted, each against the latest older text; every
         older text it replaces leaves the store (a text edited twice between two runs that
         finished, the second run stopped)."""
         self.done |= saved
+        unreadable = self.unreadable_origins()
         edits, gone = [], []
         for new_id, older in self.edited.items():
-            replaced = self._replaced(older) if new_id in self.done else []
+            replaced = self._replaced(older, unreadable) if new_id in self.done else []
             if not replaced:
                 continue  # the new text failed: the older ones stay until it is extracted
             previous = replaced[0]
@@ -247,9 +253,9 @@ def _finish(
     store.update_articles(reader.restated)
     edits = reader.silent_edits(saved)  # before pruning, which would take the older texts
     if job.prune:
-        bad = [r.origin for r in reader.unreadable if r.origin is not None]
         kept = reader.seen | reader.pending()
-        result.pruned = _prune(store, gone_articles(store.articles(), kept, bad))
+        gone = gone_articles(store.articles(), kept, reader.unreadable_origins())
+        result.pruned = _prune(store, gone)
     since = store.last_changes_run()
     assert result.run_id is not None
     update, judged = _compare(job, store, result.run_id, *compare_with)

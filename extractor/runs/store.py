@@ -67,15 +67,6 @@ _INSERT_CLAIM = (
 )
 
 
-def _forget_vectors(db: sqlite3.Connection, article_id: str) -> None:
-    """Drop the stored key vectors of the article's claims: a claim's id is its span, prompt
-    and model, so the claim written again under that id may key on another proposition."""
-    db.execute(
-        "DELETE FROM claim_vectors WHERE claim_id IN (SELECT id FROM claims WHERE article_id = ?)",
-        (article_id,),
-    )
-
-
 def _claim_row(
     claim: Claim, article_id: str, fingerprint: str, run_id: int | None
 ) -> tuple[object, ...]:
@@ -264,7 +255,7 @@ class Store(ClusterTables, RunHistory):
     ) -> list[Article]:
         """The stored articles seen at ``url``, and at the file ``origin`` with no URL stored
         (a text that gained a URL in an edit), other than the article ``other_than``: the
-        latest stored first.
+        latest stored first, without their text (:meth:`article_meta`).
 
         A line of a JSON Lines file (``path:line``) is no address: another article may
         take that line, so it is never matched by origin.
@@ -279,22 +270,14 @@ class Store(ClusterTables, RunHistory):
         if not clauses:
             return []
         rows = self._db.execute(
-            f"SELECT id, source, title, url, published, origin, text FROM articles "
-            f"WHERE ({' OR '.join(clauses)}) AND id != ? ORDER BY rowid DESC",
+            f"SELECT id FROM articles WHERE ({' OR '.join(clauses)}) AND id != ? "
+            f"ORDER BY rowid DESC",
             (*values, other_than or ""),
         ).fetchall()
-        return [
-            Article(
-                id=id_,
-                source=source,
-                title=title,
-                url=url_,
-                published=published,
-                origin=origin_,
-                text=text,
-            )  # fmt: skip
-            for id_, source, title, url_, published, origin_, text in rows
-        ]
+        if not rows:
+            return []
+        meta = self.article_meta(row[0] for row in rows)
+        return [meta[row[0]] for row in rows]
 
     @guarded
     def claims(self, article_id: str | None = None) -> list[Claim]:
@@ -393,8 +376,7 @@ class Store(ClusterTables, RunHistory):
             )
             if article is None or result.status != "ok":
                 return
-            _forget_vectors(db, article.id)  # a claim written again may state another key
-            self._remember(db, article.id)
+            self._claims_leave(db, article.id)
             db.execute("DELETE FROM claims WHERE article_id = ?", (article.id,))
             db.execute("DELETE FROM extractions WHERE article_id = ?", (article.id,))
             db.executemany(
@@ -436,12 +418,20 @@ class Store(ClusterTables, RunHistory):
                         (article.id,),
                     )
 
-    def _remember(self, db: sqlite3.Connection, article_id: str) -> None:
+    def _claims_leave(self, db: sqlite3.Connection, article_id: str) -> None:
+        """Before the article's claims are deleted (or written again): their stored key
+        vectors go, as a claim written again under its id may key on another proposition;
+        their key terms are remembered, as the comparison counted them."""
         rows = db.execute("SELECT data FROM claims WHERE article_id = ?", (article_id,))
         for (data,) in rows.fetchall():
             claim = Claim.model_validate_json(data)
             if claim.id not in self._forgotten:  # the version last compared
                 self._forgotten[claim.id] = frozenset(map(sys.intern, claim_terms(claim)))
+        db.execute(
+            "DELETE FROM claim_vectors WHERE claim_id IN "
+            "(SELECT id FROM claims WHERE article_id = ?)",
+            (article_id,),
+        )
 
     def save_clusters(self, *args: Any, **kwargs: Any) -> None:
         """:meth:`ClusterTables.save_clusters`; the counts are the stored claims' again."""
@@ -468,8 +458,7 @@ class Store(ClusterTables, RunHistory):
                 count = db.execute(
                     "SELECT count(*) FROM claims WHERE article_id = ?", (article_id,)
                 ).fetchone()[0]
-                _forget_vectors(db, article_id)
-                self._remember(db, article_id)
+                self._claims_leave(db, article_id)
                 db.execute("DELETE FROM claims WHERE article_id = ?", (article_id,))
                 db.execute("DELETE FROM extractions WHERE article_id = ?", (article_id,))
                 if db.execute("DELETE FROM articles WHERE id = ?", (article_id,)).rowcount:
